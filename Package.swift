@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+//
+// Ballast — imbalanced network-intrusion detection toolkit.
+//
+// Release builds of the numeric targets are compiled for the host CPU (`-target-cpu native`) and
+// define `BALLAST_NATIVE`, which kernels test to use fused multiply-add. Set `BALLAST_PORTABLE=1`
+// in the environment for a build that runs on any machine of the same architecture.
+import Foundation
+import PackageDescription
+
+let portable = ProcessInfo.processInfo.environment["BALLAST_PORTABLE"].map { $0 != "0" && !$0.isEmpty } ?? false
+
+/// Settings shared by the numeric targets: host-CPU code generation in release unless portable.
+let numericSettings: [SwiftSetting] = portable ? [] : [
+    .unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)),
+    .define("BALLAST_NATIVE", .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Ballast",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "BallastCore", targets: ["BallastCore"]),
+        .library(name: "BallastData", targets: ["BallastData"]),
+        .library(name: "BallastLearn", targets: ["BallastLearn"]),
+        .library(name: "BallastEval", targets: ["BallastEval"]),
+        .executable(name: "ballast", targets: ["ballast"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "BallastCore", swiftSettings: numericSettings, linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "BallastData", dependencies: ["BallastCore"], swiftSettings: numericSettings),
+        .target(name: "BallastLearn", dependencies: ["BallastCore", "BallastData"], swiftSettings: numericSettings),
+        .target(name: "BallastEval", dependencies: ["BallastCore", "BallastData", "BallastLearn"], swiftSettings: numericSettings),
+        .executableTarget(
+            name: "ballast",
+            dependencies: [
+                "BallastCore", "BallastData", "BallastLearn", "BallastEval",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "ballast-bench",
+            dependencies: ["BallastCore", "BallastData", "BallastLearn", "BallastEval"],
+            path: "Benchmarks/Sources/ballast-bench",
+            swiftSettings: numericSettings
+        ),
+        .target(
+            name: "BallastTestSupport",
+            dependencies: ["BallastCore", "BallastData", "BallastLearn"],
+            path: "Tests/BallastTestSupport"
+        ),
+        .testTarget(name: "BallastCoreTests", dependencies: ["BallastCore", "BallastTestSupport"]),
+        .testTarget(name: "BallastDataTests", dependencies: ["BallastData", "BallastTestSupport"]),
+        .testTarget(name: "BallastLearnTests", dependencies: ["BallastLearn", "BallastTestSupport"]),
+        .testTarget(name: "BallastEvalTests", dependencies: ["BallastEval", "BallastTestSupport"]),
+        .testTarget(name: "BallastCLITests", dependencies: ["ballast", "BallastTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

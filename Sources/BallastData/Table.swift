@@ -1,0 +1,140 @@
+import BallastCore
+
+/// A table of named, typed columns, as read from a CSV file or produced by the traffic simulator.
+///
+/// Numeric values are kept in `Double` so that large integer counters (byte counts above 2²⁴) survive
+/// exactly; conversion to the `Float` feature matrix happens in preprocessing.
+public struct Table: Sendable, Equatable, Codable {
+    /// The columns, in file order.
+    public var columns: [TableColumn]
+
+    /// Creates a table.
+    /// - Precondition: every column has the same number of rows.
+    public init(columns: [TableColumn]) {
+        let n = columns.first?.count ?? 0
+        precondition(columns.allSatisfy { $0.count == n }, "Table: columns have different lengths")
+        self.columns = columns
+    }
+
+    /// Number of rows (0 for a table without columns).
+    public var rowCount: Int { columns.first?.count ?? 0 }
+
+    /// Column names, in order.
+    public var columnNames: [String] { columns.map(\.name) }
+
+    /// The index of the column called `name`, or `nil`.
+    public func columnIndex(named name: String) -> Int? {
+        columns.firstIndex { $0.name == name }
+    }
+
+    /// The column called `name`, or `nil`.
+    public func column(named name: String) -> TableColumn? {
+        columnIndex(named: name).map { columns[$0] }
+    }
+
+    /// The rows at `indices`, in that order.
+    public func gatherRows<C: Collection>(_ indices: C) -> Table where C.Element == Int {
+        Table(columns: columns.map { $0.gatherRows(indices) })
+    }
+
+    /// The table without the columns at `indices`.
+    public func removingColumns(at indices: Set<Int>) -> Table {
+        Table(columns: columns.enumerated().filter { !indices.contains($0.offset) }.map(\.element))
+    }
+}
+
+/// One named column of a ``Table``.
+public struct TableColumn: Sendable, Equatable, Codable {
+    /// The column name (from the header, or `column_N` without one).
+    public var name: String
+    /// The values.
+    public var values: ColumnValues
+
+    /// Creates a column.
+    public init(name: String, values: ColumnValues) {
+        self.name = name
+        self.values = values
+    }
+
+    /// Number of rows.
+    public var count: Int {
+        switch values {
+        case .numeric(let v): return v.count
+        case .categorical(let codes, _): return codes.count
+        }
+    }
+
+    /// Whether the value at `row` is missing (NaN for numeric, code -1 for categorical).
+    public func isMissing(_ row: Int) -> Bool {
+        switch values {
+        case .numeric(let v): return v[row].isNaN
+        case .categorical(let codes, _): return codes[row] < 0
+        }
+    }
+
+    /// Number of missing values.
+    public var missingCount: Int {
+        switch values {
+        case .numeric(let v): return v.reduce(0) { $0 + ($1.isNaN ? 1 : 0) }
+        case .categorical(let codes, _): return codes.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
+        }
+    }
+
+    /// The rows at `indices`, in that order.
+    public func gatherRows<C: Collection>(_ indices: C) -> TableColumn where C.Element == Int {
+        switch values {
+        case .numeric(let v): return TableColumn(name: name, values: .numeric(indices.map { v[$0] }))
+        case .categorical(let codes, let categories):
+            return TableColumn(name: name, values: .categorical(codes: indices.map { codes[$0] }, categories: categories))
+        }
+    }
+}
+
+/// The typed values of a column.
+public enum ColumnValues: Sendable, Equatable, Codable {
+    /// Numbers; a missing value is NaN. (Literal NaN/Inf in a file are reported by the reader, never
+    /// stored silently.)
+    case numeric([Double])
+    /// Category codes indexing `categories`; a missing value is code -1. Categories are in order of
+    /// first appearance.
+    case categorical(codes: [Int32], categories: [String])
+}
+
+/// A feature table with one class label per row: the result of loading a labelled dataset.
+public struct LabeledTable: Sendable, Equatable, Codable {
+    /// Feature columns only (label, identifiers and metadata removed).
+    public var features: Table
+    /// Class index per row.
+    public var labels: [Int]
+    /// Class names, indexed by label.
+    public var classNames: [String]
+    /// Non-feature columns kept beside the features (e.g. NSL-KDD's attack name and difficulty).
+    public var metadata: Table
+    /// Where the data came from: a file path, or `"simulated"` for the traffic simulator.
+    public var source: String
+
+    /// Creates a labelled table.
+    public init(features: Table, labels: [Int], classNames: [String], metadata: Table = Table(columns: []), source: String) {
+        self.features = features
+        self.labels = labels
+        self.classNames = classNames
+        self.metadata = metadata
+        self.source = source
+    }
+
+    /// Number of rows.
+    public var rowCount: Int { labels.count }
+
+    /// Rows per class, indexed by label.
+    public var classCounts: [Int] {
+        var counts = Array(repeating: 0, count: classNames.count)
+        for l in labels where l >= 0 && l < counts.count { counts[l] += 1 }
+        return counts
+    }
+
+    /// The rows at `indices`, with their labels and metadata.
+    public func gatherRows<C: Collection>(_ indices: C) -> LabeledTable where C.Element == Int {
+        LabeledTable(features: features.gatherRows(indices), labels: indices.map { labels[$0] },
+                     classNames: classNames, metadata: metadata.gatherRows(indices), source: source)
+    }
+}
