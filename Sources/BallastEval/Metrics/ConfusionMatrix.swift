@@ -1,0 +1,69 @@
+/// Counts of (true class, predicted class) pairs.
+///
+/// `counts[t][p]` is the number of rows whose true class is `t` and whose predicted class is `p`.
+/// Rows are true classes, columns are predictions, as in scikit-learn's `confusion_matrix`.
+public struct ConfusionMatrix: Sendable, Equatable, Codable {
+    /// Class names, indexed by label.
+    public let classNames: [String]
+    /// `counts[true][predicted]`.
+    public private(set) var counts: [[Int]]
+
+    /// An all-zero matrix for the given classes.
+    public init(classNames: [String]) {
+        self.classNames = classNames
+        self.counts = Array(repeating: Array(repeating: 0, count: classNames.count), count: classNames.count)
+    }
+
+    /// Tallies true against predicted labels.
+    ///
+    /// - Parameters:
+    ///   - truth: the true class index of each row.
+    ///   - predicted: the predicted class index of each row.
+    ///   - classNames: the class names; every label must be in `0..<classNames.count`.
+    /// - Throws: ``MetricsError/lengthMismatch(truth:predicted:)`` when the arrays differ in length,
+    ///   ``MetricsError/labelOutOfRange(row:label:classCount:)`` for a label outside the classes.
+    public init(truth: [Int], predicted: [Int], classNames: [String]) throws {
+        guard truth.count == predicted.count else {
+            throw MetricsError.lengthMismatch(truth: truth.count, predicted: predicted.count)
+        }
+        self.init(classNames: classNames)
+        let k = classNames.count
+        for (row, (t, p)) in zip(truth, predicted).enumerated() {
+            guard t >= 0 && t < k else { throw MetricsError.labelOutOfRange(row: row, label: t, classCount: k) }
+            guard p >= 0 && p < k else { throw MetricsError.labelOutOfRange(row: row, label: p, classCount: k) }
+            counts[t][p] += 1
+        }
+    }
+
+    /// Number of classes.
+    public var classCount: Int { classNames.count }
+
+    /// Total number of rows tallied.
+    public var total: Int { counts.reduce(0) { $0 + $1.reduce(0, +) } }
+
+    /// Rows whose true class is `c` (the class's support).
+    public func trueCount(_ c: Int) -> Int { counts[c].reduce(0, +) }
+
+    /// Rows predicted as class `c`.
+    public func predictedCount(_ c: Int) -> Int { counts.reduce(0) { $0 + $1[c] } }
+
+    /// Correctly classified rows.
+    public var correct: Int { (0..<classCount).reduce(0) { $0 + counts[$1][$1] } }
+}
+
+/// Invalid input to a metric.
+public enum MetricsError: Error, Equatable, CustomStringConvertible {
+    /// The true and predicted label arrays have different lengths.
+    case lengthMismatch(truth: Int, predicted: Int)
+    /// A label is not a valid class index.
+    case labelOutOfRange(row: Int, label: Int, classCount: Int)
+
+    public var description: String {
+        switch self {
+        case let .lengthMismatch(truth, predicted):
+            return "\(truth) true labels but \(predicted) predictions: they must be the same length"
+        case let .labelOutOfRange(row, label, classCount):
+            return "row \(row): label \(label) is outside the \(classCount) classes 0..<\(classCount)"
+        }
+    }
+}
