@@ -11,7 +11,27 @@ public enum Transpose: Sendable, Hashable {
 /// `op(A)` is `m × k`, `op(B)` is `k × n`, `C` is `m × n`; `lda`, `ldb`, `ldc` are the row strides of
 /// the *stored* matrices. When `beta == 0`, `C` is overwritten without being read (NaN in `C` does not
 /// propagate), as in BLAS.
+///
+/// The Swift path packs `op(B)` into panels of 16 columns and `op(A)` into slivers of 6 rows per
+/// block of 256 along `k`, and runs a 6×16 register-blocked micro-kernel of `SIMD8<Float>`
+/// accumulators; row blocks of `C` are split across ``Parallel/threadCount`` threads. Each element of
+/// `C` is computed by one thread in a fixed order, so results are bit-identical run to run. When a
+/// BLAS library is available (see ``BLAS``) and `backend` allows it, large products go to
+/// `cblas_sgemm` instead.
 public enum GEMM {
+    /// Which implementation computes a product.
+    public enum Backend: Sendable, Hashable {
+        /// BLAS for non-tiny products when a library was loaded, the Swift kernel otherwise.
+        case automatic
+        /// Always the Swift kernel.
+        case swift
+        /// BLAS; falls back to the Swift kernel when no library is loaded.
+        case blas
+    }
+
+    /// The name of the BLAS library in use, or `nil` when products run on the Swift kernel only.
+    public static var blasLibrary: String? { BLAS.shared?.name }
+
     /// Computes `C = alpha * op(A) * op(B) + beta * C`.
     ///
     /// - Precondition: the strides are large enough for the shapes (a programmer error otherwise).
@@ -22,19 +42,59 @@ public enum GEMM {
         a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float,
-        c: UnsafeMutablePointer<Float>, ldc: Int
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        backend: Backend = .automatic
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "GEMM: negative dimension")
+        precondition(ldc >= n, "GEMM: ldc \(ldc) < n \(n)")
+        precondition(lda >= (transposeA == .none ? k : m), "GEMM: lda too small")
+        precondition(ldb >= (transposeB == .none ? n : k), "GEMM: ldb too small")
+        guard m > 0 && n > 0 else { return }
+        let work = m * n * k
+        if backend != .swift, let blas = BLAS.shared, backend == .blas || work >= 32 * 32 * 32 {
+            blas.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        scale(c, m: m, n: n, ldc: ldc, by: beta)
+        guard k > 0 && alpha != 0 else { return }
+        if work < 24 * 24 * 24 {
+            smallProduct(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
+        } else {
+            GEMMKernel.packedProduct(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
+        }
+    }
+
+    /// `C *= beta`, overwriting with zeros when `beta == 0`.
+    private static func scale(_ c: UnsafeMutablePointer<Float>, m: Int, n: Int, ldc: Int, by beta: Float) {
+        if beta == 1 { return }
         for i in 0..<m {
-            for j in 0..<n {
-                var sum: Float = 0
-                for p in 0..<k {
-                    let av = transposeA == .none ? a[i * lda + p] : a[p * lda + i]
-                    let bv = transposeB == .none ? b[p * ldb + j] : b[j * ldb + p]
-                    sum += av * bv
+            let row = c + i * ldc
+            if beta == 0 {
+                row.update(repeating: 0, count: n)
+            } else {
+                for j in 0..<n { row[j] *= beta }
+            }
+        }
+    }
+
+    /// Straightforward loops for products too small to amortize packing.
+    private static func smallProduct(
+        _ ta: Transpose, _ tb: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
+        for i in 0..<m {
+            let crow = c + i * ldc
+            for p in 0..<k {
+                let av = alpha * (ta == .none ? a[i * lda + p] : a[p * lda + i])
+                if av == 0 { continue }
+                if tb == .none {
+                    let brow = b + p * ldb
+                    for j in 0..<n { crow[j] += av * brow[j] }
+                } else {
+                    for j in 0..<n { crow[j] += av * b[j * ldb + p] }
                 }
-                let old = beta == 0 ? 0 : beta * c[i * ldc + j]
-                c[i * ldc + j] = alpha * sum + old
             }
         }
     }

@@ -1,0 +1,108 @@
+import BallastCore
+import BallastTestSupport
+import Testing
+
+/// The naive Double reference: `alpha * op(A) op(B) + beta * C`.
+private func reference(_ ta: Transpose, _ tb: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                       _ a: [Float], _ lda: Int, _ b: [Float], _ ldb: Int, _ beta: Float, _ c: [Float], _ ldc: Int) -> [Double] {
+    var out = [Double](repeating: 0, count: m * ldc)
+    for i in 0..<m {
+        for j in 0..<n {
+            var s = 0.0
+            for p in 0..<k {
+                let av = ta == .none ? a[i * lda + p] : a[p * lda + i]
+                let bv = tb == .none ? b[p * ldb + j] : b[j * ldb + p]
+                s += Double(av) * Double(bv)
+            }
+            out[i * ldc + j] = Double(alpha) * s + (beta == 0 ? 0 : Double(beta) * Double(c[i * ldc + j]))
+        }
+    }
+    return out
+}
+
+struct GEMMCase: Sendable, CustomTestStringConvertible {
+    var m, n, k: Int
+    var testDescription: String { "\(m)×\(n)×\(k)" }
+}
+
+@Suite("GEMM")
+struct GEMMTests {
+    static let shapes = [GEMMCase(m: 1, n: 1, k: 1), GEMMCase(m: 7, n: 13, k: 5), GEMMCase(m: 1, n: 300, k: 1),
+                         GEMMCase(m: 1000, n: 3, k: 2), GEMMCase(m: 3, n: 1000, k: 17), GEMMCase(m: 130, n: 67, k: 259),
+                         GEMMCase(m: 61, n: 33, k: 600)]
+
+    static let backends: [GEMM.Backend] = GEMM.blasLibrary == nil ? [.swift] : [.swift, .blas]
+
+    @Test("Every transpose combination, α/β and padding strides match a Double reference",
+          arguments: shapes, [GEMM.Backend.swift, .blas])
+    func matchesReference(shape: GEMMCase, backend: GEMM.Backend) {
+        if backend == .blas && GEMM.blasLibrary == nil {
+            print("skipped BLAS path for \(shape.testDescription): no BLAS library found (install libopenblas0)")
+            return
+        }
+        let (m, n, k) = (shape.m, shape.n, shape.k)
+        var rng = Xoshiro256StarStar(seed: UInt64(m * 31 + n * 7 + k))
+        for ta in [Transpose.none, .transposed] {
+            for tb in [Transpose.none, .transposed] {
+                for (alpha, beta) in [(Float(1), Float(0)), (0.5, 2), (-1.5, 1)] {
+                    let lda = (ta == .none ? k : m) + 3, ldb = (tb == .none ? n : k) + 1, ldc = n + 2
+                    let a = (0..<((ta == .none ? m : k) * lda)).map { _ in Float(rng.nextNormal()) }
+                    let b = (0..<((tb == .none ? k : n) * ldb)).map { _ in Float(rng.nextNormal()) }
+                    var c = (0..<(m * ldc)).map { _ in Float(rng.nextNormal()) }
+                    let expected = reference(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+                    a.withUnsafeBufferPointer { ap in
+                        b.withUnsafeBufferPointer { bp in
+                            c.withUnsafeMutableBufferPointer { cp in
+                                GEMM.multiply(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha,
+                                              a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb,
+                                              beta: beta, c: cp.baseAddress!, ldc: ldc, backend: backend)
+                            }
+                        }
+                    }
+                    // Float accumulation error grows like sqrt(k) · |terms|; 1e-4 · (k + 1) is generous
+                    // for unit-normal data and far below any indexing mistake.
+                    let tolerance = 1e-4 * Double(k + 1)
+                    var worst = 0.0
+                    for i in 0..<m { for j in 0..<n { worst = max(worst, abs(Double(c[i * ldc + j]) - expected[i * ldc + j])) } }
+                    #expect(worst < tolerance, "\(ta) \(tb) α=\(alpha) β=\(beta): max error \(worst)")
+                }
+            }
+        }
+    }
+
+    @Test("β = 0 overwrites C without reading it (NaN does not leak)")
+    func betaZeroIgnoresNaN() {
+        let a = TestData.normalMatrix(rows: 40, columns: 30, seed: 1)
+        let b = TestData.normalMatrix(rows: 30, columns: 50, seed: 2)
+        var c = [Float](repeating: .nan, count: 40 * 50)
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    GEMM.multiply(transposeA: .none, transposeB: .none, m: 40, n: 50, k: 30, alpha: 1,
+                                  a: ap.baseAddress!, lda: 30, b: bp.baseAddress!, ldb: 50, beta: 0,
+                                  c: cp.baseAddress!, ldc: 50, backend: .swift)
+                }
+            }
+        }
+        #expect(c.allSatisfy { $0.isFinite })
+    }
+
+    @Test("Results are bit-identical run to run on the threaded path")
+    func deterministic() {
+        let a = TestData.normalMatrix(rows: 300, columns: 280, seed: 3)
+        let b = TestData.normalMatrix(rows: 280, columns: 290, seed: 4)
+        #expect(a.matmul(b) == a.matmul(b))
+        #expect(a.matmul(b).storage.allSatisfy { $0.isFinite })
+    }
+
+    @Test("matmul agrees with the transposed formulation")
+    func matmulTransposes() {
+        let a = TestData.normalMatrix(rows: 50, columns: 40, seed: 5)
+        let b = TestData.normalMatrix(rows: 60, columns: 40, seed: 6)
+        let viaFlag = a.matmul(b, transposeOther: .transposed)
+        let viaCopy = a.matmul(b.transposed())
+        let diff = zip(viaFlag.storage, viaCopy.storage).map { abs($0 - $1) }.max() ?? 0
+        #expect(viaFlag.rows == 50 && viaFlag.columns == 60)
+        #expect(diff < 1e-4)
+    }
+}
