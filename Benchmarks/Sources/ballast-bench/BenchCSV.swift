@@ -1,4 +1,27 @@
-/// Not written yet.
+import BallastData
+
+/// `ballast-bench csv PATH [REPEATS] [nsl-kdd|csv]`: seconds to load a file into a typed Table, best
+/// of REPEATS, and the process's peak RSS.
 func benchCSV(_ arguments: [String]) throws {
-    throw BenchError("not implemented")
+    guard let path = arguments.first else { throw BenchError("usage: ballast-bench csv PATH [REPEATS] [nsl-kdd|csv]") }
+    let repeats = arguments.count > 1 ? Int(arguments[1]) ?? 5 : 5
+    let format = arguments.count > 2 ? arguments[2] : "csv"
+    var best = Double.infinity
+    var rows = 0, columns = 0
+    for _ in 0..<max(1, repeats) {
+        let t = try seconds {
+            if format == "nsl-kdd" {
+                let data = try NSLKDD.load(path: path)
+                rows = data.rowCount
+                columns = data.features.columns.count
+            } else {
+                let table = try CSVReader.read(contentsOf: path, options: CSVOptions(header: .absent)).table
+                rows = table.rowCount
+                columns = table.columns.count
+            }
+        }
+        best = min(best, t)
+    }
+    report(["benchmark": "csv", "format": format, "seconds": best, "rows": rows, "columns": columns,
+            "peak_rss_mb": Double(peakRSSBytes()) / 1_048_576])
 }

@@ -1,0 +1,310 @@
+import BallastCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads CSV files into typed ``Table``s.
+///
+/// Works on bytes: RFC 4180 quoting (delimiters, quotes and newlines inside quoted fields), LF and
+/// CRLF line ends, a UTF-8 byte-order mark, blank lines skipped. A column is numeric when every
+/// non-missing field parses as a number, categorical otherwise (categories in order of first
+/// appearance). Files without quote characters are parsed in parallel chunks split at line ends;
+/// the result is identical to a serial parse.
+public enum CSVReader {
+    /// Reads the file at `path`.
+    /// - Parameters:
+    ///   - path: the file.
+    ///   - options: delimiter, header, missing markers and NaN/Inf policy.
+    /// - Throws: ``DataError`` — `.fileNotFound`/`.unreadable` (I/O), or a content error naming the
+    ///   file, line, column and value.
+    public static func read(contentsOf path: String, options: CSVOptions = CSVOptions()) throws -> CSVReadResult {
+        let bytes = try readBytes(path)
+        return try read(bytes: bytes, name: path, options: options)
+    }
+
+    /// Reads CSV from bytes; `name` is used in error messages.
+    /// - Throws: ``DataError`` for empty input, non-text bytes, ragged rows, unterminated quotes,
+    ///   invalid options, or NaN/Inf with ``CSVOptions/NonFinitePolicy/reject``.
+    public static func read(bytes: [UInt8], name: String, options: CSVOptions = CSVOptions()) throws -> CSVReadResult {
+        let d = options.delimiter
+        guard d != UInt8(ascii: "\""), d != UInt8(ascii: "\n"), d != UInt8(ascii: "\r"), d < 128 else {
+            throw DataError(.invalidOption, "the delimiter must be one ASCII character other than a quote or a line end")
+        }
+        return try bytes.withUnsafeBufferPointer { buf in
+            try Reader(bytes: buf, name: name, options: options).run()
+        }
+    }
+
+    /// Reads a whole file into memory.
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        guard let file = fopen(path, "rb") else {
+            let code = errno
+            if code == ENOENT { throw DataError(.fileNotFound, "\(path): no such file") }
+            throw DataError(.unreadable, "\(path): cannot be opened (\(String(cString: strerror(code))))")
+        }
+        defer { fclose(file) }
+        var st = stat()
+        if fstat(fileno(file), &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            throw DataError(.unreadable, "\(path) is a directory, not a file")
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(max(0, Int(st.st_size)))
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
+            if n < chunk.count {
+                if ferror(file) != 0 { throw DataError(.unreadable, "\(path): read error") }
+                break
+            }
+        }
+        return bytes
+    }
+}
+
+/// One read of one buffer.
+private struct Reader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let name: String
+    let options: CSVOptions
+
+    func run() throws -> CSVReadResult {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { throw DataError(.empty, "\(name) is empty") }
+        if let nul = memchr(base, 0, bytes.count) {
+            let offset = UnsafeRawPointer(nul) - UnsafeRawPointer(base)
+            throw DataError(.notText, "\(name), line \(line(of: offset)): byte \(offset) is a NUL byte; this is not a text (CSV) file")
+        }
+        var start = 0
+        if bytes.count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { start = 3 }
+        while start < bytes.count, base[start] == UInt8(ascii: "\n") || base[start] == UInt8(ascii: "\r") { start += 1 }
+        guard start < bytes.count else { throw DataError(.empty, "\(name) has no rows") }
+
+        let (firstFields, firstEnd) = try firstRecord(from: start)
+        let columnCount = firstFields.count
+        switch options.header {
+        case .present:
+            return try finish(parse(from: firstEnd, columns: columnCount), names: headerNames(firstFields), header: true)
+        case .absent:
+            return try finish(parse(from: start, columns: columnCount), names: defaultNames(columnCount), header: false)
+        case .auto:
+            let rest = try parse(from: firstEnd, columns: columnCount)
+            if rest.rows > 0 && looksLikeHeader(firstFields, rest) {
+                return try finish(rest, names: headerNames(firstFields), header: true)
+            }
+            if rest.rows == 0 && firstFields.contains(where: { NumberParser.parseString($0) == .text && !$0.isEmpty }) {
+                return try finish(rest, names: headerNames(firstFields), header: true)
+            }
+            return try finish(parse(from: start, columns: columnCount), names: defaultNames(columnCount), header: false)
+        }
+    }
+
+    // MARK: Parsing
+
+    /// Merged chunk columns and counts.
+    struct Parsed {
+        var chunks: [ChunkResult]
+        var rows: Int { chunks.reduce(0) { $0 + $1.rows } }
+        func textCount(_ c: Int) -> Int { chunks.reduce(0) { $0 + $1.columns[c].textCount } }
+        func numericCount(_ c: Int) -> Int { chunks.reduce(0) { $0 + $1.columns[c].numericCount } }
+        func contains(_ text: String, column c: Int) -> Bool { chunks.contains { $0.columns[c].interner.find(text) != nil } }
+    }
+
+    func parse(from start: Int, columns: Int) throws -> Parsed {
+        let ranges = chunkRanges(from: start)
+        var parsed = try parseChunks(ranges, columns: columns, text: [])
+        let mixed = Set((0..<columns).filter { parsed.textCount($0) > 0 && parsed.numericCount($0) > 0 })
+        if !mixed.isEmpty { parsed = try parseChunks(ranges, columns: columns, text: mixed) }
+        return parsed
+    }
+
+    func parseChunks(_ ranges: [Range<Int>], columns: Int, text: Set<Int>) throws -> Parsed {
+        let parser = CSVChunkParser(bytes: bytes, options: options, columnCount: columns, textColumns: text)
+        let results: [ChunkResult]
+        if ranges.count > 1 {
+            let box = ChunkBox(parser)
+            results = Parallel.mapChunks(0..<ranges.count) { part in part.map { box.parser.parse(ranges[$0]) } }.flatMap { $0 }
+        } else {
+            results = ranges.map { parser.parse($0) }
+        }
+        for r in results {
+            if let f = r.failure { throw error(f) }
+        }
+        return Parsed(chunks: results)
+    }
+
+    /// Splits `start..<end` at line ends into chunks for parallel parsing; one chunk when the file
+    /// is small or contains quotes (a split could fall inside a quoted field).
+    func chunkRanges(from start: Int) -> [Range<Int>] {
+        let end = bytes.count
+        let length = end - start
+        let threads = Parallel.threadCount
+        guard threads > 1, length > 1 << 18, memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\"")), length) == nil else {
+            return [start..<end]
+        }
+        let parts = threads * 2
+        var ranges: [Range<Int>] = []
+        var lo = start
+        for p in 1..<parts {
+            var cut = start + length * p / parts
+            guard cut > lo else { continue }
+            while cut < end, bytes[cut - 1] != UInt8(ascii: "\n") { cut += 1 }
+            if cut >= end { break }
+            ranges.append(lo..<cut)
+            lo = cut
+        }
+        ranges.append(lo..<end)
+        return ranges
+    }
+
+    /// Tokenizes the first record into strings and returns where the next record starts.
+    func firstRecord(from start: Int) throws -> ([String], Int) {
+        var end = start
+        var inQuotes = false
+        while end < bytes.count {
+            let b = bytes[end]
+            if b == UInt8(ascii: "\"") { inQuotes.toggle() } else if !inQuotes && (b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r")) { break }
+            end += 1
+        }
+        if inQuotes {
+            throw DataError(.unterminatedQuote, "\(name), line \(line(of: start)): a quoted field that starts on this line is never closed")
+        }
+        var fields: [String] = []
+        var current: [UInt8] = []
+        var i = start
+        var quoted = false
+        while i < end {
+            let b = bytes[i]
+            if quoted {
+                if b == UInt8(ascii: "\"") {
+                    if i + 1 < end, bytes[i + 1] == UInt8(ascii: "\"") { current.append(b); i += 1 } else { quoted = false }
+                } else { current.append(b) }
+            } else if b == UInt8(ascii: "\"") && current.isEmpty {
+                quoted = true
+            } else if b == options.delimiter {
+                fields.append(try text(current, at: i))
+                current.removeAll()
+            } else {
+                current.append(b)
+            }
+            i += 1
+        }
+        fields.append(try text(current, at: i))
+        var next = end
+        if next < bytes.count, bytes[next] == UInt8(ascii: "\r") { next += 1 }
+        if next < bytes.count, bytes[next] == UInt8(ascii: "\n") { next += 1 }
+        return (fields, next)
+    }
+
+    func text(_ b: [UInt8], at offset: Int) throws -> String {
+        guard let s = String(validating: b, as: UTF8.self) else {
+            throw DataError(.notText, "\(name), line \(line(of: offset)): the first row is not valid UTF-8 text")
+        }
+        return s
+    }
+
+    /// The header rule of ``CSVOptions/HeaderMode/auto``.
+    func looksLikeHeader(_ first: [String], _ rest: Parsed) -> Bool {
+        let markers = options.missingMarkers
+        var allText = true
+        for (c, f) in first.enumerated() {
+            let isText = !markers.contains(f) && NumberParser.parseString(f) == .text
+            if !isText { allText = false; continue }
+            if rest.textCount(c) == 0 && rest.numericCount(c) > 0 { return true }
+        }
+        guard allText, Set(first).count == first.count else { return false }
+        return first.enumerated().allSatisfy { !rest.contains($0.element, column: $0.offset) }
+    }
+
+    // MARK: Building the table
+
+    func finish(_ parsed: Parsed, names: [String], header: Bool) throws -> CSVReadResult {
+        guard parsed.rows > 0 else { throw DataError(.empty, "\(name) has a header but no data rows") }
+        var columns: [TableColumn] = []
+        var missing: [Int] = [], nonFinite: [Int] = []
+        for c in names.indices {
+            let parts = parsed.chunks.map { $0.columns[c] }
+            missing.append(parts.reduce(0) { $0 + $1.missing })
+            nonFinite.append(parts.reduce(0) { $0 + $1.nonFinite })
+            if parsed.textCount(c) == 0 {
+                var values: [Double] = []
+                values.reserveCapacity(parsed.rows)
+                for p in parts { values.append(contentsOf: p.values) }
+                columns.append(TableColumn(name: names[c], values: .numeric(values)))
+            } else {
+                var categories: [String] = []
+                var lookup: [String: Int32] = [:]
+                var codes: [Int32] = []
+                codes.reserveCapacity(parsed.rows)
+                for p in parts {
+                    let remap: [Int32] = p.interner.strings.map { text in
+                        if let known = lookup[text] { return known }
+                        let code = Int32(categories.count)
+                        lookup[text] = code
+                        categories.append(text)
+                        return code
+                    }
+                    if p.codes.isEmpty {
+                        codes.append(contentsOf: repeatElement(-1, count: p.values.count))
+                    } else {
+                        for code in p.codes { codes.append(code < 0 ? -1 : remap[Int(code)]) }
+                    }
+                }
+                columns.append(TableColumn(name: names[c], values: .categorical(codes: codes, categories: categories)))
+            }
+        }
+        return CSVReadResult(table: Table(columns: columns),
+                             diagnostics: CSVDiagnostics(missingCounts: missing, nonFiniteCounts: nonFinite, hadHeader: header))
+    }
+
+    func headerNames(_ fields: [String]) -> [String] {
+        var seen: [String: Int] = [:]
+        return fields.enumerated().map { i, raw in
+            var n = raw.trimmingWhitespace
+            if n.isEmpty { n = "column_\(i + 1)" }
+            let count = seen[n, default: 0]
+            seen[n] = count + 1
+            return count == 0 ? n : "\(n)_\(count + 1)"
+        }
+    }
+
+    func defaultNames(_ count: Int) -> [String] { (1...max(count, 1)).prefix(count).map { "column_\($0)" } }
+
+    /// 1-based line of a byte offset.
+    func line(of offset: Int) -> Int {
+        var n = 1
+        let upTo = min(offset, bytes.count)
+        for i in 0..<upTo where bytes[i] == UInt8(ascii: "\n") { n += 1 }
+        return n
+    }
+
+    func error(_ f: (offset: Int, kind: DataError.Kind, detail: String, column: Int?)) -> DataError {
+        var location = "\(name), line \(line(of: f.offset))"
+        if let c = f.column { location += ", column \(c + 1)" }
+        return DataError(f.kind, "\(location): \(f.detail)")
+    }
+}
+
+/// Lets the chunk parser (which holds an unsafe buffer) be used from parallel chunks.
+private struct ChunkBox: @unchecked Sendable {
+    let parser: CSVChunkParser
+    init(_ parser: CSVChunkParser) { self.parser = parser }
+}
+
+extension NumberParser {
+    /// Parses a `String` (convenience for header detection).
+    static func parseString(_ s: String) -> ParsedNumber {
+        var copy = s
+        return copy.withUTF8 { buf in buf.baseAddress.map { parse($0, buf.count) } ?? .text }
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The result of parsing one field as a number.
+enum ParsedNumber: Equatable {
+    /// A finite number.
+    case finite(Double)
+    /// NaN or ±infinity spelled out in the file.
+    case nonFinite(Double)
+    /// Not a number.
+    case text
+}
+
+/// Parses decimal numbers from bytes without building strings.
+///
+/// The common form `[+-]digits[.digits][(e|E)[+-]digits]` with at most 19 significant digits and a
+/// small decimal exponent is computed exactly (`mantissa × 10^e` with both exactly representable,
+/// Clinger's fast path, correctly rounded); anything else that looks numeric goes to `strtod`.
+enum NumberParser {
+    private static let powers: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { r, _ in r * 10 } }
+
+    static func parse(_ p: UnsafePointer<UInt8>, _ count: Int) -> ParsedNumber {
+        guard count > 0 else { return .text }
+        var i = 0
+        var negative = false
+        if p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") {
+            negative = p[0] == UInt8(ascii: "-")
+            i = 1
+        }
+        guard i < count else { return .text }
+        let first = p[i]
+        if first != UInt8(ascii: ".") && (first < 48 || first > 57) {
+            return parseSpecial(p + i, count - i, negative: negative)
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0, exponent = 0, sawDigit = false
+        while i < count, p[i] >= 48, p[i] <= 57 {
+            sawDigit = true
+            if digits < 19 { mantissa = mantissa * 10 + UInt64(p[i] - 48); if mantissa > 0 { digits += 1 } } else { exponent += 1 }
+            i += 1
+        }
+        if i < count, p[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < count, p[i] >= 48, p[i] <= 57 {
+                sawDigit = true
+                if digits < 19 { mantissa = mantissa * 10 + UInt64(p[i] - 48); if mantissa > 0 { digits += 1 }; exponent -= 1 }
+                i += 1
+            }
+        }
+        guard sawDigit else { return .text }
+        if i < count, p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E") {
+            i += 1
+            var expNegative = false
+            if i < count, p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") { expNegative = p[i] == UInt8(ascii: "-"); i += 1 }
+            var e = 0, expDigits = 0
+            while i < count, p[i] >= 48, p[i] <= 57 { if e < 100_000 { e = e * 10 + Int(p[i] - 48) }; expDigits += 1; i += 1 }
+            guard expDigits > 0 else { return .text }
+            exponent += expNegative ? -e : e
+        }
+        guard i == count else { return .text }
+        if digits >= 19 || mantissa >= (1 << 53) || exponent < -22 || exponent > 22 {
+            return viaStrtod(p, count)
+        }
+        var v = Double(mantissa)
+        if exponent < 0 { v /= powers[-exponent] } else if exponent > 0 { v *= powers[exponent] }
+        return .finite(negative ? -v : v)
+    }
+
+    private static func parseSpecial(_ p: UnsafePointer<UInt8>, _ count: Int, negative: Bool) -> ParsedNumber {
+        guard count == 3 || count == 8 else { return .text }
+        @inline(__always) func matches(_ word: StaticString) -> Bool {
+            guard word.utf8CodeUnitCount == count else { return false }
+            let w = word.utf8Start
+            for i in 0..<count where p[i] | 0x20 != w[i] { return false }
+            return true
+        }
+        if matches("nan") { return .nonFinite(.nan) }
+        if matches("inf") || matches("infinity") { return .nonFinite(negative ? -.infinity : .infinity) }
+        return .text
+    }
+
+    private static func viaStrtod(_ p: UnsafePointer<UInt8>, _ count: Int) -> ParsedNumber {
+        var buffer = [CChar](repeating: 0, count: count + 1)
+        for i in 0..<count { buffer[i] = CChar(bitPattern: p[i]) }
+        let value = buffer.withUnsafeBufferPointer { strtod($0.baseAddress!, nil) }
+        return value.isFinite ? .finite(value) : .nonFinite(value)
+    }
+}

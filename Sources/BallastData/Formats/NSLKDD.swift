@@ -1,0 +1,105 @@
+/// The NSL-KDD loader (Tavallaee et al., 2009): 43 comma-separated fields per record, no header —
+/// 41 features, the attack name and a difficulty score.
+///
+/// The attack name and difficulty are kept in ``LabeledTable/metadata`` (columns `attack` and
+/// `difficulty`), never as features. Labels follow ``LabelMode``; attack names that occur only in
+/// the test sets are mapped through ``NSLKDDSchema/categoryOfAttack``, and a name not in that map
+/// is an error naming the file, record and name.
+public enum NSLKDD {
+    /// How records are labelled.
+    public enum LabelMode: String, Sendable, CaseIterable, Codable {
+        /// Normal, DoS, Probe, R2L, U2R (fixed order, so training and test sets align).
+        case fiveClass = "5class"
+        /// normal vs attack.
+        case binary
+        /// The attack name itself (class names sorted alphabetically).
+        case attackName = "attack"
+    }
+
+    /// Loads an NSL-KDD file.
+    /// - Throws: ``DataError`` for I/O problems, a wrong field count, a feature of the wrong type, or
+    ///   an unknown attack name.
+    public static func load(path: String, labelMode: LabelMode = .fiveClass) throws -> LabeledTable {
+        try load(bytes: CSVReader.readBytes(path), name: path, labelMode: labelMode)
+    }
+
+    /// Loads NSL-KDD records from bytes; `name` is used in messages and as the source.
+    /// - Throws: as ``load(path:labelMode:)``.
+    public static func load(bytes: [UInt8], name: String, labelMode: LabelMode = .fiveClass) throws -> LabeledTable {
+        let options = CSVOptions(header: .absent, missingMarkers: [], nonFinite: .reject)
+        let table = try CSVReader.read(bytes: bytes, name: name, options: options).table
+        guard table.columns.count == NSLKDDSchema.fieldCount else {
+            throw DataError(.raggedRow, "\(name): records have \(table.columns.count) fields; NSL-KDD has \(NSLKDDSchema.fieldCount) (41 features, the attack name and the difficulty)")
+        }
+        var features: [TableColumn] = []
+        for (i, featureName) in NSLKDDSchema.featureNames.enumerated() {
+            var column = table.columns[i]
+            column.name = featureName
+            if NSLKDDSchema.symbolicFeatures.contains(featureName) {
+                column = column.asCategorical()
+            } else if case .categorical(let codes, let categories) = column.values {
+                let row = codes.firstIndex { $0 >= 0 } ?? 0
+                let value = codes[row] >= 0 ? categories[Int(codes[row])] : ""
+                throw DataError(.badLabel, "\(name), record \(row + 1), column \(i + 1) (\(featureName)): '\(value)' is not a number; this NSL-KDD feature is numeric")
+            }
+            features.append(column)
+        }
+        let attack = table.columns[41].asCategorical()
+        guard case .categorical(let attackCodes, let attackNames) = attack.values else { return LabeledTable(features: Table(columns: features), labels: [], classNames: [], source: name) }
+        var difficulty = table.columns[42]
+        difficulty.name = "difficulty"
+        if case .categorical = difficulty.values {
+            throw DataError(.badLabel, "\(name): column 43 (difficulty) must be numeric")
+        }
+
+        // Map each distinct attack name once.
+        var categoryOfCode: [String] = []
+        for n in attackNames {
+            guard let category = NSLKDDSchema.categoryOfAttack[n] else {
+                let row = attackCodes.firstIndex { $0 >= 0 && attackNames[Int($0)] == n } ?? 0
+                throw DataError(.badLabel, "\(name), record \(row + 1): unknown attack name '\(n)' (expected one of the NSL-KDD attack names, e.g. neptune, smurf, satan, guess_passwd, rootkit)")
+            }
+            categoryOfCode.append(category)
+        }
+        if let missing = attackCodes.firstIndex(where: { $0 < 0 }) {
+            throw DataError(.badLabel, "\(name), record \(missing + 1): the attack name (field 42) is empty")
+        }
+        let classNames: [String]
+        let labelOfCode: [Int]
+        switch labelMode {
+        case .fiveClass:
+            classNames = NSLKDDSchema.fiveClassNames
+            labelOfCode = categoryOfCode.map { classNames.firstIndex(of: $0) ?? 0 }
+        case .binary:
+            classNames = NSLKDDSchema.binaryClassNames
+            labelOfCode = categoryOfCode.map { $0 == "Normal" ? 0 : 1 }
+        case .attackName:
+            classNames = Array(Set(attackNames)).sorted()
+            labelOfCode = attackNames.map { classNames.firstIndex(of: $0) ?? 0 }
+        }
+        let labels = attackCodes.map { labelOfCode[Int($0)] }
+        var attackColumn = attack
+        attackColumn.name = "attack"
+        return LabeledTable(features: Table(columns: features), labels: labels, classNames: classNames,
+                            metadata: Table(columns: [attackColumn, difficulty]), source: name)
+    }
+}
+
+extension TableColumn {
+    /// The column as categorical: numbers become their shortest text (`80`, `0.5`), in order of
+    /// first appearance; categorical columns are returned unchanged.
+    public func asCategorical() -> TableColumn {
+        guard case .numeric(let values) = values else { return self }
+        var categories: [String] = []
+        var lookup: [Double: Int32] = [:]
+        let codes: [Int32] = values.map { v in
+            if v.isNaN { return -1 }
+            if let c = lookup[v] { return c }
+            let c = Int32(categories.count)
+            lookup[v] = c
+            categories.append(v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v))
+            return c
+        }
+        return TableColumn(name: name, values: .categorical(codes: codes, categories: categories))
+    }
+}
