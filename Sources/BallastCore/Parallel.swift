@@ -64,7 +64,10 @@ public enum Parallel {
         if parts.count <= 1 { return parts.map(body) }
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: parts.count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
         let out = SendableBuffer(results)
         DispatchQueue.concurrentPerform(iterations: parts.count) { i in
             out.buffer[i] = body(parts[i])

@@ -1,169 +1,196 @@
 import BallastCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// Column values parsed from one chunk of a CSV file.
-struct ChunkColumn {
-    /// Numbers (NaN where the field was missing, text or non-finite).
-    var values: [Double] = []
-    /// Category codes into ``categories`` (-1 where numeric or missing); empty until the first text.
-    var codes: [Int32] = []
-    /// Texts in first-appearance order within the chunk.
-    var interner = ByteInterner()
-    var numericCount = 0
-    var textCount = 0
-    var missing = 0
-    var nonFinite = 0
-    /// Whether every field is kept as text (columns holding both numbers and text, second pass).
-    var forcedText = false
-}
-
-/// The result of parsing a byte range of a CSV file.
+/// Values parsed from one chunk of a CSV file, column-major: column `c` occupies
+/// `c * capacity ..< c * capacity + rows`, so a column is one contiguous run per chunk.
 struct ChunkResult {
-    var columns: [ChunkColumn]
+    /// Numbers (NaN where the field was missing, text or non-finite).
+    var values: [Double]
+    /// Category codes into the column's interner (-1 where numeric or missing).
+    var codes: [Int32]
+    /// Per column: the distinct texts of this chunk in first-appearance order.
+    var interners: [ByteInterner]
+    var numericCounts: [Int]
+    var textCounts: [Int]
+    var missingCounts: [Int]
+    var nonFiniteCounts: [Int]
     var rows = 0
-    /// The first problem, as a byte offset and a message builder (line numbers are computed later).
+    /// Rows reserved per column (an upper bound on ``rows``).
+    var capacity = 0
+    /// The first problem: byte offset, kind, message and column (line numbers are computed later).
     var failure: (offset: Int, kind: DataError.Kind, detail: String, column: Int?)?
+
 }
 
-/// Tokenizes and types one byte range of a CSV file into per-column storage.
+/// Tokenizes and types one byte range of a CSV file into a column-major staging buffer.
 struct CSVChunkParser {
     let bytes: UnsafeBufferPointer<UInt8>
     let options: CSVOptions
     let columnCount: Int
-    /// Columns whose every field is kept as text (decided after a first pass).
-    let textColumns: Set<Int>
+    /// Columns whose every field is kept as text (columns holding both numbers and text).
+    let textColumns: [Bool]
     let markers: [[UInt8]]
+    let markerLengths: UInt64
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: CSVOptions, columnCount: Int, textColumns: Set<Int>) {
         self.bytes = bytes
         self.options = options
         self.columnCount = columnCount
-        self.textColumns = textColumns
-        self.markers = options.missingMarkers.map { Array($0.utf8) }
+        self.textColumns = (0..<columnCount).map { textColumns.contains($0) }
+        self.markers = options.missingMarkers.sorted().map { Array($0.utf8) }
+        self.markerLengths = markers.reduce(0) { $0 | ($1.count < 64 ? 1 << UInt64($1.count) : 0) }
     }
 
     /// Parses the records in `range` (which starts at a record boundary).
     func parse(_ range: Range<Int>) -> ChunkResult {
-        var result = ChunkResult(columns: (0..<columnCount).map { ChunkColumn(forcedText: textColumns.contains($0)) })
-        let estimate = range.count / max(1, columnCount * 4)
-        for c in 0..<columnCount { result.columns[c].values.reserveCapacity(estimate) }
-        guard let base = bytes.baseAddress else { return result }
-        let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), delim = options.delimiter
-        var i = range.lowerBound
-        let end = range.upperBound
-        var scratch: [UInt8] = []
-        while i < end {
-            let recordStart = i
-            // Skip blank lines.
-            if base[i] == lf { i += 1; continue }
-            if base[i] == cr, i + 1 < end, base[i + 1] == lf { i += 2; continue }
-            var field = 0
-            var recordDone = false
-            while !recordDone {
-                var start = i, stop = i, quoted = false, hasEscapes = false
-                if i < end, base[i] == quote {
-                    quoted = true
-                    i += 1
-                    start = i
-                    var closed = false
-                    while i < end {
-                        if base[i] == quote {
-                            if i + 1 < end, base[i + 1] == quote { hasEscapes = true; i += 2; continue }
-                            closed = true
+        let base = bytes.baseAddress!
+        // Line ends bound the record count from above (blank lines and quoted newlines only lower it).
+        var lineEnds = 1
+        var scan = base + range.lowerBound
+        let stopScan = base + range.upperBound
+        while scan < stopScan, let hit = memchr(scan, 10, stopScan - scan) {
+            lineEnds += 1
+            scan = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        let nc = columnCount
+        var valuesStore = [Double](repeating: .nan, count: lineEnds * nc)
+        var codesStore = [Int32](repeating: -1, count: lineEnds * nc)
+        var interners = Array(repeating: ByteInterner(), count: nc)
+        var numericStore = Array(repeating: 0, count: nc), textStore = Array(repeating: 0, count: nc)
+        var missingStore = Array(repeating: 0, count: nc), nonFiniteStore = Array(repeating: 0, count: nc)
+        var failure: (offset: Int, kind: DataError.Kind, detail: String, column: Int?)?
+        var rows = 0
+        valuesStore.withUnsafeMutableBufferPointer { valuesBuf in
+        codesStore.withUnsafeMutableBufferPointer { codesBuf in
+        numericStore.withUnsafeMutableBufferPointer { numeric in
+        textStore.withUnsafeMutableBufferPointer { text in
+        missingStore.withUnsafeMutableBufferPointer { missing in
+        nonFiniteStore.withUnsafeMutableBufferPointer { nonFinite in
+            let values = valuesBuf.baseAddress!, codes = codesBuf.baseAddress!
+            let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), delim = options.delimiter
+            let reject = options.nonFinite == .reject
+            var i = range.lowerBound
+            let end = range.upperBound
+            var scratch: [UInt8] = []
+            /// Types and stores one field; returns false (with `failure` set) on an error.
+            func store(_ p: UnsafePointer<UInt8>, _ n: Int, _ slot: Int, _ field: Int, _ start: Int) -> Bool {
+                if isMissing(p, n) {
+                    missing[field] += 1
+                    return true
+                }
+                var isText = textColumns[field]
+                if !isText {
+                    switch NumberParser.parse(p, n) {
+                    case .finite(let v):
+                        values[slot] = v
+                        numeric[field] += 1
+                    case .nonFinite:
+                        if reject {
+                            let t = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+                            failure = (start, .nonFinite, "the value '\(t)' is not a finite number; NaN and infinity are not accepted as features", field)
+                            return false
+                        }
+                        nonFinite[field] += 1
+                        numeric[field] += 1
+                    case .text:
+                        isText = true
+                    }
+                }
+                if isText {
+                    guard let code = interners[field].intern(p, n) else {
+                        failure = (start, .notText, "the field is not valid UTF-8 text", field)
+                        return false
+                    }
+                    codes[slot] = code
+                    text[field] += 1
+                }
+                return true
+            }
+            recordLoop: while i < end {
+                let recordStart = i
+                if base[i] == lf { i += 1; continue }
+                if base[i] == cr, i + 1 < end, base[i + 1] == lf { i += 2; continue }
+                var field = 0
+                let rowBase = rows
+                while true {
+                    var start = i, stop = i, escapes = false
+                    if i < end, base[i] == quote {
+                        i += 1
+                        start = i
+                        var closed = false
+                        while i < end {
+                            if base[i] == quote {
+                                if i + 1 < end, base[i + 1] == quote { escapes = true; i += 2; continue }
+                                closed = true
+                                break
+                            }
+                            i += 1
+                        }
+                        guard closed else {
+                            failure = (recordStart, .unterminatedQuote, "a quoted field that starts on this line is never closed", field)
+                            break recordLoop
+                        }
+                        stop = i
+                        i += 1
+                        while i < end, base[i] != delim, base[i] != lf, base[i] != cr { i += 1 }
+                    } else {
+                        while i < end {
+                            let b = base[i]
+                            if b == delim || b == lf || b == cr { break }
+                            i += 1
+                        }
+                        stop = i
+                    }
+                    if field < nc {
+                        let slot = field * lineEnds + rowBase
+                        let ok: Bool
+                        if escapes {
+                            scratch.removeAll(keepingCapacity: true)
+                            var j = start
+                            while j < stop { scratch.append(base[j]); j += base[j] == quote ? 2 : 1 }
+                            ok = scratch.withUnsafeBufferPointer { store($0.baseAddress!, $0.count, slot, field, start) }
+                        } else {
+                            ok = store(base + start, stop - start, slot, field, start)
+                        }
+                        if !ok { break recordLoop }
+                    }
+                    field += 1
+                    if i < end, base[i] == delim {
+                        i += 1
+                        if i >= end {
+                            if field < nc { missing[field] += isMissing(base + i, 0) ? 1 : 0 }
+                            field += 1
                             break
                         }
-                        i += 1
-                    }
-                    guard closed else {
-                        result.failure = (recordStart, .unterminatedQuote, "a quoted field that starts on this line is never closed", field)
-                        return result
-                    }
-                    stop = i
-                    i += 1
-                    // Anything between the closing quote and the delimiter is kept out of the value.
-                    while i < end, base[i] != delim, base[i] != lf, base[i] != cr { i += 1 }
-                } else {
-                    while i < end, base[i] != delim, base[i] != lf, base[i] != cr { i += 1 }
-                    stop = i
-                }
-                if field < columnCount {
-                    if hasEscapes {
-                        scratch.removeAll(keepingCapacity: true)
-                        var j = start
-                        while j < stop { scratch.append(base[j]); j += base[j] == quote ? 2 : 1 }
-                        let ok = scratch.withUnsafeBufferPointer { store($0.baseAddress!, $0.count, quoted: quoted, into: &result.columns[field]) }
-                        if !ok { result.failure = (start, .notText, "the field is not valid UTF-8 text", field); return result }
-                    } else if !store(base + start, stop - start, quoted: quoted, into: &result.columns[field]) {
-                        result.failure = (start, .notText, "the field is not valid UTF-8 text", field)
-                        return result
-                    }
-                    if result.failure == nil, options.nonFinite == .reject, result.columns[field].nonFinite > 0 {
-                        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: stop - start), as: UTF8.self)
-                        result.failure = (start, .nonFinite, "the value '\(text)' is not a finite number; NaN and infinity are not accepted as features", field)
-                        return result
+                    } else {
+                        if i < end, base[i] == cr { i += 1 }
+                        if i < end, base[i] == lf { i += 1 }
+                        break
                     }
                 }
-                field += 1
-                if i < end, base[i] == delim {
-                    i += 1
-                    if i >= end { // trailing delimiter at end of file: one more empty field
-                        if field < columnCount { _ = store(base + i, 0, quoted: false, into: &result.columns[field]) }
-                        field += 1
-                        recordDone = true
-                    }
-                } else {
-                    if i < end, base[i] == cr { i += 1 }
-                    if i < end, base[i] == lf { i += 1 }
-                    recordDone = true
+                if field != nc {
+                    failure = (recordStart, .raggedRow, "the row has \(field) fields but the first row has \(nc)", nil)
+                    break recordLoop
                 }
+                rows += 1
             }
-            if field != columnCount {
-                result.failure = (recordStart, .raggedRow, "the row has \(field) fields but the first row has \(columnCount)", nil)
-                return result
-            }
-            result.rows += 1
-        }
+        }}}}}}
+        var result = ChunkResult(values: valuesStore, codes: codesStore, interners: interners,
+                                 numericCounts: numericStore, textCounts: textStore,
+                                 missingCounts: missingStore, nonFiniteCounts: nonFiniteStore)
+        result.rows = rows
+        result.capacity = lineEnds
+        result.failure = failure
         return result
-    }
-
-    /// Stores one field; returns `false` when a text field is not valid UTF-8.
-    @inline(__always)
-    private func store(_ p: UnsafePointer<UInt8>, _ count: Int, quoted: Bool, into column: inout ChunkColumn) -> Bool {
-        let row = column.values.count
-        if isMissing(p, count) {
-            column.values.append(.nan)
-            if !column.codes.isEmpty { column.codes.append(-1) }
-            column.missing += 1
-            return true
-        }
-        if !column.forcedText {
-            switch NumberParser.parse(p, count) {
-            case .finite(let v):
-                column.values.append(v)
-                if !column.codes.isEmpty { column.codes.append(-1) }
-                column.numericCount += 1
-                return true
-            case .nonFinite:
-                column.values.append(.nan)
-                if !column.codes.isEmpty { column.codes.append(-1) }
-                column.nonFinite += 1
-                column.numericCount += 1
-                return true
-            case .text:
-                break
-            }
-        }
-        guard let code = column.interner.intern(p, count) else { return false }
-        if column.codes.isEmpty { column.codes = Array(repeating: -1, count: row) }
-        column.values.append(.nan)
-        column.codes.append(code)
-        column.textCount += 1
-        return true
     }
 
     @inline(__always)
     private func isMissing(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        if count == 0 { return markers.contains { $0.isEmpty } }
-        if count > 4 { return false }
+        guard count < 64, markerLengths & (1 << UInt64(count)) != 0 else { return false }
         for m in markers where m.count == count {
             var same = true
             for j in 0..<count where p[j] != m[j] { same = false; break }

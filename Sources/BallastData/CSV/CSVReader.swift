@@ -106,9 +106,9 @@ private struct Reader {
     struct Parsed {
         var chunks: [ChunkResult]
         var rows: Int { chunks.reduce(0) { $0 + $1.rows } }
-        func textCount(_ c: Int) -> Int { chunks.reduce(0) { $0 + $1.columns[c].textCount } }
-        func numericCount(_ c: Int) -> Int { chunks.reduce(0) { $0 + $1.columns[c].numericCount } }
-        func contains(_ text: String, column c: Int) -> Bool { chunks.contains { $0.columns[c].interner.find(text) != nil } }
+        func textCount(_ c: Int) -> Int { chunks.reduce(0) { $0 + $1.textCounts[c] } }
+        func numericCount(_ c: Int) -> Int { chunks.reduce(0) { $0 + $1.numericCounts[c] } }
+        func contains(_ text: String, column c: Int) -> Bool { chunks.contains { $0.interners[c].find(text) != nil } }
     }
 
     func parse(from start: Int, columns: Int) throws -> Parsed {
@@ -223,39 +223,62 @@ private struct Reader {
         guard parsed.rows > 0 else { throw DataError(.empty, "\(name) has a header but no data rows") }
         var columns: [TableColumn] = []
         var missing: [Int] = [], nonFinite: [Int] = []
-        for c in names.indices {
-            let parts = parsed.chunks.map { $0.columns[c] }
-            missing.append(parts.reduce(0) { $0 + $1.missing })
-            nonFinite.append(parts.reduce(0) { $0 + $1.nonFinite })
-            if parsed.textCount(c) == 0 {
-                var values: [Double] = []
-                values.reserveCapacity(parsed.rows)
-                for p in parts { values.append(contentsOf: p.values) }
-                columns.append(TableColumn(name: names[c], values: .numeric(values)))
-            } else {
-                var categories: [String] = []
-                var lookup: [String: Int32] = [:]
-                var codes: [Int32] = []
-                codes.reserveCapacity(parsed.rows)
-                for p in parts {
-                    let remap: [Int32] = p.interner.strings.map { text in
-                        if let known = lookup[text] { return known }
-                        let code = Int32(categories.count)
-                        lookup[text] = code
-                        categories.append(text)
-                        return code
-                    }
-                    if p.codes.isEmpty {
-                        codes.append(contentsOf: repeatElement(-1, count: p.values.count))
-                    } else {
-                        for code in p.codes { codes.append(code < 0 ? -1 : remap[Int(code)]) }
-                    }
-                }
-                columns.append(TableColumn(name: names[c], values: .categorical(codes: codes, categories: categories)))
-            }
+        let nc = names.count
+        for c in 0..<nc {
+            missing.append(parsed.chunks.reduce(0) { $0 + $1.missingCounts[c] })
+            nonFinite.append(parsed.chunks.reduce(0) { $0 + $1.nonFiniteCounts[c] })
         }
+        let chunks = ChunksBox(parsed.chunks)
+        let textual = (0..<nc).map { parsed.textCount($0) > 0 }
+        let total = parsed.rows
+        columns = Parallel.mapChunks(0..<nc) { range in
+            range.map { c in
+                textual[c] ? Self.categoricalColumn(c, names[c], chunks.chunks, nc, total)
+                           : Self.numericColumn(c, names[c], chunks.chunks, nc, total)
+            }
+        }.flatMap { $0 }
         return CSVReadResult(table: Table(columns: columns),
                              diagnostics: CSVDiagnostics(missingCounts: missing, nonFiniteCounts: nonFinite, hadHeader: header))
+    }
+
+    static func numericColumn(_ c: Int, _ name: String, _ chunks: [ChunkResult], _ nc: Int, _ total: Int) -> TableColumn {
+        var values = [Double](repeating: 0, count: total)
+        values.withUnsafeMutableBufferPointer { out in
+            var o = 0
+            for p in chunks {
+                p.values.withUnsafeBufferPointer { v in
+                    (out.baseAddress! + o).update(from: v.baseAddress! + c * p.capacity, count: p.rows)
+                }
+                o += p.rows
+            }
+        }
+        return TableColumn(name: name, values: .numeric(values))
+    }
+
+    static func categoricalColumn(_ c: Int, _ name: String, _ chunks: [ChunkResult], _ nc: Int, _ total: Int) -> TableColumn {
+        var categories: [String] = []
+        var lookup: [String: Int32] = [:]
+        var codes = [Int32](repeating: -1, count: total)
+        codes.withUnsafeMutableBufferPointer { out in
+            var o = 0
+            for p in chunks {
+                let remap: [Int32] = p.interners[c].strings.map { text in
+                    if let known = lookup[text] { return known }
+                    let code = Int32(categories.count)
+                    lookup[text] = code
+                    categories.append(text)
+                    return code
+                }
+                p.codes.withUnsafeBufferPointer { k in
+                    for r in 0..<p.rows {
+                        let code = k[c * p.capacity + r]
+                        out[o + r] = code < 0 ? -1 : remap[Int(code)]
+                    }
+                }
+                o += p.rows
+            }
+        }
+        return TableColumn(name: name, values: .categorical(codes: codes, categories: categories))
     }
 
     func headerNames(_ fields: [String]) -> [String] {
@@ -284,6 +307,12 @@ private struct Reader {
         if let c = f.column { location += ", column \(c + 1)" }
         return DataError(f.kind, "\(location): \(f.detail)")
     }
+}
+
+/// Shares parsed chunks (immutable) with parallel column builders.
+private struct ChunksBox: @unchecked Sendable {
+    let chunks: [ChunkResult]
+    init(_ chunks: [ChunkResult]) { self.chunks = chunks }
 }
 
 /// Lets the chunk parser (which holds an unsafe buffer) be used from parallel chunks.
