@@ -10,8 +10,9 @@ import Darwin
 struct ChunkResult {
     /// Numbers (NaN where the field was missing, text or non-finite).
     var values: [Double]
-    /// Category codes into the column's interner (-1 where numeric or missing).
-    var codes: [Int32]
+    /// Per column: category codes into the column's interner (-1 where numeric or missing), or an
+    /// empty array for a column without text in this chunk.
+    var codes: [[Int32]]
     /// Per column: the distinct texts of this chunk in first-appearance order.
     var interners: [ByteInterner]
     var numericCounts: [Int]
@@ -58,19 +59,18 @@ struct CSVChunkParser {
         }
         let nc = columnCount
         var valuesStore = [Double](repeating: .nan, count: lineEnds * nc)
-        var codesStore = [Int32](repeating: -1, count: lineEnds * nc)
+        var codesStore = [[Int32]](repeating: [], count: nc)
         var interners = Array(repeating: ByteInterner(), count: nc)
         var numericStore = Array(repeating: 0, count: nc), textStore = Array(repeating: 0, count: nc)
         var missingStore = Array(repeating: 0, count: nc), nonFiniteStore = Array(repeating: 0, count: nc)
         var failure: (offset: Int, kind: DataError.Kind, detail: String, column: Int?)?
         var rows = 0
         valuesStore.withUnsafeMutableBufferPointer { valuesBuf in
-        codesStore.withUnsafeMutableBufferPointer { codesBuf in
         numericStore.withUnsafeMutableBufferPointer { numeric in
         textStore.withUnsafeMutableBufferPointer { text in
         missingStore.withUnsafeMutableBufferPointer { missing in
         nonFiniteStore.withUnsafeMutableBufferPointer { nonFinite in
-            let values = valuesBuf.baseAddress!, codes = codesBuf.baseAddress!
+            let values = valuesBuf.baseAddress!
             let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), delim = options.delimiter
             let reject = options.nonFinite == .reject
             var i = range.lowerBound
@@ -105,7 +105,8 @@ struct CSVChunkParser {
                         failure = (start, .notText, "the field is not valid UTF-8 text", field)
                         return false
                     }
-                    codes[slot] = code
+                    if codesStore[field].isEmpty { codesStore[field] = [Int32](repeating: -1, count: lineEnds) }
+                    codesStore[field][slot - field * lineEnds] = code
                     text[field] += 1
                 }
                 return true
@@ -178,7 +179,7 @@ struct CSVChunkParser {
                 }
                 rows += 1
             }
-        }}}}}}
+        }}}}}
         var result = ChunkResult(values: valuesStore, codes: codesStore, interners: interners,
                                  numericCounts: numericStore, textCounts: textStore,
                                  missingCounts: missingStore, nonFiniteCounts: nonFiniteStore)

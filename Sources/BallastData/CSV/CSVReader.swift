@@ -269,10 +269,12 @@ private struct Reader {
                     categories.append(text)
                     return code
                 }
-                p.codes.withUnsafeBufferPointer { k in
-                    for r in 0..<p.rows {
-                        let code = k[c * p.capacity + r]
-                        out[o + r] = code < 0 ? -1 : remap[Int(code)]
+                if !p.codes[c].isEmpty {
+                    p.codes[c].withUnsafeBufferPointer { k in
+                        for r in 0..<p.rows {
+                            let code = k[r]
+                            out[o + r] = code < 0 ? -1 : remap[Int(code)]
+                        }
                     }
                 }
                 o += p.rows

@@ -20,8 +20,7 @@ enum ParsedNumber: Equatable {
 /// small decimal exponent is computed exactly (`mantissa × 10^e` with both exactly representable,
 /// Clinger's fast path, correctly rounded); anything else that looks numeric goes to `strtod`.
 enum NumberParser {
-    private static let powers: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { r, _ in r * 10 } }
-
+    @inline(__always)
     static func parse(_ p: UnsafePointer<UInt8>, _ count: Int) -> ParsedNumber {
         guard count > 0 else { return .text }
         var i = 0
@@ -64,8 +63,11 @@ enum NumberParser {
         if digits >= 19 || mantissa >= (1 << 53) || exponent < -22 || exponent > 22 {
             return viaStrtod(p, count)
         }
+        // 10^|e| for |e| <= 22 is exact in Double, and so is every partial product below.
+        var scale = 1.0
+        for _ in 0..<abs(exponent) { scale *= 10 }
         var v = Double(mantissa)
-        if exponent < 0 { v /= powers[-exponent] } else if exponent > 0 { v *= powers[exponent] }
+        if exponent < 0 { v /= scale } else if exponent > 0 { v *= scale }
         return .finite(negative ? -v : v)
     }
 
