@@ -1,0 +1,119 @@
+import BallastCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension FittedPreprocessor {
+    /// Maps a feature matrix (e.g. synthetic rows from a generator) back to valid raw records.
+    ///
+    /// Numeric columns are unscaled, `log1p` is undone, integer columns are rounded, binary columns
+    /// become 1 when the raw value is ≥ 0.5 and 0 otherwise, and every value is clipped to the
+    /// observed training range. A one-hot group becomes its argmax category (ties → the first
+    /// category); an ordinal code becomes the nearest valid category code.
+    /// - Parameter matrix: a `rows × outputWidth` matrix.
+    /// - Returns: a table with the fitted columns, in the training order; categorical columns carry the
+    ///   training categories.
+    /// - Throws: ``PreprocessingError/widthMismatch(expected:found:)`` for a wrong column count,
+    ///   ``PreprocessingError/nonFiniteOutput(row:column:value:)`` for a NaN or infinite value.
+    public func inverseTransform(_ matrix: Matrix) throws -> Table {
+        guard matrix.columns == outputWidth else {
+            throw PreprocessingError.widthMismatch(expected: outputWidth, found: matrix.columns)
+        }
+        if let (r, c) = matrix.firstNonFinite() {
+            throw PreprocessingError.nonFiniteOutput(row: r, column: outputColumns[c].name, value: matrix[r, c])
+        }
+        let rows = matrix.rows, width = outputWidth
+        let oneHot = configuration.categoricalEncoding == .oneHot
+        return matrix.withUnsafeBufferPointer { src in
+            Table(columns: columns.map { f in
+                let offset = f.outputRange.lowerBound
+                if f.kind == .categorical {
+                    var codes = [Int32](repeating: 0, count: rows)
+                    for r in 0..<rows {
+                        codes[r] = Int32(oneHot ? Self.argmax(src, start: r * width + offset, count: f.categories.count)
+                                                : Self.nearestCode(src[r * width + offset], count: f.categories.count))
+                    }
+                    return TableColumn(name: f.name, values: .categorical(codes: codes, categories: f.categories))
+                }
+                var values = [Double](repeating: 0, count: rows)
+                for r in 0..<rows { values[r] = Self.rawValue(f, src[r * width + offset]) }
+                return TableColumn(name: f.name, values: .numeric(values))
+            })
+        }
+    }
+
+    /// Moves every row of a feature matrix to the nearest valid record, in place: the same result as
+    /// `transform(inverseTransform(matrix))`, computed directly (no table is built).
+    ///
+    /// Use it after synthesis so that integer and binary columns, one-hot groups and ranges are
+    /// respected. NaN or infinite values (which ``inverseTransform(_:)`` rejects) are replaced by the
+    /// column's imputation value.
+    /// - Parameter matrix: a `rows × outputWidth` matrix.
+    /// - Precondition: `matrix.columns == outputWidth` (a programmer error otherwise).
+    public func snap(_ matrix: inout Matrix) {
+        precondition(matrix.columns == outputWidth, "snap: \(matrix.columns) columns, expected \(outputWidth)")
+        let rows = matrix.rows, width = outputWidth
+        let oneHot = configuration.categoricalEncoding == .oneHot
+        matrix.withUnsafeMutableBufferPointer { buf in
+            for f in columns {
+                let offset = f.outputRange.lowerBound
+                if f.kind == .categorical {
+                    let k = f.categories.count
+                    for r in 0..<rows {
+                        let start = r * width + offset
+                        if oneHot {
+                            for i in 0..<k where !buf[start + i].isFinite { buf[start + i] = 0 }
+                            let best = Self.argmax(UnsafeBufferPointer(buf), start: start, count: k)
+                            for i in 0..<k { buf[start + i] = i == best ? 1 : 0 }
+                        } else {
+                            let v = buf[start]
+                            buf[start] = Float(v.isFinite ? Self.nearestCode(v, count: k) : Int(f.imputationValue))
+                        }
+                    }
+                    continue
+                }
+                for r in 0..<rows {
+                    let o = r * width + offset
+                    let raw = buf[o].isFinite ? Self.rawValue(f, buf[o]) : f.imputationValue
+                    let t = f.logTransformed ? log1p(raw) : raw
+                    buf[o] = Float((t - f.shift) * f.factor + f.base)
+                }
+            }
+        }
+    }
+
+    /// The valid raw value of a numeric column for one (finite) output value.
+    @inline(__always)
+    static func rawValue(_ f: FittedColumn, _ value: Float) -> Double {
+        var t = (Double(value) - f.base) / f.factor + f.shift
+        if f.logTransformed { t = expm1(min(t, 700)) }
+        switch f.kind {
+        case .binary: t = t >= 0.5 ? 1 : 0
+        case .integer: t = t.rounded()
+        case .real, .categorical: break
+        }
+        return min(max(t, f.observedMin), f.observedMax)
+    }
+
+    /// Index of the largest of `count` values starting at `start` (ties → the first).
+    @inline(__always)
+    static func argmax(_ buf: UnsafeBufferPointer<Float>, start: Int, count: Int) -> Int {
+        var best = 0
+        var bestValue = -Float.infinity
+        for i in 0..<count where buf[start + i] > bestValue {
+            bestValue = buf[start + i]
+            best = i
+        }
+        return best
+    }
+
+    /// The category code in `0..<count` nearest to `value`.
+    @inline(__always)
+    static func nearestCode(_ value: Float, count: Int) -> Int {
+        Int(min(max(value.rounded(), 0), Float(count - 1)))
+    }
+}

@@ -1,0 +1,189 @@
+import BallastCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A preprocessing fitted on training data: maps tables to `Float` feature matrices and back.
+///
+/// Columns of a table to transform are matched **by name**. A fitted column that is absent is an
+/// error naming it; a column that was not fitted is an error too (so a forgotten label or identifier
+/// column cannot silently become a feature) — drop such columns before transforming.
+///
+/// The output layout is exposed for resamplers and generators: ``outputColumns`` tells for every
+/// output column its source column and ``OutputColumn/Role``, and ``oneHotGroups`` lists the output
+/// ranges of the one-hot groups.
+public struct FittedPreprocessor: Sendable, Codable, Equatable {
+    /// The hyperparameters this was fitted with.
+    public var configuration: Preprocessor
+    /// One entry per input column, in the training table's order.
+    public var columns: [FittedColumn]
+    /// One entry per output column.
+    public var outputColumns: [OutputColumn]
+    /// The output columns of each one-hot group, in column order.
+    public var oneHotGroups: [Range<Int>]
+
+    /// Creates a fitted preprocessing (normally done by ``Preprocessor/fit(_:)``).
+    public init(configuration: Preprocessor, columns: [FittedColumn], outputColumns: [OutputColumn], oneHotGroups: [Range<Int>]) {
+        self.configuration = configuration
+        self.columns = columns
+        self.outputColumns = outputColumns
+        self.oneHotGroups = oneHotGroups
+    }
+
+    /// Number of output columns (122 for NSL-KDD with one-hot encoding).
+    public var outputWidth: Int { outputColumns.count }
+
+    /// Output column names; one-hot indicators are named `column=category` (e.g. `service=http`).
+    public var featureNames: [String] { outputColumns.map(\.name) }
+
+    /// Per-column counts gathered while transforming.
+    public struct TransformReport: Sendable, Equatable {
+        /// The fitted column names, in order.
+        public var columnNames: [String]
+        /// Values of categories not seen in training, per column (mapped to the unknown bucket).
+        public var unseenCategoryCounts: [Int]
+        /// Missing values replaced by the imputation value, per column.
+        public var imputedCounts: [Int]
+
+        /// Total unseen categories over all columns.
+        public var totalUnseen: Int { unseenCategoryCounts.reduce(0, +) }
+        /// Total imputed values over all columns.
+        public var totalImputed: Int { imputedCounts.reduce(0, +) }
+    }
+
+    /// Transforms a table into the feature matrix.
+    /// - Parameter table: a table with exactly the fitted columns (in any order).
+    /// - Returns: a `rows × outputWidth` matrix.
+    /// - Throws: ``PreprocessingError`` when a fitted column is missing, an unfitted column is present,
+    ///   a column changed between numeric and categorical, a value is infinite, or a log column holds a
+    ///   value ≤ -1.
+    public func transform(_ table: Table) throws -> Matrix {
+        try transformWithReport(table).matrix
+    }
+
+    /// Transforms a table and reports unseen categories and imputed values per column.
+    /// - Parameter table: a table with exactly the fitted columns (in any order).
+    /// - Returns: the feature matrix and the per-column counts.
+    /// - Throws: the errors of ``transform(_:)``.
+    public func transformWithReport(_ table: Table) throws -> (matrix: Matrix, report: TransformReport) {
+        let sources = try matchColumns(table)
+        let rows = table.rowCount, width = outputWidth
+        var out = Matrix(rows: rows, columns: width)
+        var unseen = [Int](repeating: 0, count: columns.count)
+        var imputed = [Int](repeating: 0, count: columns.count)
+        try out.withUnsafeMutableBufferPointer { dst in
+            for (j, fitted) in columns.enumerated() {
+                let offset = fitted.outputRange.lowerBound
+                switch table.columns[sources[j]].values {
+                case let .numeric(values):
+                    imputed[j] = try values.withUnsafeBufferPointer { src in
+                        try Self.transformNumeric(fitted, src, dst, offset: offset, stride: width)
+                    }
+                case let .categorical(codes, categories):
+                    let counts = Self.transformCategorical(fitted, codes: codes, categories: categories,
+                                                          oneHot: configuration.categoricalEncoding == .oneHot,
+                                                          dst, offset: offset, stride: width)
+                    unseen[j] = counts.unseen
+                    imputed[j] = counts.imputed
+                }
+            }
+        }
+        return (out, TransformReport(columnNames: columns.map(\.name), unseenCategoryCounts: unseen, imputedCounts: imputed))
+    }
+
+    /// The index in `table` of each fitted column, after checking names and kinds.
+    private func matchColumns(_ table: Table) throws -> [Int] {
+        var index: [String: Int] = [:]
+        for (i, c) in table.columns.enumerated() where index[c.name] == nil { index[c.name] = i }
+        var sources: [Int] = []
+        sources.reserveCapacity(columns.count)
+        for fitted in columns {
+            guard let i = index[fitted.name] else { throw PreprocessingError.missingColumn(fitted.name) }
+            let isCategorical: Bool
+            if case .categorical = table.columns[i].values { isCategorical = true } else { isCategorical = false }
+            if isCategorical != (fitted.kind == .categorical) {
+                throw PreprocessingError.columnKindMismatch(column: fitted.name, fitted: fitted.kind.rawValue,
+                                                            found: isCategorical ? "categorical" : "numeric")
+            }
+            sources.append(i)
+        }
+        let fittedNames = Set(columns.map(\.name))
+        let extra = table.columnNames.filter { !fittedNames.contains($0) }
+        if !extra.isEmpty { throw PreprocessingError.unexpectedColumns(extra) }
+        return sources
+    }
+
+    /// Writes one numeric column; returns the number of imputed values.
+    private static func transformNumeric(_ f: FittedColumn, _ src: UnsafeBufferPointer<Double>,
+                                         _ dst: UnsafeMutableBufferPointer<Float>, offset: Int, stride: Int) throws -> Int {
+        var imputed = 0
+        let lo = f.observedMin, hi = f.observedMax, clip = f.clipsToTrainingRange, useLog = f.logTransformed
+        let shift = f.shift, factor = f.factor, base = f.base
+        var o = offset
+        for r in 0..<src.count {
+            var x = src[r]
+            if x.isNaN {
+                x = f.imputationValue
+                imputed += 1
+            } else if !x.isFinite {
+                throw PreprocessingError.nonFinite(column: f.name, row: r, value: x)
+            }
+            if clip { x = min(max(x, lo), hi) }
+            if useLog {
+                if x <= -1 { throw PreprocessingError.negativeValueForLog(column: f.name, row: r, value: x) }
+                x = log1p(x)
+            }
+            dst[o] = Float((x - shift) * factor + base)
+            o += stride
+        }
+        return imputed
+    }
+
+    /// Writes one categorical column; returns the unseen and imputed counts.
+    private static func transformCategorical(_ f: FittedColumn, codes: [Int32], categories: [String], oneHot: Bool,
+                                             _ dst: UnsafeMutableBufferPointer<Float>, offset: Int, stride: Int)
+        -> (unseen: Int, imputed: Int) {
+        var position: [String: Int] = [:]
+        for (i, c) in f.categories.enumerated() { position[c] = i }
+        let map = categories.map { position[$0] ?? -1 }
+        let unknown = f.categories.count
+        let mode = Int(f.imputationValue)
+        var unseen = 0, imputed = 0
+        var o = offset
+        for code in codes {
+            var k: Int
+            if code < 0 || Int(code) >= map.count {
+                k = mode
+                imputed += 1
+            } else {
+                k = map[Int(code)]
+                if k < 0 { k = unknown; unseen += 1 }
+            }
+            if oneHot {
+                if k < unknown { dst[o + k] = 1 }
+            } else {
+                dst[o] = Float(k)
+            }
+            o += stride
+        }
+        return (unseen, imputed)
+    }
+}
+
+extension LabeledTable {
+    /// The feature matrix of this table under a fitted preprocessing, with labels and class names.
+    /// - Parameter preprocessor: preprocessing fitted on the training features.
+    /// - Returns: the labelled matrix ready for resamplers and classifiers.
+    /// - Throws: ``PreprocessingError`` from ``FittedPreprocessor/transform(_:)``, or
+    ///   `.labelCountMismatch` when labels and rows differ in number.
+    public func labeledMatrix(using preprocessor: FittedPreprocessor) throws -> LabeledMatrix {
+        if labels.count != features.rowCount {
+            throw PreprocessingError.labelCountMismatch(rows: features.rowCount, labels: labels.count)
+        }
+        return LabeledMatrix(features: try preprocessor.transform(features), labels: labels, classNames: classNames)
+    }
+}
