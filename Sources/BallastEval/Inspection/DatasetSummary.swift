@@ -22,7 +22,8 @@ public struct DatasetSummary: Sendable, Equatable, Codable {
         public var mean: Double?
         /// Sample standard deviation of non-missing values (numeric columns).
         public var standardDeviation: Double?
-        /// Number of distinct values (categorical columns: categories seen).
+        /// Number of distinct values (categorical columns: categories seen). Numeric columns are
+        /// counted up to ``distinctLimit``; more is reported as `distinctLimit + 1`.
         public var distinct: Int
         /// The most frequent categories with their counts, most frequent first (at most 5).
         public var topCategories: [CategoryCount]
@@ -45,6 +46,9 @@ public struct DatasetSummary: Sendable, Equatable, Codable {
         /// `count / rows`.
         public var fraction: Double
     }
+
+    /// Distinct numeric values are counted up to this many.
+    public static let distinctLimit = 1000
 
     /// Where the data came from.
     public var source: String
@@ -94,7 +98,7 @@ public struct DatasetSummary: Sendable, Equatable, Codable {
                 hi = Swift.max(hi, v)
                 if integral && v.rounded() != v { integral = false }
                 if binary && v != 0 && v != 1 { binary = false }
-                if distinct.count <= 1000 { distinct.insert(v) }
+                if distinct.count <= Self.distinctLimit { distinct.insert(v) }
             }
             let type = n == 0 ? "real" : binary ? "binary" : integral ? "integer" : "real"
             return ColumnSummary(
@@ -136,7 +140,7 @@ extension DatasetSummary {
         for c in columns {
             t.append([
                 c.name, c.type, "\(c.missing)", "\(c.invalid)", format(c.min), format(c.max), format(c.mean),
-                format(c.standardDeviation), "\(c.distinct)",
+                format(c.standardDeviation), c.distinct > Self.distinctLimit ? ">\(Self.distinctLimit)" : "\(c.distinct)",
                 c.topCategories.prefix(3).map { "\($0.value) (\($0.count))" }.joined(separator: ", "),
             ])
         }

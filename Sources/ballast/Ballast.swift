@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The `ballast` command: rebalancing and intrusion detection on imbalanced traffic data.
+@main
+struct Ballast: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ballast",
+        abstract: "Intrusion detection on imbalanced network-traffic data.",
+        discussion: """
+            Ballast loads labelled flow records (NSL-KDD or any labelled CSV), preprocesses them \
+            (fitted on training data only), and measures per class whether rare attacks are caught.
+
+            Examples:
+              ballast demo                                   # simulated traffic, kNN baseline
+              ballast demo --data ../shared/datasets/nsl-kdd # KDDTrain+ → KDDTest+
+              ballast inspect KDDTrain+.txt --format nsl-kdd
+              ballast inspect flows.csv --label Label --json
+
+            Exit status: 0 success, 64 bad usage, 65 bad data, 74 file not readable or writable.
+            """,
+        version: "0.1.0",
+        subcommands: [InspectCommand.self]
+    )
+}

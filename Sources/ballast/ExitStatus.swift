@@ -1,0 +1,48 @@
+import ArgumentParser
+import BallastCore
+import BallastData
+import BallastEval
+import BallastLearn
+import Foundation
+
+/// Exit statuses from `sysexits.h`, as documented in `ballast --help`.
+enum ExitStatus {
+    /// Bad usage: an invalid option or parameter value.
+    static let usage: Int32 = 64
+    /// Bad input data.
+    static let data: Int32 = 65
+    /// A file could not be read or written.
+    static let io: Int32 = 74
+
+    /// The status for an error thrown by the library.
+    static func of(_ error: Error) -> Int32 {
+        switch error {
+        case let e as DataError: return e.isIOError ? io : e.kind == .invalidOption ? usage : data
+        case let e as LearnError:
+            if case .invalidParameter = e { return usage }
+            return data
+        case is ValidationFailure: return usage
+        case is CocoaError, is POSIXError: return io
+        default: return data
+        }
+    }
+}
+
+/// A usage problem found while running a command (after argument parsing).
+struct ValidationFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+/// Runs a command body, translating library errors into a message on standard error and an exit
+/// status (64 usage, 65 bad data, 74 I/O).
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        Terminal.writeError("ballast: error: \(error)\n")
+        throw ExitCode(ExitStatus.of(error))
+    }
+}
