@@ -19,6 +19,6 @@ struct Ballast: ParsableCommand {
             Exit status: 0 success, 64 bad usage, 65 bad data, 74 file not readable or writable.
             """,
         version: "0.1.0",
-        subcommands: [InspectCommand.self]
+        subcommands: [InspectCommand.self, DemoCommand.self]
     )
 }
