@@ -5,12 +5,14 @@
 /// clamped at 0. Each query keeps a sorted top-k buffer; reference rows are scanned in increasing
 /// index order and only a strictly smaller distance displaces a kept neighbour, so ties are broken
 /// by the smaller reference index. Results are sorted by (distance, index) and are identical for
-/// every thread count.
+/// every thread count. The Swift GEMM kernel is used even when a BLAS library is loaded, so that
+/// neighbours (and every resampler built on them) do not depend on which BLAS is installed, and
+/// BLAS worker threads do not compete with the parallel top-k selection.
 public enum NearestNeighbors {
     /// Queries per distance tile.
     public static let queryTile = 512
     /// Reference rows per distance tile.
-    public static let referenceTile = 4096
+    public static let referenceTile = 4000
 
     /// The `k` nearest reference rows of every query row.
     ///
@@ -65,7 +67,7 @@ public enum NearestNeighbors {
                                         GEMM.multiply(transposeA: .none, transposeB: .transposed, m: qb, n: rb, k: d,
                                                       alpha: -2, a: qp.baseAddress! + q0 * d, lda: d,
                                                       b: rp.baseAddress! + r0 * d, ldb: d, beta: 0,
-                                                      c: tp.baseAddress!, ldc: rb)
+                                                      c: tp.baseAddress!, ldc: rb, backend: .swift)
                                     } else {
                                         tp.update(repeating: 0)
                                     }

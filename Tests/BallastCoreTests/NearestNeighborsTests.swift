@@ -20,7 +20,7 @@ private func bruteForce(_ reference: Matrix, _ queries: Matrix, k: Int, excludin
 struct NearestNeighborsTests {
     @Test("Matches brute force across several distance tiles")
     func matchesBruteForce() throws {
-        // 600 queries × 5000 reference rows crosses both tile sizes (512 × 4096).
+        // 600 queries × 5000 reference rows crosses both tile sizes (512 × 4000).
         let reference = TestData.normalMatrix(rows: 5000, columns: 3, seed: 1)
         let queries = TestData.normalMatrix(rows: 600, columns: 3, seed: 2)
         let found = try NearestNeighbors.search(reference: reference, queries: queries, k: 4)
