@@ -23,5 +23,5 @@ func benchCSV(_ arguments: [String]) throws {
         best = min(best, t)
     }
     report(["benchmark": "csv", "format": format, "seconds": best, "rows": rows, "columns": columns,
-            "peak_rss_mb": Double(peakRSSBytes()) / 1_048_576])
+            "peak_rss_bytes": peakRSSBytes()])
 }

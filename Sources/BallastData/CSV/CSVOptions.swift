@@ -28,6 +28,9 @@ public struct CSVOptions: Sendable, Equatable {
     public var missingMarkers: Set<String>
     /// NaN/Inf handling.
     public var nonFinite: NonFinitePolicy
+    /// Files larger than this many bytes (and without quote characters) are parsed in parallel
+    /// chunks. The result never depends on it; tests and the fuzzer lower it to compare both paths.
+    public var parallelThreshold: Int = 1 << 18
 
     /// Creates options; the defaults read a comma-separated file with automatic header detection and
     /// the missing markers `""`, `-`, `NA` and `?`, rejecting NaN/Inf.

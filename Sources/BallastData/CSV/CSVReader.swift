@@ -140,7 +140,7 @@ private struct Reader {
         let end = bytes.count
         let length = end - start
         let threads = Parallel.threadCount
-        guard threads > 1, length > 1 << 18, memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\"")), length) == nil else {
+        guard threads > 1, length > options.parallelThreshold, memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\"")), length) == nil else {
             return [start..<end]
         }
         let parts = threads * 2

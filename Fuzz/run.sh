@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds the CSV and NSL-KDD fuzz targets with libFuzzer + AddressSanitizer straight from the
+# BallastCore and BallastData sources (no SwiftPM) and runs each for SECONDS (default 60).
+# Seed corpora are generated into Fuzz/corpus-* from small valid samples; crashes land in Fuzz/crash-*.
+set -euo pipefail
+SECONDS_PER_TARGET="${1:-60}"
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+OUT="$ROOT/Fuzz/.out"
+mkdir -p "$OUT"
+FLAGS=(-O -sanitize=fuzzer,address -parse-as-library -g)
+
+echo "building BallastCore module..."
+swiftc "${FLAGS[@]}" -emit-module -emit-library -static -module-name BallastCore \
+    -emit-module-path "$OUT/BallastCore.swiftmodule" -o "$OUT/libBallastCore.a" Sources/BallastCore/*.swift \
+    2> "$OUT/build-core.log" || { cat "$OUT/build-core.log"; exit 1; }
+DATA_SOURCES=$(find Sources/BallastData -name '*.swift' | sort)
+for target in CSV NSLKDD; do
+    echo "building fuzz-$target..."
+    # shellcheck disable=SC2086
+    swiftc "${FLAGS[@]}" -module-name BallastData -I "$OUT" -L "$OUT" -lBallastCore -ldl \
+        $DATA_SOURCES "Fuzz/Fuzz$target.swift" -o "Fuzz/fuzz-$target.bin" \
+        2> "$OUT/build-$target.log" || { grep -v 'Cannot export local symbol' "$OUT/build-$target.log"; exit 1; }
+done
+
+# Seed corpora: first bytes are the option selectors the targets read.
+CSV_CORPUS=Fuzz/corpus-csv
+KDD_CORPUS=Fuzz/corpus-nslkdd
+mkdir -p "$CSV_CORPUS" "$KDD_CORPUS"
+seed() { printf '%b' "$2" > "$1"; }
+seed "$CSV_CORPUS/plain" '\x00\x00a,b,c\n1,2.5,x\n3,-4e3,y\n'
+seed "$CSV_CORPUS/quoted" '\x00\x04name,n\r\n"a,b",1\r\n"say ""hi""",2\r\n"two\nlines",nan\r\n'
+seed "$CSV_CORPUS/bom-semicolon" '\x01\x01\xef\xbb\xbfx;y\n1;NA\n-;?\n'
+seed "$CSV_CORPUS/tabs-missing" '\x02\x0a\xc3\xa9t\tv\nnull\t1\n\t-inf\n'
+seed "$CSV_CORPUS/noheader" '\x03\x02 1|2\n3|4\n5|6\n'
+if [ -r ../shared/datasets/nsl-kdd/KDDTest+.txt ]; then
+    { printf '\x00\x00'; head -c 3000 ../shared/datasets/nsl-kdd/KDDTest+.txt; } > "$CSV_CORPUS/kdd"
+    for mode in 0 1 2; do
+        { printf "\\x0$mode"; head -n 8 ../shared/datasets/nsl-kdd/KDDTest+.txt; } > "$KDD_CORPUS/kdd-$mode"
+    done
+fi
+seed "$KDD_CORPUS/synthetic" '\x00 0,tcp,http,SF,491,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,2,2,0.00,0.00,0.00,0.00,1.00,0.00,0.00,150,25,0.17,0.03,0.17,0.00,0.00,0.00,0.05,0.00,normal,20\n'
+
+status=0
+for target in CSV NSLKDD; do
+    corpus=$([ "$target" = CSV ] && echo "$CSV_CORPUS" || echo "$KDD_CORPUS")
+    echo "fuzzing $target for ${SECONDS_PER_TARGET}s..."
+    if ! "Fuzz/fuzz-$target.bin" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 -timeout=10 \
+        -artifact_prefix="Fuzz/crash-$target-" -print_final_stats=1 2> "$OUT/fuzz-$target.log"; then
+        echo "fuzz-$target FAILED; see $OUT/fuzz-$target.log and Fuzz/crash-$target-*"
+        tail -n 30 "$OUT/fuzz-$target.log"
+        status=1
+    else
+        grep -E 'stat::number_of_executed_units|cov:' "$OUT/fuzz-$target.log" | tail -n 2
+    fi
+done
+exit $status

@@ -1,0 +1,94 @@
+import BallastTestSupport
+import Foundation
+import Testing
+
+/// Runs the real `ballast` binary and checks what a user sees: output and exit status.
+@Suite("ballast command line")
+struct CommandTests {
+    let runner = CommandRunner()
+
+    private func tempFile(_ text: String, ext: String = "csv") throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-cli-\(UUID().uuidString).\(ext)").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("demo --quick prints the per-class table on labelled simulated data and exits 0")
+    func demoQuick() throws {
+        let runner = try #require(runner, "the ballast executable was not built")
+        let out = try runner.run(["demo", "--quick", "--seed", "3"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("simulated"))
+        #expect(out.stdout.contains("seed: 3"))
+        for name in ["Normal", "DoS", "Probe", "R2L", "U2R", "macro avg", "weighted avg", "accuracy"] {
+            #expect(out.stdout.contains(name), "missing \(name)")
+        }
+        #expect(out.stderr.isEmpty, "a piped run must not draw progress bars: \(out.stderr)")
+    }
+
+    @Test("demo is deterministic for a seed and --json parses")
+    func demoJSON() throws {
+        let runner = try #require(runner)
+        let a = try runner.run(["demo", "--rows", "3000", "--seed", "5", "--json"])
+        let b = try runner.run(["demo", "--rows", "3000", "--seed", "5", "--json"])
+        #expect(a.status == 0)
+        let ja = try #require(JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any])
+        let jb = try #require(JSONSerialization.jsonObject(with: Data(b.stdout.utf8)) as? [String: Any])
+        #expect(ja["simulated"] as? Bool == true)
+        #expect(NSDictionary(dictionary: ja["report"] as? [String: Any] ?? [:]) == NSDictionary(dictionary: jb["report"] as? [String: Any] ?? [:]))
+    }
+
+    @Test("inspect reports classes, imbalance, types and invalid values of a CSV")
+    func inspectCSV() throws {
+        let runner = try #require(runner)
+        let path = try tempFile("id,proto,bytes,rate,Label\n1,tcp,10,0.5,benign\n2,udp,20,nan,benign\n3,tcp,,0.25,attack\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let out = try runner.run(["inspect", path, "--label", "Label"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("imbalance ratio 2.0 : 1"))
+        #expect(out.stdout.contains("dropped: id (identifier)"))
+        #expect(out.stdout.contains("invalid (NaN/Inf) values: 1"))
+        #expect(out.stdout.contains("categorical"))
+        let json = try runner.run(["inspect", path, "--label", "Label", "--json"])
+        let object = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["rows"] as? Int == 3)
+    }
+
+    @Test("inspect on KDDTrain+ prints the README's class counts")
+    func inspectNSLKDD() throws {
+        let runner = try #require(runner)
+        guard let path = SharedData.nslKDD() else { return }
+        let out = try runner.run(["inspect", path])
+        #expect(out.status == 0)
+        for count in ["67343", "45927", "11656", "995", "52"] { #expect(out.stdout.contains(count)) }
+    }
+
+    @Test("Bad usage exits 64, bad data 65, unreadable files 74, each with a message on stderr")
+    func exitStatuses() throws {
+        let runner = try #require(runner)
+        let usage = try runner.run(["demo", "--rows", "3"])
+        #expect(usage.status == 64)
+        #expect(usage.stderr.contains("--rows"))
+        let missing = try runner.run(["inspect", "/nonexistent/flows.csv", "--label", "y"])
+        #expect(missing.status == 74)
+        #expect(missing.stderr.contains("/nonexistent/flows.csv"))
+        let ragged = try tempFile("a,b,y\n1,2,x\n3,z\n")
+        defer { try? FileManager.default.removeItem(atPath: ragged) }
+        let bad = try runner.run(["inspect", ragged, "--label", "y"])
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("line 3"))
+        let noLabel = try runner.run(["inspect", ragged])
+        #expect(noLabel.status == 64)
+        #expect(noLabel.stderr.contains("--label"))
+    }
+
+    @Test("--help shows examples")
+    func help() throws {
+        let runner = try #require(runner)
+        let out = try runner.run(["--help"])
+        #expect(out.status == 0)
+        #expect(out.stdout.contains("Examples:"))
+        let demo = try runner.run(["demo", "--help"])
+        #expect(demo.stdout.contains("--data"))
+    }
+}
