@@ -26,24 +26,42 @@ extension FittedPreprocessor {
         if let (r, c) = matrix.firstNonFinite() {
             throw PreprocessingError.nonFiniteOutput(row: r, column: outputColumns[c].name, value: matrix[r, c])
         }
-        let rows = matrix.rows, width = outputWidth
+        let rows = matrix.rows, width = outputWidth, k = columns.count
+        let params = columns.map(ColumnParameters.init)
         let oneHot = configuration.categoricalEncoding == .oneHot
-        return matrix.withUnsafeBufferPointer { src in
-            Table(columns: columns.map { f in
-                let offset = f.outputRange.lowerBound
-                if f.kind == .categorical {
-                    var codes = [Int32](repeating: 0, count: rows)
-                    for r in 0..<rows {
-                        codes[r] = Int32(oneHot ? Self.argmax(src, start: r * width + offset, count: f.categories.count)
-                                                : Self.nearestCode(src[r * width + offset], count: f.categories.count))
+        // Column-major scratch (column j at j * rows), filled in row blocks that stay in cache.
+        var numeric = [Double](repeating: 0, count: k * rows)
+        var codes = [Int32](repeating: 0, count: k * rows)
+        matrix.withUnsafeBufferPointer { src in
+            numeric.withUnsafeMutableBufferPointer { num in
+                codes.withUnsafeMutableBufferPointer { cat in
+                    var start = 0
+                    while start < rows {
+                        let block = start..<min(start + 256, rows)
+                        for (j, f) in params.enumerated() {
+                            let offset = f.offset
+                            if f.categorical {
+                                let count = f.categoryCount
+                                for r in block {
+                                    cat[j * rows + r] = Int32(oneHot ? Self.argmax(src, start: r * width + offset, count: count)
+                                                                     : Self.nearestCode(src[r * width + offset], count: count))
+                                }
+                            } else {
+                                for r in block { num[j * rows + r] = Self.rawValue(f, src[r * width + offset]) }
+                            }
+                        }
+                        start = block.upperBound
                     }
-                    return TableColumn(name: f.name, values: .categorical(codes: codes, categories: f.categories))
                 }
-                var values = [Double](repeating: 0, count: rows)
-                for r in 0..<rows { values[r] = Self.rawValue(f, src[r * width + offset]) }
-                return TableColumn(name: f.name, values: .numeric(values))
-            })
+            }
         }
+        return Table(columns: columns.enumerated().map { j, f in
+            let part = j * rows ..< (j + 1) * rows
+            if f.kind == .categorical {
+                return TableColumn(name: f.name, values: .categorical(codes: Array(codes[part]), categories: f.categories))
+            }
+            return TableColumn(name: f.name, values: .numeric(Array(numeric[part])))
+        })
     }
 
     /// Moves every row of a feature matrix to the nearest valid record, in place: the same result as
@@ -58,29 +76,24 @@ extension FittedPreprocessor {
         precondition(matrix.columns == outputWidth, "snap: \(matrix.columns) columns, expected \(outputWidth)")
         let rows = matrix.rows, width = outputWidth
         let oneHot = configuration.categoricalEncoding == .oneHot
+        let params = columns.map(ColumnParameters.init)
         matrix.withUnsafeMutableBufferPointer { buf in
-            for f in columns {
-                let offset = f.outputRange.lowerBound
-                if f.kind == .categorical {
-                    let k = f.categories.count
-                    for r in 0..<rows {
-                        let start = r * width + offset
-                        if oneHot {
-                            for i in 0..<k where !buf[start + i].isFinite { buf[start + i] = 0 }
-                            let best = Self.argmax(UnsafeBufferPointer(buf), start: start, count: k)
-                            for i in 0..<k { buf[start + i] = i == best ? 1 : 0 }
-                        } else {
-                            let v = buf[start]
-                            buf[start] = Float(v.isFinite ? Self.nearestCode(v, count: k) : Int(f.imputationValue))
-                        }
+            for r in 0..<rows {
+                for f in params {
+                    let start = r * width + f.offset
+                    if !f.categorical {
+                        let raw = buf[start].isFinite ? Self.rawValue(f, buf[start]) : f.imputationValue
+                        let t = f.logTransformed ? log1p(raw) : raw
+                        buf[start] = Float((t - f.shift) * f.factor + f.base)
+                    } else if oneHot {
+                        let k = f.categoryCount
+                        for i in 0..<k where !buf[start + i].isFinite { buf[start + i] = 0 }
+                        let best = Self.argmax(UnsafeBufferPointer(buf), start: start, count: k)
+                        for i in 0..<k { buf[start + i] = i == best ? 1 : 0 }
+                    } else {
+                        let v = buf[start]
+                        buf[start] = Float(v.isFinite ? Self.nearestCode(v, count: f.categoryCount) : Int(f.imputationValue))
                     }
-                    continue
-                }
-                for r in 0..<rows {
-                    let o = r * width + offset
-                    let raw = buf[o].isFinite ? Self.rawValue(f, buf[o]) : f.imputationValue
-                    let t = f.logTransformed ? log1p(raw) : raw
-                    buf[o] = Float((t - f.shift) * f.factor + f.base)
                 }
             }
         }
@@ -88,7 +101,7 @@ extension FittedPreprocessor {
 
     /// The valid raw value of a numeric column for one (finite) output value.
     @inline(__always)
-    static func rawValue(_ f: FittedColumn, _ value: Float) -> Double {
+    static func rawValue(_ f: ColumnParameters, _ value: Float) -> Double {
         var t = (Double(value) - f.base) / f.factor + f.shift
         if f.logTransformed { t = expm1(min(t, 700)) }
         switch f.kind {
@@ -115,5 +128,28 @@ extension FittedPreprocessor {
     @inline(__always)
     static func nearestCode(_ value: Float, count: Int) -> Int {
         Int(min(max(value.rounded(), 0), Float(count - 1)))
+    }
+}
+
+/// The numbers of a ``FittedColumn`` without its strings, so that per-element loops copy no references.
+struct ColumnParameters {
+    let kind: FittedColumn.Kind
+    let categorical: Bool
+    let categoryCount: Int
+    let offset: Int
+    let logTransformed: Bool
+    let shift: Double, factor: Double, base: Double
+    let observedMin: Double, observedMax: Double
+    let imputationValue: Double
+
+    init(_ f: FittedColumn) {
+        kind = f.kind
+        categorical = f.kind == .categorical
+        categoryCount = f.categories.count
+        offset = f.outputRange.lowerBound
+        logTransformed = f.logTransformed
+        shift = f.shift; factor = f.factor; base = f.base
+        observedMin = f.observedMin; observedMax = f.observedMax
+        imputationValue = f.imputationValue
     }
 }

@@ -71,28 +71,80 @@ public struct FittedPreprocessor: Sendable, Codable, Equatable {
     /// - Throws: the errors of ``transform(_:)``.
     public func transformWithReport(_ table: Table) throws -> (matrix: Matrix, report: TransformReport) {
         let sources = try matchColumns(table)
+        let inputs: [ColumnInput] = columns.indices.map { j in
+            switch table.columns[sources[j]].values {
+            case let .numeric(values): return .numeric(values)
+            case let .categorical(codes, categories):
+                var position: [String: Int] = [:]
+                for (i, c) in columns[j].categories.enumerated() { position[c] = i }
+                return .categorical(codes: codes, map: categories.map { position[$0] ?? -1 })
+            }
+        }
         let rows = table.rowCount, width = outputWidth
         var out = Matrix(rows: rows, columns: width)
+        let parts = out.withUnsafeMutableBufferPointer { buf in
+            let dst = SendableBuffer(buf)
+            return Parallel.mapChunks(0..<rows, minimumChunk: 8192) { range in
+                self.transformRows(range, inputs, dst.buffer)
+            }
+        }
         var unseen = [Int](repeating: 0, count: columns.count)
         var imputed = [Int](repeating: 0, count: columns.count)
-        try out.withUnsafeMutableBufferPointer { dst in
-            for (j, fitted) in columns.enumerated() {
-                let offset = fitted.outputRange.lowerBound
-                switch table.columns[sources[j]].values {
-                case let .numeric(values):
-                    imputed[j] = try values.withUnsafeBufferPointer { src in
-                        try Self.transformNumeric(fitted, src, dst, offset: offset, stride: width)
-                    }
-                case let .categorical(codes, categories):
-                    let counts = Self.transformCategorical(fitted, codes: codes, categories: categories,
-                                                          oneHot: configuration.categoricalEncoding == .oneHot,
-                                                          dst, offset: offset, stride: width)
-                    unseen[j] = counts.unseen
-                    imputed[j] = counts.imputed
-                }
+        for part in parts {
+            if let error = part.error { throw error }
+            for j in columns.indices {
+                unseen[j] += part.unseen[j]
+                imputed[j] += part.imputed[j]
             }
         }
         return (out, TransformReport(columnNames: columns.map(\.name), unseenCategoryCounts: unseen, imputedCounts: imputed))
+    }
+
+    /// The values of one input column, with categorical codes already mapped to fitted indices.
+    private enum ColumnInput: Sendable {
+        case numeric([Double])
+        case categorical(codes: [Int32], map: [Int])
+    }
+
+    /// Counts (or the first error) of one chunk of rows.
+    private struct ChunkResult: Sendable {
+        var unseen: [Int]
+        var imputed: [Int]
+        var error: PreprocessingError?
+    }
+
+    /// Transforms `range` in blocks of rows small enough that the output block stays in cache.
+    private func transformRows(_ range: Range<Int>, _ inputs: [ColumnInput], _ dst: UnsafeMutableBufferPointer<Float>) -> ChunkResult {
+        var result = ChunkResult(unseen: Array(repeating: 0, count: columns.count),
+                                 imputed: Array(repeating: 0, count: columns.count), error: nil)
+        let width = outputWidth
+        let oneHot = configuration.categoricalEncoding == .oneHot
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let block = start..<min(start + 256, range.upperBound)
+            for (j, fitted) in columns.enumerated() {
+                let offset = fitted.outputRange.lowerBound
+                switch inputs[j] {
+                case let .numeric(values):
+                    do {
+                        result.imputed[j] += try values.withUnsafeBufferPointer { src in
+                            try Self.transformNumeric(fitted, src, block, dst, offset: offset, stride: width)
+                        }
+                    } catch {
+                        result.error = error as? PreprocessingError
+                        return result
+                    }
+                case let .categorical(codes, map):
+                    let counts = codes.withUnsafeBufferPointer { src in
+                        Self.transformCategorical(fitted, src, map: map, block, oneHot: oneHot, dst, offset: offset, stride: width)
+                    }
+                    result.unseen[j] += counts.unseen
+                    result.imputed[j] += counts.imputed
+                }
+            }
+            start = block.upperBound
+        }
+        return result
     }
 
     /// The index in `table` of each fitted column, after checking names and kinds.
@@ -117,14 +169,13 @@ public struct FittedPreprocessor: Sendable, Codable, Equatable {
         return sources
     }
 
-    /// Writes one numeric column; returns the number of imputed values.
-    private static func transformNumeric(_ f: FittedColumn, _ src: UnsafeBufferPointer<Double>,
+    /// Writes rows `block` of one numeric column; returns the number of imputed values.
+    private static func transformNumeric(_ f: FittedColumn, _ src: UnsafeBufferPointer<Double>, _ block: Range<Int>,
                                          _ dst: UnsafeMutableBufferPointer<Float>, offset: Int, stride: Int) throws -> Int {
         var imputed = 0
         let lo = f.observedMin, hi = f.observedMax, clip = f.clipsToTrainingRange, useLog = f.logTransformed
         let shift = f.shift, factor = f.factor, base = f.base
-        var o = offset
-        for r in 0..<src.count {
+        for r in block {
             var x = src[r]
             if x.isNaN {
                 x = f.imputationValue
@@ -137,38 +188,34 @@ public struct FittedPreprocessor: Sendable, Codable, Equatable {
                 if x <= -1 { throw PreprocessingError.negativeValueForLog(column: f.name, row: r, value: x) }
                 x = log1p(x)
             }
-            dst[o] = Float((x - shift) * factor + base)
-            o += stride
+            dst[r * stride + offset] = Float((x - shift) * factor + base)
         }
         return imputed
     }
 
-    /// Writes one categorical column; returns the unseen and imputed counts.
-    private static func transformCategorical(_ f: FittedColumn, codes: [Int32], categories: [String], oneHot: Bool,
-                                             _ dst: UnsafeMutableBufferPointer<Float>, offset: Int, stride: Int)
+    /// Writes rows `block` of one categorical column; returns the unseen and imputed counts.
+    private static func transformCategorical(_ f: FittedColumn, _ codes: UnsafeBufferPointer<Int32>, map: [Int], _ block: Range<Int>,
+                                             oneHot: Bool, _ dst: UnsafeMutableBufferPointer<Float>, offset: Int, stride: Int)
         -> (unseen: Int, imputed: Int) {
-        var position: [String: Int] = [:]
-        for (i, c) in f.categories.enumerated() { position[c] = i }
-        let map = categories.map { position[$0] ?? -1 }
         let unknown = f.categories.count
         let mode = Int(f.imputationValue)
         var unseen = 0, imputed = 0
-        var o = offset
-        for code in codes {
+        for r in block {
+            let code = Int(codes[r])
             var k: Int
-            if code < 0 || Int(code) >= map.count {
+            if code < 0 || code >= map.count {
                 k = mode
                 imputed += 1
             } else {
-                k = map[Int(code)]
+                k = map[code]
                 if k < 0 { k = unknown; unseen += 1 }
             }
+            let o = r * stride + offset
             if oneHot {
                 if k < unknown { dst[o + k] = 1 }
             } else {
                 dst[o] = Float(k)
             }
-            o += stride
         }
         return (unseen, imputed)
     }

@@ -27,6 +27,7 @@ public enum PreprocessingError: Error, Equatable, CustomStringConvertible {
     /// Labels and feature rows differ in number.
     case labelCountMismatch(rows: Int, labels: Int)
 
+    /// A message naming the column, row or parameter, the bad value and what was expected.
     public var description: String {
         switch self {
         case .emptyTable: return "cannot fit preprocessing on a table with 0 rows"

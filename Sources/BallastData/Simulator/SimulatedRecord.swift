@@ -71,6 +71,12 @@ struct SimulatedRecord {
 
     /// Ordinary traffic. `services` restricts the service (R2L/U2R reuse this profile).
     mutating func drawNormal(using rng: inout some RandomNumberGenerator, services: [String]? = nil) {
+        if services == nil && rng.chance(0.015) {
+            // Failed-connection bursts and misconfigured clients: Normal traffic that looks like an attack.
+            if rng.chance(0.5) { drawDoS(using: &rng) } else { drawProbe(using: &rng) }
+            attack = "normal"
+            return
+        }
         clearRates()
         if let services, !services.isEmpty {
             service = services[rng.nextInt(below: services.count)]
@@ -144,9 +150,16 @@ struct SimulatedRecord {
     /// Floods: neptune (SYN flood), smurf (ICMP echo replies), back (huge HTTP requests), teardrop and
     /// pod (malformed fragments), land (same source and destination).
     mutating func drawDoS(using rng: inout some RandomNumberGenerator) {
-        clearRates()
         let names = ["neptune", "smurf", "back", "teardrop", "pod", "land"]
-        attack = names[rng.weightedChoice([78, 6, 7, 6, 2.5, 0.5]) ?? 0]
+        let name = names[rng.weightedChoice([78, 6, 7, 6, 2.5, 0.5]) ?? 0]
+        if rng.chance(0.02) {
+            // Low-rate floods that blend in with ordinary traffic.
+            drawNormal(using: &rng, services: ["http", "private", "other", "smtp"])
+            attack = name
+            return
+        }
+        clearRates()
+        attack = name
         switch attack {
         case "neptune", "land":
             protocolName = "tcp"
@@ -222,7 +235,6 @@ struct SimulatedRecord {
             drawNormal(using: &rng, services: ["http", "other", "private", "eco_i", "ftp_data", "smtp", "domain_u"])
             attack = name
             setRate(F.hostDiffSrv, 0.1 + 0.4 * rng.nextUniform())
-            values[F.hostCount] = Double(rng.int(1, 255))
             return
         }
         clearRates()

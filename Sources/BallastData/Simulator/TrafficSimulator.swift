@@ -15,7 +15,9 @@ import BallastCore
 /// R2L connections are ordinary ftp/telnet/http sessions that differ only sometimes (hot indicators,
 /// failed logins, guest logins, longer durations); U2R sessions resemble R2L and Normal and only
 /// sometimes show a root shell or file creations; a fifth of Probe traffic is stealthy and
-/// Normal-looking; a few percent of Normal connections fail (REJ/S0) like scans and floods. A nearest-
+/// Normal-looking; 2% of DoS records are low-rate floods drawn from the Normal profile, and 1.5% of
+/// Normal records are drawn from the DoS or Probe profiles (failed-connection bursts, misconfigured
+/// clients: overlap that behaves like label noise). A nearest-
 /// neighbour baseline therefore scores high but not perfectly, and recall on R2L and U2R stays
 /// clearly below recall on Normal and DoS.
 public struct TrafficSimulator: Sendable, Equatable, Codable {

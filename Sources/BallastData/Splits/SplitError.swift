@@ -7,6 +7,7 @@ public enum SplitError: Error, Equatable, CustomStringConvertible {
     /// Fewer than 2 rows: nothing can be split.
     case tooFewRows(Int)
 
+    /// A message naming the column, row or parameter, the bad value and what was expected.
     public var description: String {
         switch self {
         case let .invalidTestFraction(f): return "testFraction \(f): expected a value strictly between 0 and 1"
