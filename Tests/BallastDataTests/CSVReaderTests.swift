@@ -139,3 +139,18 @@ struct CSVReaderTests {
         #expect(parallel.table.rowCount == 40_000)
     }
 }
+
+@Suite("CSV reader regressions found by the fuzzer")
+struct CSVFuzzRegressionTests {
+    @Test("Records ended by lone carriage returns (more records than LF line ends) are read, not overrun")
+    func loneCarriageReturns() throws {
+        // Fuzz/crash-CSV-crash-4e1f6de6…: ';' delimiter, "y\r\r\r(\r\xff\xff\xff\xff?\n".
+        let bytes: [UInt8] = [0x79, 0x0D, 0x0D, 0x0D, 0x28, 0x0D, 0xFF, 0xFF, 0xFF, 0xFF, 0x3F, 0x0A]
+        var options = CSVOptions(delimiter: UInt8(ascii: ";"))
+        options.missingMarkers = ["", "null"]
+        options.parallelThreshold = 1
+        #expect(throws: DataError.self) { try CSVReader.read(bytes: bytes, name: "fuzz", options: options) }
+        let r = try CSVReader.read(bytes: Array("a\rb\rc\r".utf8), name: "cr", options: CSVOptions(header: .absent))
+        #expect(r.table.rowCount == 3)
+    }
+}

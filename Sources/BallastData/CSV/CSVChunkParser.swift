@@ -49,13 +49,16 @@ struct CSVChunkParser {
     /// Parses the records in `range` (which starts at a record boundary).
     func parse(_ range: Range<Int>) -> ChunkResult {
         let base = bytes.baseAddress!
-        // Line ends bound the record count from above (blank lines and quoted newlines only lower it).
+        // Record terminators (LF, and CR, which also ends a record on its own) bound the record count
+        // from above; blank lines and quoted line ends only lower it.
         var lineEnds = 1
-        var scan = base + range.lowerBound
-        let stopScan = base + range.upperBound
-        while scan < stopScan, let hit = memchr(scan, 10, stopScan - scan) {
-            lineEnds += 1
-            scan = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+        for terminator in [Int32(10), Int32(13)] {
+            var scan = base + range.lowerBound
+            let stopScan = base + range.upperBound
+            while scan < stopScan, let hit = memchr(scan, terminator, stopScan - scan) {
+                lineEnds += 1
+                scan = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+            }
         }
         let nc = columnCount
         var valuesStore = [Double](repeating: .nan, count: lineEnds * nc)
@@ -113,6 +116,10 @@ struct CSVChunkParser {
             }
             recordLoop: while i < end {
                 let recordStart = i
+                guard rows < lineEnds else {
+                    failure = (recordStart, .raggedRow, "internal limit: more records than line ends", nil)
+                    break recordLoop
+                }
                 if base[i] == lf { i += 1; continue }
                 if base[i] == cr, i + 1 < end, base[i + 1] == lf { i += 2; continue }
                 var field = 0
