@@ -20,21 +20,49 @@ public enum CSVReader {
     /// - Throws: ``DataError`` — `.fileNotFound`/`.unreadable` (I/O), or a content error naming the
     ///   file, line, column and value.
     public static func read(contentsOf path: String, options: CSVOptions = CSVOptions()) throws -> CSVReadResult {
-        let bytes = try readBytes(path)
-        return try read(bytes: bytes, name: path, options: options)
+        try validate(options)
+        return try withFileBytes(path) { try Reader(bytes: $0, name: path, options: options).run() }
     }
 
     /// Reads CSV from bytes; `name` is used in error messages.
     /// - Throws: ``DataError`` for empty input, non-text bytes, ragged rows, unterminated quotes,
     ///   invalid options, or NaN/Inf with ``CSVOptions/NonFinitePolicy/reject``.
     public static func read(bytes: [UInt8], name: String, options: CSVOptions = CSVOptions()) throws -> CSVReadResult {
+        try validate(options)
+        return try bytes.withUnsafeBufferPointer { buf in
+            try Reader(bytes: buf, name: name, options: options).run()
+        }
+    }
+
+    static func validate(_ options: CSVOptions) throws {
         let d = options.delimiter
         guard d != UInt8(ascii: "\""), d != UInt8(ascii: "\n"), d != UInt8(ascii: "\r"), d < 128 else {
             throw DataError(.invalidOption, "the delimiter must be one ASCII character other than a quote or a line end")
         }
-        return try bytes.withUnsafeBufferPointer { buf in
-            try Reader(bytes: buf, name: name, options: options).run()
+    }
+
+    /// Calls `body` with the file's bytes: memory-mapped read-only for regular files (no copy),
+    /// read into memory otherwise.
+    /// - Throws: ``DataError`` (`.fileNotFound`, `.unreadable`) or what `body` throws.
+    static func withFileBytes<R>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT { throw DataError(.fileNotFound, "\(path): no such file") }
+            throw DataError(.unreadable, "\(path): cannot be opened (\(String(cString: strerror(code))))")
         }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw DataError(.unreadable, "\(path): cannot be examined") }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw DataError(.unreadable, "\(path) is a directory, not a file") }
+        let size = Int(st.st_size)
+        if (st.st_mode & S_IFMT) == S_IFREG, size > 0,
+           let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED {
+            defer { munmap(mapped, size) }
+            return try body(UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size))
+        }
+        let bytes = try readBytes(path)
+        return try bytes.withUnsafeBufferPointer(body)
     }
 
     /// Reads a whole file into memory.

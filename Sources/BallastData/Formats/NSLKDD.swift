@@ -20,14 +20,19 @@ public enum NSLKDD {
     /// - Throws: ``DataError`` for I/O problems, a wrong field count, a feature of the wrong type, or
     ///   an unknown attack name.
     public static func load(path: String, labelMode: LabelMode = .fiveClass) throws -> LabeledTable {
-        try load(bytes: CSVReader.readBytes(path), name: path, labelMode: labelMode)
+        let options = CSVOptions(header: .absent, missingMarkers: [], nonFinite: .reject)
+        return try make(CSVReader.read(contentsOf: path, options: options).table, name: path, labelMode: labelMode)
     }
 
     /// Loads NSL-KDD records from bytes; `name` is used in messages and as the source.
     /// - Throws: as ``load(path:labelMode:)``.
     public static func load(bytes: [UInt8], name: String, labelMode: LabelMode = .fiveClass) throws -> LabeledTable {
         let options = CSVOptions(header: .absent, missingMarkers: [], nonFinite: .reject)
-        let table = try CSVReader.read(bytes: bytes, name: name, options: options).table
+        return try make(CSVReader.read(bytes: bytes, name: name, options: options).table, name: name, labelMode: labelMode)
+    }
+
+    /// Builds the labelled table from the 43 raw columns.
+    private static func make(_ table: Table, name: String, labelMode: LabelMode) throws -> LabeledTable {
         guard table.columns.count == NSLKDDSchema.fieldCount else {
             throw DataError(.raggedRow, "\(name): records have \(table.columns.count) fields; NSL-KDD has \(NSLKDDSchema.fieldCount) (41 features, the attack name and the difficulty)")
         }

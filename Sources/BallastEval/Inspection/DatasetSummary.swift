@@ -1,3 +1,4 @@
+import BallastCore
 import BallastData
 import Foundation
 
@@ -85,26 +86,21 @@ public struct DatasetSummary: Sendable, Equatable, Codable {
     private static func summarize(_ column: TableColumn, invalid: Int) -> ColumnSummary {
         switch column.values {
         case .numeric(let values):
-            var n = 0, mean = 0.0, m2 = 0.0
-            var lo = Double.infinity, hi = -Double.infinity
+            var stats = RunningStatistics()
             var integral = true, binary = true
             var distinct = Set<Double>()
             for v in values where !v.isNaN {
-                n += 1
-                let d = v - mean
-                mean += d / Double(n)
-                m2 += d * (v - mean)
-                lo = Swift.min(lo, v)
-                hi = Swift.max(hi, v)
+                stats.add(v)
                 if integral && v.rounded() != v { integral = false }
                 if binary && v != 0 && v != 1 { binary = false }
                 if distinct.count <= Self.distinctLimit { distinct.insert(v) }
             }
+            let n = stats.count
             let type = n == 0 ? "real" : binary ? "binary" : integral ? "integer" : "real"
             return ColumnSummary(
                 name: column.name, type: type, missing: column.missingCount, invalid: invalid,
-                min: n > 0 ? lo : nil, max: n > 0 ? hi : nil, mean: n > 0 ? mean : nil,
-                standardDeviation: n > 1 ? (m2 / Double(n - 1)).squareRoot() : nil,
+                min: n > 0 ? stats.minimum : nil, max: n > 0 ? stats.maximum : nil, mean: n > 0 ? stats.mean : nil,
+                standardDeviation: n > 1 ? stats.standardDeviation : nil,
                 distinct: distinct.count, topCategories: [])
         case .categorical(let codes, let categories):
             var counts = Array(repeating: 0, count: categories.count)
