@@ -154,3 +154,18 @@ struct CSVFuzzRegressionTests {
         #expect(r.table.rowCount == 3)
     }
 }
+
+@Suite("CSV number parsing")
+struct CSVNumberTests {
+    @Test("Numbers parse exactly as Swift's correctly rounded Double(String)")
+    func exactNumbers() throws {
+        let texts = ["0", "-0", "007", "0.1", "0.00", "1.5e3", "2E-5", "+42", "123456789012345678", "1234567890123456789012",
+                     "0.000000000000000000000001", "3.4028235e38", "9007199254740993", "1e22", "1e23", "-7.25", ".5", "5."]
+        let csv = "x\n" + texts.joined(separator: "\n") + "\n"
+        let table = try CSVReader.read(bytes: Array(csv.utf8), name: "n.csv").table
+        guard case .numeric(let values) = table.columns[0].values else { Issue.record("numeric expected"); return }
+        for (text, value) in zip(texts, values) {
+            #expect(value == Double(text), "\(text) parsed as \(value)")
+        }
+    }
+}

@@ -36,6 +36,8 @@ struct CSVChunkParser {
     let textColumns: [Bool]
     let markers: [[UInt8]]
     let markerLengths: UInt64
+    /// `markerStarts[b]` is true when some non-empty marker starts with byte `b`.
+    let markerStarts: [Bool]
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: CSVOptions, columnCount: Int, textColumns: Set<Int>) {
         self.bytes = bytes
@@ -44,6 +46,9 @@ struct CSVChunkParser {
         self.textColumns = (0..<columnCount).map { textColumns.contains($0) }
         self.markers = options.missingMarkers.sorted().map { Array($0.utf8) }
         self.markerLengths = markers.reduce(0) { $0 | ($1.count < 64 ? 1 << UInt64($1.count) : 0) }
+        var starts = [Bool](repeating: false, count: 256)
+        for m in markers { if let b = m.first { starts[Int(b)] = true } }
+        self.markerStarts = starts
     }
 
     /// Parses the records in `range` (which starts at a record boundary).
@@ -199,6 +204,7 @@ struct CSVChunkParser {
     @inline(__always)
     private func isMissing(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         guard count < 64, markerLengths & (1 << UInt64(count)) != 0 else { return false }
+        if count > 0 && !markerStarts[Int(p[0])] { return false }
         for m in markers where m.count == count {
             var same = true
             for j in 0..<count where p[j] != m[j] { same = false; break }

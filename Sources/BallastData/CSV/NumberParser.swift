@@ -38,14 +38,14 @@ enum NumberParser {
         var digits = 0, exponent = 0, sawDigit = false
         while i < count, p[i] >= 48, p[i] <= 57 {
             sawDigit = true
-            if digits < 19 { mantissa = mantissa * 10 + UInt64(p[i] - 48); if mantissa > 0 { digits += 1 } } else { exponent += 1 }
+            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(p[i] &- 48); digits += 1 } else { exponent += 1 }
             i += 1
         }
         if i < count, p[i] == UInt8(ascii: ".") {
             i += 1
             while i < count, p[i] >= 48, p[i] <= 57 {
                 sawDigit = true
-                if digits < 19 { mantissa = mantissa * 10 + UInt64(p[i] - 48); if mantissa > 0 { digits += 1 }; exponent -= 1 }
+                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(p[i] &- 48); digits += 1; exponent -= 1 }
                 i += 1
             }
         }
