@@ -127,10 +127,22 @@ public struct KMeans: Sendable, Equatable, Codable {
             return Parallel.mapChunks(0..<data.rows, minimumChunk: 4096) { rows in
                 var sums = [Double](repeating: 0, count: k * d)
                 var counts = [Int](repeating: 0, count: k)
-                for r in rows {
-                    let c = labels[r]
-                    counts[c] += 1
-                    for j in 0..<d { sums[c * d + j] += Double(x.buffer[r * d + j]) }
+                sums.withUnsafeMutableBufferPointer { sumBuffer in
+                    let xr = UnsafeRawPointer(x.baseAddress!)
+                    let sr = UnsafeMutableRawPointer(sumBuffer.baseAddress!)
+                    for r in rows {
+                        let c = labels[r]
+                        counts[c] += 1
+                        var j = 0
+                        while j + 8 <= d {
+                            let v = SIMD8<Double>(xr.loadUnaligned(fromByteOffset: (r * d + j) * 4, as: SIMD8<Float>.self))
+                            let offset = (c * d + j) * 8
+                            sr.storeBytes(of: sr.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self) + v,
+                                          toByteOffset: offset, as: SIMD8<Double>.self)
+                            j += 8
+                        }
+                        while j < d { sumBuffer[c * d + j] += Double(x.buffer[r * d + j]); j += 1 }
+                    }
                 }
                 return (sums, counts)
             }
@@ -213,7 +225,7 @@ struct KMeansAssignment {
                                 if d > 0 {
                                     GEMM.multiply(transposeA: .none, transposeB: .transposed, m: rows, n: k, k: d, alpha: -2,
                                                   a: x.baseAddress! + r0 * d, lda: d, b: c.baseAddress!, ldb: d, beta: 0,
-                                                  c: t.baseAddress!, ldc: k, backend: .swift)
+                                                  c: t.baseAddress!, ldc: k, backend: .automatic)
                                 } else {
                                     t.update(repeating: 0)
                                 }
@@ -241,16 +253,38 @@ struct KMeansAssignment {
     }
 
     /// Squared distances of every row to each of a few `centres`, row-major (`rows × centres`).
+    ///
+    /// Direct SIMD dot products: for a handful of centres this avoids packing the whole data matrix
+    /// as a GEMM would, once per k-means++ step.
     static func squaredDistances(_ data: Matrix, norms: [Float], to centres: Matrix) -> [Float] {
-        var products = data.matmul(centres, transposeOther: .transposed, alpha: -2)
+        let n = data.rows, d = data.columns, t = centres.rows
         let centreNorms = centres.rowSquaredNorms()
-        let t = centres.rows
-        products.withUnsafeMutableBufferPointer { p in
-            for i in 0..<data.rows {
-                for j in 0..<t { p[i * t + j] = max(0, p[i * t + j] + norms[i] + centreNorms[j]) }
+        var out = [Float](repeating: 0, count: n * t)
+        data.withUnsafeBufferPointer { x in
+            centres.withUnsafeBufferPointer { c in
+                out.withUnsafeMutableBufferPointer { o in
+                    let xs = SendableReadBuffer(x), cs = SendableReadBuffer(c), os = SendableBuffer(o)
+                    Parallel.forEachChunk(0..<n, minimumChunk: 2048) { rows in
+                        let xr = UnsafeRawPointer(xs.baseAddress!), cr = UnsafeRawPointer(cs.baseAddress!)
+                        for i in rows {
+                            for j in 0..<t {
+                                var acc = SIMD8<Float>()
+                                var p = 0
+                                while p + 8 <= d {
+                                    acc += xr.loadUnaligned(fromByteOffset: (i * d + p) * 4, as: SIMD8<Float>.self)
+                                        * cr.loadUnaligned(fromByteOffset: (j * d + p) * 4, as: SIMD8<Float>.self)
+                                    p += 8
+                                }
+                                var dot = acc.sum()
+                                while p < d { dot += xs.buffer[i * d + p] * cs.buffer[j * d + p]; p += 1 }
+                                os.buffer[i * t + j] = max(0, norms[i] + centreNorms[j] - 2 * dot)
+                            }
+                        }
+                    }
+                }
             }
         }
-        return products.storage
+        return out
     }
 }
 
