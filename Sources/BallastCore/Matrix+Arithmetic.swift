@@ -23,23 +23,9 @@ extension Matrix {
     ///   - rhs: the matrix subtracted, same shape as `lhs`.
     /// - Precondition: `lhs` and `rhs` have the same shape.
     public static func - (lhs: Matrix, rhs: Matrix) -> Matrix {
-        precondition(lhs.rows == rhs.rows && lhs.columns == rhs.columns,
-                     "Matrix -: shapes \(lhs.rows)×\(lhs.columns) and \(rhs.rows)×\(rhs.columns) differ")
+        // x + (−1)·y is exactly x − y in IEEE arithmetic, so the axpy kernel serves.
         var out = lhs
-        out.withUnsafeMutableBufferPointer { dst in
-            rhs.withUnsafeBufferPointer { src in
-                let n = dst.count
-                var i = 0
-                while i + 8 <= n {
-                    let d = UnsafeMutableRawPointer(dst.baseAddress! + i)
-                    let x = d.loadUnaligned(as: SIMD8<Float>.self)
-                    let y = UnsafeRawPointer(src.baseAddress! + i).loadUnaligned(as: SIMD8<Float>.self)
-                    d.storeBytes(of: x - y, as: SIMD8<Float>.self)
-                    i += 8
-                }
-                while i < n { dst[i] -= src[i]; i += 1 }
-            }
-        }
+        out.add(rhs, scaled: -1)
         return out
     }
 
