@@ -266,18 +266,24 @@ struct KMeansAssignment {
                     let xs = SendableReadBuffer(x), cs = SendableReadBuffer(c), os = SendableBuffer(o)
                     Parallel.forEachChunk(0..<n, minimumChunk: 2048) { rows in
                         let xr = UnsafeRawPointer(xs.baseAddress!), cr = UnsafeRawPointer(cs.baseAddress!)
-                        for i in rows {
-                            for j in 0..<t {
-                                var acc = SIMD8<Float>()
+                        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: t) { acc in
+                            for i in rows {
+                                acc.initialize(repeating: SIMD8<Float>())
                                 var p = 0
                                 while p + 8 <= d {
-                                    acc += xr.loadUnaligned(fromByteOffset: (i * d + p) * 4, as: SIMD8<Float>.self)
-                                        * cr.loadUnaligned(fromByteOffset: (j * d + p) * 4, as: SIMD8<Float>.self)
+                                    // Each data row is read once for all candidates.
+                                    let xv = xr.loadUnaligned(fromByteOffset: (i * d + p) * 4, as: SIMD8<Float>.self)
+                                    for j in 0..<t {
+                                        acc[j] += xv * cr.loadUnaligned(fromByteOffset: (j * d + p) * 4, as: SIMD8<Float>.self)
+                                    }
                                     p += 8
                                 }
-                                var dot = acc.sum()
-                                while p < d { dot += xs.buffer[i * d + p] * cs.buffer[j * d + p]; p += 1 }
-                                os.buffer[i * t + j] = max(0, norms[i] + centreNorms[j] - 2 * dot)
+                                for j in 0..<t {
+                                    var dot = acc[j].sum()
+                                    var q = p
+                                    while q < d { dot += xs.buffer[i * d + q] * cs.buffer[j * d + q]; q += 1 }
+                                    os.buffer[i * t + j] = max(0, norms[i] + centreNorms[j] - 2 * dot)
+                                }
                             }
                         }
                     }
