@@ -22,8 +22,11 @@ public struct LabeledMatrix: Sendable, Equatable, Codable {
     public var count: Int { features.rows }
 
     /// Rows per class, indexed by label.
-    public var classCounts: [Int] {
-        var counts = Array(repeating: 0, count: classNames.count)
+    public var classCounts: [Int] { Self.classCounts(of: labels, classCount: classNames.count) }
+
+    /// How many of `labels` fall in each class `0..<classCount` (labels outside are not counted).
+    public static func classCounts(of labels: [Int], classCount: Int) -> [Int] {
+        var counts = Array(repeating: 0, count: max(0, classCount))
         for l in labels where l >= 0 && l < counts.count { counts[l] += 1 }
         return counts
     }

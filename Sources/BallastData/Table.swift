@@ -126,11 +126,7 @@ public struct LabeledTable: Sendable, Equatable, Codable {
     public var rowCount: Int { labels.count }
 
     /// Rows per class, indexed by label.
-    public var classCounts: [Int] {
-        var counts = Array(repeating: 0, count: classNames.count)
-        for l in labels where l >= 0 && l < counts.count { counts[l] += 1 }
-        return counts
-    }
+    public var classCounts: [Int] { LabeledMatrix.classCounts(of: labels, classCount: classNames.count) }
 
     /// The rows at `indices`, with their labels and metadata.
     public func gatherRows<C: Collection>(_ indices: C) -> LabeledTable where C.Element == Int {

@@ -12,8 +12,8 @@ public enum DatasetFormat: String, Sendable, CaseIterable, Codable {
     /// - Throws: ``DataError`` when the file cannot be read.
     public static func detect(path: String) throws -> DatasetFormat {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw DataError(FileManager.default.fileExists(atPath: path) ? .unreadable : .fileNotFound,
-                            "\(path): \(FileManager.default.fileExists(atPath: path) ? "cannot be opened" : "no such file")")
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw DataError(exists ? .unreadable : .fileNotFound, "\(path): \(exists ? "cannot be opened" : "no such file")")
         }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 4096)) ?? Data()

@@ -92,13 +92,16 @@ extension LabeledMatrix {
     /// - Throws: the corresponding ``LearnError``.
     public func validateForTraining() throws {
         guard features.rows > 0 else { throw LearnError.emptyData }
-        guard labels.count == features.rows else {
-            throw LearnError.labelCountMismatch(rows: features.rows, labels: labels.count)
+        do {
+            try validate()
+        } catch let error as LabeledMatrixError {
+            switch error {
+            case let .labelCountMismatch(rows, labels): throw LearnError.labelCountMismatch(rows: rows, labels: labels)
+            case let .labelOutOfRange(row, label, classCount):
+                throw LearnError.labelOutOfRange(row: row, label: label, classCount: classCount)
+            case let .nonFinite(row, column, _): throw LearnError.nonFinite(row: row, column: column)
+            }
         }
-        for (row, l) in labels.enumerated() where l < 0 || l >= classNames.count {
-            throw LearnError.labelOutOfRange(row: row, label: l, classCount: classNames.count)
-        }
-        if let (r, c) = features.firstNonFinite() { throw LearnError.nonFinite(row: r, column: c) }
         let present = classCounts.enumerated().filter { $0.element > 0 }
         if present.count < 2 { throw LearnError.singleClass(classNames[present.first?.offset ?? 0]) }
     }
