@@ -1,0 +1,46 @@
+import BallastCore
+
+/// Shared steps of every resampler: validation, row indices per class, assembling outputs.
+enum ResamplingSupport {
+    /// Validates data for resampling and returns the row indices of each class, in row order.
+    /// - Throws: ``LearnError`` for empty data, one class, non-finite features or bad labels.
+    static func rowsByClass(_ data: LabeledMatrix) throws -> [[Int]] {
+        try data.validateForTraining()
+        var rows = Array(repeating: [Int](), count: data.classNames.count)
+        for (i, l) in data.labels.enumerated() { rows[l].append(i) }
+        return rows
+    }
+
+    /// Throws ``LearnError/invalidParameter(name:value:expected:)`` unless `condition` holds.
+    static func require(_ condition: Bool, _ name: String, _ value: Any, _ expected: String) throws {
+        if !condition { throw LearnError.invalidParameter(name: name, value: "\(value)", expected: expected) }
+    }
+
+    /// The original rows followed by synthetic rows (snapped to `schema` when given).
+    static func appending(_ data: LabeledMatrix, synthetic: Matrix, labels: [Int], schema: FeatureSchema?) -> LabeledMatrix {
+        var extra = synthetic
+        if let schema, extra.rows > 0 { schema.snap(&extra) }
+        var out = data
+        out.features.appendRows(extra)
+        out.labels.append(contentsOf: labels)
+        return out
+    }
+
+    /// The rows at `keep` (sorted ascending so the original order survives).
+    static func keeping(_ data: LabeledMatrix, _ keep: [Int]) -> LabeledMatrix {
+        data.gatherRows(keep.sorted())
+    }
+
+    /// The schema synthetic rows are snapped to: the given one, an inferred one, or none when
+    /// type-aware synthesis is off.
+    static func effectiveSchema(_ schema: FeatureSchema?, typeAware: Bool, data: LabeledMatrix) throws -> FeatureSchema? {
+        guard typeAware else { return nil }
+        if let schema {
+            guard schema.width == data.features.columns else {
+                throw LearnError.featureCountMismatch(expected: schema.width, found: data.features.columns)
+            }
+            return schema
+        }
+        return FeatureSchema(inferredFrom: data.features)
+    }
+}
