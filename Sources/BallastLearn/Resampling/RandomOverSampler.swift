@@ -12,6 +12,8 @@ public struct RandomOverSampler: Resampler {
     /// Snap noisy rows to valid records (only matters with `shrinkage`).
     public var typeAware: Bool
 
+    public var kind: ResamplerKind { .overSampling }
+
     /// Creates the configuration.
     public init(strategy: SamplingStrategy = .auto, shrinkage: Double? = nil, typeAware: Bool = true) {
         self.strategy = strategy

@@ -6,6 +6,8 @@ public struct RandomUnderSampler: Resampler {
     /// Which classes shrink, and to how many rows.
     public var strategy: SamplingStrategy
 
+    public var kind: ResamplerKind { .underSampling }
+
     /// Creates the configuration.
     public init(strategy: SamplingStrategy = .auto) {
         self.strategy = strategy

@@ -10,6 +10,9 @@ public protocol Resampler: Sendable {
     /// Which classes the method changes (cleaning methods: which classes it cleans) and to how many rows.
     var strategy: SamplingStrategy { get set }
 
+    /// Whether the method adds rows, removes rows to a count, cleans by a rule, or combines these.
+    var kind: ResamplerKind { get }
+
     /// Rebalances `data`.
     /// - Parameters:
     ///   - data: the training rows (never modified).
@@ -37,6 +40,20 @@ extension Resampler {
                          using rng: inout some RandomNumberGenerator) throws -> LabeledMatrix {
         try fitResample(data, schema: schema, using: &rng).data
     }
+}
+
+/// What a resampler does with rows; decides which guarantees it gives (see ``Resampler``).
+public enum ResamplerKind: String, Sendable, Codable, CaseIterable {
+    /// Keeps every original row, in order, and appends synthetic rows to exact target counts.
+    case overSampling = "over-sampling"
+    /// Keeps a subset of rows (or prototypes) of exact target counts.
+    case underSampling = "under-sampling"
+    /// Replaces rows of a class by exactly its target count of new prototypes (cluster centroids).
+    case prototypeGeneration = "prototype generation"
+    /// Removes rows its rule marks (noise, Tomek links); counts are not targets.
+    case cleaning
+    /// Several steps (e.g. SMOTE then ENN).
+    case combination
 }
 
 /// The output of a resampler: the new rows and what was adjusted on the way.

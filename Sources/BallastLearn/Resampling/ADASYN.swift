@@ -1,0 +1,68 @@
+import BallastCore
+
+/// ADASYN: adaptive synthetic sampling (He, Bai, Garcia & Li 2008). Like SMOTE, but each row of a
+/// class gets synthetic rows in proportion to the share of other classes among its `k` nearest
+/// neighbours in all the data — more synthesis where the class is hard to learn.
+///
+/// Counts are exact (largest-remainder apportionment; imbalanced-learn's rounding can miss the
+/// target by a few rows). A class whose rows have no neighbour of another class gets uniform weights
+/// (plain SMOTE) with a warning instead of imbalanced-learn's error.
+public struct ADASYN: Resampler {
+    /// Which classes grow, and to how many rows.
+    public var strategy: SamplingStrategy
+    /// Neighbours used both for the difficulty weights and for interpolation.
+    public var k: Int
+    /// Snap synthetic rows to valid records.
+    public var typeAware: Bool
+
+    public var kind: ResamplerKind { .overSampling }
+
+    /// Creates the configuration.
+    public init(strategy: SamplingStrategy = .auto, k: Int = 5, typeAware: Bool = true) {
+        self.strategy = strategy
+        self.k = k
+        self.typeAware = typeAware
+    }
+
+    public func fitResample(_ data: LabeledMatrix, schema: FeatureSchema?,
+                            using rng: inout some RandomNumberGenerator) throws -> ResamplingResult {
+        let byClass = try ResamplingSupport.rowsByClass(data)
+        try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
+        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
+        let schema = try ResamplingSupport.effectiveSchema(schema, typeAware: typeAware, data: data)
+        var warnings: [ResamplingWarning] = []
+        var synthetic = Matrix(rows: 0, columns: data.features.columns)
+        var labels: [Int] = []
+        for (c, rows) in byClass.enumerated() where targets[c] > rows.count {
+            let n = targets[c] - rows.count
+            let name = data.classNames[c]
+            let members = data.features.gatherRows(rows)
+            let weights = try Self.difficulty(rows, of: c, in: data, k: k)
+            if weights.allSatisfy({ $0 == 0 }) {
+                warnings.append(.note("adasyn: no row of class '\(name)' has a neighbour of another class; rows weighted uniformly (plain SMOTE)"))
+            }
+            let nn = try SMOTEEngine.neighbors(within: members, k: k, method: "adasyn", className: name, warnings: &warnings)
+            let made: Matrix
+            if let list = nn.list {
+                made = SMOTEEngine.interpolate(bases: members, pool: members, neighbors: list,
+                                               perBase: Allocation.proportional(n, weights: weights), using: &rng)
+            } else {
+                warnings.append(.duplicatedSingleRow(method: "adasyn", className: name, copies: n))
+                made = SMOTEEngine.duplicate(members, copies: n, using: &rng)
+            }
+            synthetic.appendRows(made)
+            labels.append(contentsOf: repeatElement(c, count: n))
+        }
+        return ResamplingResult(data: ResamplingSupport.appending(data, synthetic: synthetic, labels: labels, schema: schema),
+                                warnings: warnings)
+    }
+
+    /// The share of other-class rows among each row's `k` nearest neighbours in all the data.
+    static func difficulty(_ rows: [Int], of c: Int, in data: LabeledMatrix, k: Int) throws -> [Double] {
+        let used = min(k, data.count - 1)
+        let list = try NearestNeighbors.search(reference: data.features, queries: data.features.gatherRows(rows), k: used, excluding: rows)
+        return rows.indices.map { i in
+            Double(list.neighbors(of: i).reduce(0) { $0 + (data.labels[Int($1)] != c ? 1 : 0) }) / Double(used)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import BallastCore
+
+/// Borderline-SMOTE (Han, Wang & Mao 2005): synthesizes only from the rows "in danger" — rows whose
+/// `m` nearest neighbours (in all the data) are at least half, but not all, of other classes.
+///
+/// Variant 1 interpolates towards the row's `k` nearest neighbours of its own class; variant 2
+/// towards its `k` nearest neighbours of any class, with a gap of at most 0.5 towards another class.
+/// A class without danger rows is over-sampled by plain SMOTE with a warning, so counts are always
+/// met (imbalanced-learn silently returns fewer rows).
+public struct BorderlineSMOTE: Resampler {
+    /// The two variants of the paper.
+    public enum Variant: String, Sendable, CaseIterable {
+        /// Neighbours of the same class only.
+        case one = "1"
+        /// Neighbours of any class (shorter steps towards other classes).
+        case two = "2"
+    }
+
+    /// Which classes grow, and to how many rows.
+    public var strategy: SamplingStrategy
+    /// Neighbours to interpolate towards.
+    public var k: Int
+    /// Neighbours (in all the data) that decide whether a row is in danger.
+    public var m: Int
+    /// Variant 1 or 2.
+    public var variant: Variant
+    /// Snap synthetic rows to valid records.
+    public var typeAware: Bool
+
+    public var kind: ResamplerKind { .overSampling }
+
+    /// Creates the configuration.
+    public init(strategy: SamplingStrategy = .auto, k: Int = 5, m: Int = 10, variant: Variant = .one, typeAware: Bool = true) {
+        self.strategy = strategy
+        self.k = k
+        self.m = m
+        self.variant = variant
+        self.typeAware = typeAware
+    }
+
+    public func fitResample(_ data: LabeledMatrix, schema: FeatureSchema?,
+                            using rng: inout some RandomNumberGenerator) throws -> ResamplingResult {
+        let byClass = try ResamplingSupport.rowsByClass(data)
+        try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
+        try ResamplingSupport.require(m >= 1, "m", m, "an integer ≥ 1")
+        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
+        let schema = try ResamplingSupport.effectiveSchema(schema, typeAware: typeAware, data: data)
+        let method = "borderline-smote\(variant.rawValue)"
+        var warnings: [ResamplingWarning] = []
+        var synthetic = Matrix(rows: 0, columns: data.features.columns)
+        var labels: [Int] = []
+        for (c, rows) in byClass.enumerated() where targets[c] > rows.count {
+            let n = targets[c] - rows.count
+            let name = data.classNames[c]
+            let danger = try DangerRows.classify(rows, of: c, in: data, m: m).filter { $0.value == .danger }.map(\.index)
+            let made: Matrix
+            if danger.isEmpty {
+                warnings.append(.noBorderlineRows(method: method, className: name, fallback: "smote"))
+                made = try SMOTE.oversample(data.features.gatherRows(rows), count: n, k: k, method: method, className: name,
+                                            warnings: &warnings, using: &rng)
+            } else {
+                let bases = data.features.gatherRows(danger.map { rows[$0] })
+                switch variant {
+                case .one:
+                    let members = data.features.gatherRows(rows)
+                    let used = min(k, rows.count - 1)
+                    if used < k { warnings.append(.neighborsReduced(method: method, className: name, requested: k, used: max(used, 0))) }
+                    if used < 1 {
+                        warnings.append(.duplicatedSingleRow(method: method, className: name, copies: n))
+                        made = SMOTEEngine.duplicate(members, copies: n, using: &rng)
+                    } else {
+                        let list = try NearestNeighbors.search(reference: members, queries: bases, k: used, excluding: danger)
+                        made = SMOTEEngine.interpolate(bases: bases, pool: members, neighbors: list, count: n, using: &rng)
+                    }
+                case .two:
+                    let used = min(k, data.count - 1)
+                    let list = try NearestNeighbors.search(reference: data.features, queries: bases, k: used,
+                                                           excluding: danger.map { rows[$0] })
+                    made = SMOTEEngine.interpolate(bases: bases, pool: data.features, neighbors: list, count: n,
+                                                   shortened: data.labels.map { $0 != c }, using: &rng)
+                }
+            }
+            synthetic.appendRows(made)
+            labels.append(contentsOf: repeatElement(c, count: n))
+        }
+        return ResamplingResult(data: ResamplingSupport.appending(data, synthetic: synthetic, labels: labels, schema: schema),
+                                warnings: warnings)
+    }
+}
+
+/// The danger/noise/safe classification of Borderline-SMOTE and SVM-SMOTE.
+enum DangerRows {
+    /// Where a row stands among its `m` nearest neighbours.
+    enum State: Equatable {
+        /// Fewer than half the neighbours are of other classes.
+        case safe
+        /// At least half, but not all, are of other classes.
+        case danger
+        /// All are of other classes.
+        case noise
+    }
+
+    /// The state of each of `rows` (indices into `data`, all of class `c`), by its `m` nearest other
+    /// rows in all the data (`m` shrinks to the rows available).
+    /// - Returns: `(index into rows, state)` pairs, in order.
+    static func classify(_ rows: [Int], of c: Int, in data: LabeledMatrix, m: Int) throws -> [(index: Int, value: State)] {
+        let used = min(m, data.count - 1)
+        guard used >= 1, !rows.isEmpty else { return rows.indices.map { ($0, .safe) } }
+        let list = try NearestNeighbors.search(reference: data.features, queries: data.features.gatherRows(rows), k: used, excluding: rows)
+        return rows.indices.map { i in
+            let other = list.neighbors(of: i).reduce(0) { $0 + (data.labels[Int($1)] != c ? 1 : 0) }
+            if other == used { return (i, .noise) }
+            return (i, 2 * other >= used ? .danger : .safe)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import BallastCore
+
+/// SMOTE: Synthetic Minority Over-sampling TEchnique (Chawla, Bowyer, Hall & Kegelmeyer 2002).
+///
+/// Each selected class grows to its target with rows interpolated between a random row of the class
+/// and one of its `k` nearest neighbours in the class. Synthetic rows are snapped to the feature
+/// schema (type-aware synthesis) unless `typeAware` is off.
+///
+/// Tiny classes: `k` shrinks to `rows − 1` with a warning; a class of one row is duplicated with a
+/// warning. The output never has more rows than the strategy asks for.
+public struct SMOTE: Resampler {
+    /// Which classes grow, and to how many rows.
+    public var strategy: SamplingStrategy
+    /// Nearest neighbours of the same class to interpolate towards.
+    public var k: Int
+    /// Snap synthetic rows to valid records.
+    public var typeAware: Bool
+
+    public var kind: ResamplerKind { .overSampling }
+
+    /// Creates the configuration.
+    public init(strategy: SamplingStrategy = .auto, k: Int = 5, typeAware: Bool = true) {
+        self.strategy = strategy
+        self.k = k
+        self.typeAware = typeAware
+    }
+
+    public func fitResample(_ data: LabeledMatrix, schema: FeatureSchema?,
+                            using rng: inout some RandomNumberGenerator) throws -> ResamplingResult {
+        let byClass = try ResamplingSupport.rowsByClass(data)
+        try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
+        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
+        let schema = try ResamplingSupport.effectiveSchema(schema, typeAware: typeAware, data: data)
+        var warnings: [ResamplingWarning] = []
+        var synthetic = Matrix(rows: 0, columns: data.features.columns)
+        var labels: [Int] = []
+        for (c, rows) in byClass.enumerated() where targets[c] > rows.count {
+            let n = targets[c] - rows.count
+            let members = data.features.gatherRows(rows)
+            let made = try Self.oversample(members, count: n, k: k, method: "smote", className: data.classNames[c],
+                                           warnings: &warnings, using: &rng)
+            synthetic.appendRows(made)
+            labels.append(contentsOf: repeatElement(c, count: n))
+        }
+        return ResamplingResult(data: ResamplingSupport.appending(data, synthetic: synthetic, labels: labels, schema: schema),
+                                warnings: warnings)
+    }
+
+    /// `count` SMOTE rows from the rows of one class (with the tiny-class fallbacks).
+    static func oversample(_ members: Matrix, count: Int, k: Int, method: String, className: String,
+                           warnings: inout [ResamplingWarning], using rng: inout some RandomNumberGenerator) throws -> Matrix {
+        let nn = try SMOTEEngine.neighbors(within: members, k: k, method: method, className: className, warnings: &warnings)
+        guard let list = nn.list else {
+            warnings.append(.duplicatedSingleRow(method: method, className: className, copies: count))
+            return SMOTEEngine.duplicate(members, copies: count, using: &rng)
+        }
+        return SMOTEEngine.interpolate(bases: members, pool: members, neighbors: list, count: count, using: &rng)
+    }
+}

@@ -1,0 +1,110 @@
+import BallastCore
+
+/// The interpolation kernel shared by the SMOTE family (Chawla et al. 2002): a synthetic row is
+/// `x_b + step · u · (x_n − x_b)` for a base row `x_b`, one of its neighbours `x_n` and `u ~ U[0, 1)`.
+///
+/// Draws are made sequentially from the caller's generator (so a seed fixes the output); the
+/// arithmetic then runs in parallel chunks.
+enum SMOTEEngine {
+    /// Neighbours of the rows of one class among themselves, with `k` shrunk to what the class allows.
+    struct ClassNeighbors {
+        /// `nil` when the class has a single row (no neighbour exists).
+        let list: NeighborList?
+        /// The `k` actually used (0 for a single row).
+        let k: Int
+    }
+
+    /// The `k` nearest other rows of each row of `points`, shrinking `k` to `points.rows - 1`.
+    /// - Parameters:
+    ///   - method: name for the warning.
+    ///   - className: name for the warning.
+    ///   - warnings: receives ``ResamplingWarning/neighborsReduced(method:className:requested:used:)``.
+    static func neighbors(within points: Matrix, k: Int, method: String, className: String,
+                          warnings: inout [ResamplingWarning]) throws -> ClassNeighbors {
+        let used = min(k, points.rows - 1)
+        if used < k {
+            warnings.append(.neighborsReduced(method: method, className: className, requested: k, used: max(used, 0)))
+        }
+        guard used >= 1 else { return ClassNeighbors(list: nil, k: 0) }
+        return ClassNeighbors(list: try NearestNeighbors.searchWithin(points, k: used), k: used)
+    }
+
+    /// `count` synthetic rows, each from a uniformly drawn (base row, neighbour) pair.
+    /// - Parameters:
+    ///   - bases: the base rows (row `i` has neighbours `neighbors.neighbors(of: i)`).
+    ///   - pool: the rows neighbour indices point into.
+    ///   - neighbors: neighbour lists of the bases, indices into `pool`.
+    ///   - count: rows to make.
+    ///   - step: 1 interpolates; a negative value extrapolates away from the neighbour (SVM-SMOTE).
+    ///   - shortened: when given, a neighbour with `shortened[n]` gets its gap multiplied by
+    ///     `U[0, 0.5)` (Borderline-SMOTE 2's neighbours of another class).
+    static func interpolate(bases: Matrix, pool: Matrix, neighbors: NeighborList, count: Int, step: Float = 1,
+                            shortened: [Bool]? = nil, using rng: inout some RandomNumberGenerator) -> Matrix {
+        let k = neighbors.k
+        var base = [Int32](repeating: 0, count: count), other = [Int32](repeating: 0, count: count)
+        var gaps = [Float](repeating: 0, count: count)
+        for s in 0..<count {
+            let pick = rng.nextInt(below: bases.rows * k)
+            base[s] = Int32(pick / k)
+            other[s] = neighbors.indices[pick]
+            gaps[s] = step * rng.nextUniformFloat()
+        }
+        if let shortened {
+            for s in 0..<count where shortened[Int(other[s])] { gaps[s] *= 0.5 * rng.nextUniformFloat() }
+        }
+        return combine(bases: bases, base: base, pool: pool, other: other, gaps: gaps)
+    }
+
+    /// `perBase[i]` synthetic rows from base row `i` each, with uniformly drawn neighbours (ADASYN).
+    static func interpolate(bases: Matrix, pool: Matrix, neighbors: NeighborList, perBase: [Int],
+                            using rng: inout some RandomNumberGenerator) -> Matrix {
+        let k = neighbors.k
+        let count = perBase.reduce(0, +)
+        var base = [Int32](), other = [Int32](), gaps = [Float]()
+        base.reserveCapacity(count); other.reserveCapacity(count); gaps.reserveCapacity(count)
+        for (i, n) in perBase.enumerated() {
+            for _ in 0..<n {
+                base.append(Int32(i))
+                other.append(neighbors.indices[i * k + rng.nextInt(below: k)])
+                gaps.append(rng.nextUniformFloat())
+            }
+        }
+        return combine(bases: bases, base: base, pool: pool, other: other, gaps: gaps)
+    }
+
+    /// Rows `bases[base[s]] + gaps[s] · (pool[other[s]] − bases[base[s]])`.
+    static func combine(bases: Matrix, base: [Int32], pool: Matrix, other: [Int32], gaps: [Float]) -> Matrix {
+        let cols = bases.columns, count = base.count
+        var out = Matrix(rows: count, columns: cols)
+        guard count > 0, cols > 0 else { return out }
+        out.withUnsafeMutableBufferPointer { o in
+            let dst = SendableBuffer(o)
+            bases.withUnsafeBufferPointer { b in
+                pool.withUnsafeBufferPointer { p in
+                    let bp = SendableReadBuffer(b), pp = SendableReadBuffer(p)
+                    base.withUnsafeBufferPointer { bi in
+                        other.withUnsafeBufferPointer { oi in
+                            gaps.withUnsafeBufferPointer { gp in
+                                let bi = SendableReadBuffer(bi), oi = SendableReadBuffer(oi), gp = SendableReadBuffer(gp)
+                                Parallel.forEachChunk(0..<count, minimumChunk: 4096) { range in
+                                    for s in range {
+                                        let x = bp.buffer.baseAddress! + Int(bi.buffer[s]) * cols
+                                        let y = pp.buffer.baseAddress! + Int(oi.buffer[s]) * cols
+                                        let g = gp.buffer[s], t = dst.buffer.baseAddress! + s * cols
+                                        for c in 0..<cols { t[c] = x[c] + g * (y[c] - x[c]) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// `copies` duplicates of the rows of `bases`, drawn uniformly (the single-row fallback).
+    static func duplicate(_ bases: Matrix, copies: Int, using rng: inout some RandomNumberGenerator) -> Matrix {
+        bases.gatherRows((0..<copies).map { _ in rng.nextInt(below: bases.rows) })
+    }
+}

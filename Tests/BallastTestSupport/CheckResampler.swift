@@ -1,0 +1,170 @@
+import BallastCore
+import BallastLearn
+
+/// The common checks every resampler must pass (imbalanced-learn's `check_estimator`, for
+/// resamplers). Each check returns a description of what failed; an empty list means conformance.
+///
+/// Checks: seeded determinism; input untouched; shape, class table and finiteness of the output;
+/// over-samplers keep every original row first and in order, under-samplers and cleaning methods
+/// return a subset of the rows in order; counts exactly as the strategy says (over/under); counts
+/// never grow for cleaning methods; tiny classes (1 and 3 rows) handled without crash or excess;
+/// one class, empty input, NaN and mismatched label count throw the documented ``LearnError``;
+/// impossible counts throw the documented ``ResamplingError``.
+public enum ResamplerChecks {
+    /// Three Gaussian classes of 90, 30 and 12 rows in 4 columns, seeded.
+    public static func sampleData(seed: UInt64 = 11, counts: [Int] = [90, 30, 12], columns: Int = 4) -> LabeledMatrix {
+        var rng = Xoshiro256StarStar(seed: seed)
+        var features = Matrix(rows: 0, columns: columns)
+        var labels: [Int] = []
+        for (c, n) in counts.enumerated() {
+            let block = Matrix(rows: n, columns: columns) { _, j in Float(rng.nextNormal()) + (j % 2 == 0 ? 1.5 : -1) * Float(c) }
+            features.appendRows(block)
+            labels.append(contentsOf: repeatElement(c, count: n))
+        }
+        let order = rng.permutation(labels.count)
+        return LabeledMatrix(features: features.gatherRows(order), labels: order.map { labels[$0] },
+                             classNames: counts.indices.map { "class\($0)" })
+    }
+
+    /// Runs every check on `resampler`.
+    /// - Parameter data: the data to resample (default ``sampleData(seed:counts:columns:)``).
+    /// - Returns: one message per failed check.
+    public static func failures(of resampler: any Resampler, data: LabeledMatrix = sampleData()) -> [String] {
+        var failures: [String] = []
+        let name = "\(type(of: resampler))"
+        let copy = data
+        var rngA = Xoshiro256StarStar(seed: 42), rngB = Xoshiro256StarStar(seed: 42)
+        let first: LabeledMatrix, second: LabeledMatrix
+        do {
+            first = try resampler.resample(data, using: &rngA)
+            second = try resampler.resample(data, using: &rngB)
+        } catch {
+            return ["\(name): resampling valid data threw \(error)"]
+        }
+        if first != second { failures.append("determinism: two runs with seed 42 differ") }
+        if data != copy { failures.append("input: the input was modified") }
+        failures += shapeFailures(first, input: data)
+        failures += kindFailures(resampler, output: first, input: data)
+        failures += tinyClassFailures(resampler)
+        failures += errorFailures(resampler, data: data)
+        return failures
+    }
+
+    static func shapeFailures(_ out: LabeledMatrix, input: LabeledMatrix) -> [String] {
+        var f: [String] = []
+        if out.features.columns != input.features.columns { f.append("shape: \(out.features.columns) columns, expected \(input.features.columns)") }
+        if out.labels.count != out.features.rows { f.append("shape: \(out.labels.count) labels for \(out.features.rows) rows") }
+        if out.classNames != input.classNames { f.append("shape: class names changed") }
+        if let (r, c) = out.features.firstNonFinite() { f.append("finite: output row \(r), column \(c) is not finite") }
+        if out.labels.contains(where: { $0 < 0 || $0 >= input.classNames.count }) { f.append("labels: a label is outside the class table") }
+        return f
+    }
+
+    /// Whether `out` is a subsequence of the rows of `input` (same rows, original order).
+    static func isOrderedSubset(_ out: LabeledMatrix, of input: LabeledMatrix) -> Bool {
+        var j = 0
+        for i in 0..<out.count {
+            let row = out.features.row(i)
+            while j < input.count && (input.features.row(j) != row || input.labels[j] != out.labels[i]) { j += 1 }
+            if j == input.count { return false }
+            j += 1
+        }
+        return true
+    }
+
+    static func kindFailures(_ resampler: any Resampler, output: LabeledMatrix, input: LabeledMatrix) -> [String] {
+        var f: [String] = []
+        let counts = input.classCounts
+        switch resampler.kind {
+        case .overSampling, .underSampling, .prototypeGeneration:
+            let purpose: SamplingStrategy.Purpose = resampler.kind == .overSampling ? .overSampling : .underSampling
+            if let targets = try? resampler.strategy.targetCounts(counts: counts, classNames: input.classNames, purpose: purpose),
+               output.classCounts != targets {
+                f.append("counts: \(output.classCounts), the strategy asks for \(targets)")
+            }
+            if resampler.kind == .overSampling {
+                if output.count < input.count
+                    || output.gatherRows(Array(0..<input.count)) != input {
+                    f.append("originals: an over-sampler must keep every original row first, in order")
+                }
+            } else if !isOrderedSubset(output, of: input) && resampler.kind == .underSampling {
+                f.append("subset: an under-sampler must return original rows in their order")
+            }
+        case .cleaning:
+            if zip(output.classCounts, counts).contains(where: { $0 > $1 }) { f.append("cleaning: a class grew \(counts) → \(output.classCounts)") }
+            if !isOrderedSubset(output, of: input) { f.append("subset: a cleaning method must return original rows in their order") }
+        case .combination:
+            break
+        }
+        return f
+    }
+
+    static func tinyClassFailures(_ resampler: any Resampler) -> [String] {
+        var f: [String] = []
+        for counts in [[40, 12, 3], [40, 12, 1]] {
+            let data = sampleData(seed: 5, counts: counts)
+            var rng = Xoshiro256StarStar(seed: 1)
+            do {
+                let out = try resampler.resample(data, using: &rng)
+                f += shapeFailures(out, input: data).map { "tiny classes \(counts): \($0)" }
+                if resampler.kind == .overSampling,
+                   let targets = try? resampler.strategy.targetCounts(counts: counts, classNames: data.classNames, purpose: .overSampling),
+                   out.classCounts != targets {
+                    f.append("tiny classes \(counts): counts \(out.classCounts), the strategy asks for \(targets)")
+                }
+            } catch {
+                f.append("tiny classes \(counts): threw \(error)")
+            }
+        }
+        return f
+    }
+
+    static func errorFailures(_ resampler: any Resampler, data: LabeledMatrix) -> [String] {
+        var f: [String] = []
+        func expect(_ what: String, _ method: any Resampler, _ input: LabeledMatrix, _ matches: (Error) -> Bool) {
+            var rng = Xoshiro256StarStar(seed: 3)
+            do {
+                _ = try method.resample(input, using: &rng)
+                f.append("errors: \(what) did not throw")
+            } catch {
+                if !matches(error) { f.append("errors: \(what) threw \(error), not the documented error") }
+            }
+        }
+        let single = LabeledMatrix(features: data.features, labels: Array(repeating: 0, count: data.count), classNames: data.classNames)
+        expect("one class", resampler, single) { ($0 as? LearnError).map { if case .singleClass = $0 { true } else { false } } ?? false }
+        let empty = LabeledMatrix(features: Matrix(rows: 0, columns: data.features.columns), labels: [], classNames: data.classNames)
+        expect("empty input", resampler, empty) { ($0 as? LearnError) == .emptyData }
+        var nan = data
+        nan.features[2, 1] = .nan
+        expect("NaN feature", resampler, nan) { ($0 as? LearnError) == .nonFinite(row: 2, column: 1) }
+        var short = data
+        short.labels.removeLast()
+        expect("label count mismatch", resampler, short) { ($0 as? LearnError) == .labelCountMismatch(rows: data.count, labels: data.count - 1) }
+        let counts = data.classCounts
+        var bad = resampler
+        switch resampler.kind {
+        case .overSampling:
+            bad.strategy = .counts([0: counts[0] - 1])
+            expect("an over-sampler asked for fewer rows", bad, data) {
+                isResampling($0) { if case .overSamplingBelowCurrent = $0 { true } else { false } }
+            }
+        case .underSampling, .prototypeGeneration:
+            bad.strategy = .counts([2: counts[2] + 1])
+            expect("an under-sampler asked for more rows", bad, data) {
+                isResampling($0) { if case .underSamplingAboveCurrent = $0 { true } else { false } }
+            }
+        case .cleaning:
+            bad.strategy = .counts([0: 1])
+            expect("a cleaning method given counts", bad, data) {
+                isResampling($0) { if case .countsNotSupported = $0 { true } else { false } }
+            }
+        case .combination:
+            break
+        }
+        return f
+    }
+
+    static func isResampling(_ error: Error, _ test: (ResamplingError) -> Bool) -> Bool {
+        (error as? ResamplingError).map(test) ?? false
+    }
+}
