@@ -1,4 +1,5 @@
 import BallastCore
+import BallastData
 import BallastLearn
 
 /// The common checks every resampler must pass (imbalanced-learn's `check_estimator`, for
@@ -11,42 +12,79 @@ import BallastLearn
 /// one class, empty input, NaN and mismatched label count throw the documented ``LearnError``;
 /// impossible counts throw the documented ``ResamplingError``.
 public enum ResamplerChecks {
-    /// Three Gaussian classes of 90, 30 and 12 rows in 4 columns, seeded.
-    public static func sampleData(seed: UInt64 = 11, counts: [Int] = [90, 30, 12], columns: Int = 4) -> LabeledMatrix {
+    /// Labelled rows with their fitted feature schema.
+    public struct Sample: Sendable {
+        /// Preprocessed rows.
+        public var data: LabeledMatrix
+        /// The schema of the preprocessing that made them.
+        public var schema: FeatureSchema
+        /// The preprocessing.
+        public var preprocessor: FittedPreprocessor
+    }
+
+    /// Seeded mixed-type data, preprocessed like real traffic: three Gaussian real columns, an integer
+    /// count, a binary flag and a three-category protocol (one-hot), for classes of `counts` rows.
+    public static func sample(seed: UInt64 = 11, counts: [Int] = [90, 30, 12]) -> Sample {
         var rng = Xoshiro256StarStar(seed: seed)
-        var features = Matrix(rows: 0, columns: columns)
+        var real = [[Double]](repeating: [], count: 3), integer: [Double] = [], flag: [Double] = [], proto: [Int32] = []
         var labels: [Int] = []
         for (c, n) in counts.enumerated() {
-            let block = Matrix(rows: n, columns: columns) { _, j in Float(rng.nextNormal()) + (j % 2 == 0 ? 1.5 : -1) * Float(c) }
-            features.appendRows(block)
-            labels.append(contentsOf: repeatElement(c, count: n))
+            for _ in 0..<n {
+                for j in 0..<3 { real[j].append(rng.nextNormal() + (j % 2 == 0 ? 1.5 : -1) * Double(c)) }
+                integer.append(Double(rng.nextInt(below: 5 + 3 * c)))
+                flag.append(rng.nextUniform() < 0.2 + 0.3 * Double(c % 2) ? 1 : 0)
+                proto.append(Int32(rng.nextUniform() < 0.6 ? c % 3 : rng.nextInt(below: 3)))
+                labels.append(c)
+            }
         }
+        let table = Table(columns: [
+            TableColumn(name: "a", values: .numeric(real[0])),
+            TableColumn(name: "b", values: .numeric(real[1])),
+            TableColumn(name: "c", values: .numeric(real[2])),
+            TableColumn(name: "count", values: .numeric(integer)),
+            TableColumn(name: "flag", values: .numeric(flag)),
+            TableColumn(name: "protocol", values: .categorical(codes: proto, categories: ["tcp", "udp", "icmp"])),
+        ])
         let order = rng.permutation(labels.count)
-        return LabeledMatrix(features: features.gatherRows(order), labels: order.map { labels[$0] },
-                             classNames: counts.indices.map { "class\($0)" })
+        let shuffled = Table(columns: table.columns.map { column in
+            switch column.values {
+            case .numeric(let v): return TableColumn(name: column.name, values: .numeric(order.map { v[$0] }))
+            case let .categorical(codes, categories):
+                return TableColumn(name: column.name, values: .categorical(codes: order.map { codes[$0] }, categories: categories))
+            }
+        })
+        // The preprocessing cannot fail on this hand-made table.
+        let fitted = try! Preprocessor(logTransform: .none).fit(shuffled)
+        let features = try! fitted.transform(shuffled)
+        let data = LabeledMatrix(features: features, labels: order.map { labels[$0] }, classNames: counts.indices.map { "class\($0)" })
+        return Sample(data: data, schema: FeatureSchema(preprocessor: fitted), preprocessor: fitted)
     }
 
     /// Runs every check on `resampler`.
-    /// - Parameter data: the data to resample (default ``sampleData(seed:counts:columns:)``).
+    /// - Parameter sample: the data to resample (default ``sample(seed:counts:)``).
     /// - Returns: one message per failed check.
-    public static func failures(of resampler: any Resampler, data: LabeledMatrix = sampleData()) -> [String] {
+    public static func failures(of resampler: any Resampler, sample: Sample = sample()) -> [String] {
         var failures: [String] = []
         let name = "\(type(of: resampler))"
+        let data = sample.data
         let copy = data
         var rngA = Xoshiro256StarStar(seed: 42), rngB = Xoshiro256StarStar(seed: 42)
         let first: LabeledMatrix, second: LabeledMatrix
         do {
-            first = try resampler.resample(data, using: &rngA)
-            second = try resampler.resample(data, using: &rngB)
+            first = try resampler.resample(data, schema: sample.schema, using: &rngA)
+            second = try resampler.resample(data, schema: sample.schema, using: &rngB)
         } catch {
             return ["\(name): resampling valid data threw \(error)"]
         }
         if first != second { failures.append("determinism: two runs with seed 42 differ") }
         if data != copy { failures.append("input: the input was modified") }
         failures += shapeFailures(first, input: data)
+        var snapped = first.features
+        sample.schema.snap(&snapped)
+        if snapped != first.features { failures.append("type-aware: output rows are not valid records of the schema") }
         failures += kindFailures(resampler, output: first, input: data)
         failures += tinyClassFailures(resampler)
-        failures += errorFailures(resampler, data: data)
+        failures += errorFailures(resampler, sample: sample)
         return failures
     }
 
@@ -102,10 +140,11 @@ public enum ResamplerChecks {
     static func tinyClassFailures(_ resampler: any Resampler) -> [String] {
         var f: [String] = []
         for counts in [[40, 12, 3], [40, 12, 1]] {
-            let data = sampleData(seed: 5, counts: counts)
+            let tiny = sample(seed: 5, counts: counts)
+            let data = tiny.data
             var rng = Xoshiro256StarStar(seed: 1)
             do {
-                let out = try resampler.resample(data, using: &rng)
+                let out = try resampler.resample(data, schema: tiny.schema, using: &rng)
                 f += shapeFailures(out, input: data).map { "tiny classes \(counts): \($0)" }
                 if resampler.kind == .overSampling,
                    let targets = try? resampler.strategy.targetCounts(counts: counts, classNames: data.classNames, purpose: .overSampling),
@@ -119,12 +158,13 @@ public enum ResamplerChecks {
         return f
     }
 
-    static func errorFailures(_ resampler: any Resampler, data: LabeledMatrix) -> [String] {
+    static func errorFailures(_ resampler: any Resampler, sample: Sample) -> [String] {
         var f: [String] = []
+        let data = sample.data
         func expect(_ what: String, _ method: any Resampler, _ input: LabeledMatrix, _ matches: (Error) -> Bool) {
             var rng = Xoshiro256StarStar(seed: 3)
             do {
-                _ = try method.resample(input, using: &rng)
+                _ = try method.resample(input, schema: sample.schema, using: &rng)
                 f.append("errors: \(what) did not throw")
             } catch {
                 if !matches(error) { f.append("errors: \(what) threw \(error), not the documented error") }

@@ -15,8 +15,17 @@ public enum Catalog {
     /// The resampler a specification names, configured.
     /// - Parameter text: e.g. `smote:k=5`.
     /// - Throws: ``CatalogError``.
+    ///
+    /// Steps joined by `+` make a ``ResamplingPipeline``: `smote+kmeans-under:clusters=20+oss`.
     public static func resampler(_ text: String) throws -> any Resampler {
-        try lookup(AlgorithmSpec(parsing: text), in: resamplers, kind: "resampling method")
+        let steps = text.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
+        if steps.count > 1 {
+            if steps.contains(where: { $0.trimmingSpaces.isEmpty }) {
+                throw CatalogError.malformed(text, reason: "a pipeline step is empty (steps are joined by '+')")
+            }
+            return ResamplingPipeline(steps: try steps.map { try resampler($0) })
+        }
+        return try lookup(AlgorithmSpec(parsing: text), in: resamplers, kind: "resampling method")
     }
 
     /// The classifier a specification names, configured.
