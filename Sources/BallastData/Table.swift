@@ -134,3 +134,33 @@ public struct LabeledTable: Sendable, Equatable, Codable {
                      classNames: classNames, metadata: metadata.gatherRows(indices), source: source)
     }
 }
+
+extension Table {
+    /// This table's rows followed by `other`'s. Columns are matched by position and must have the same
+    /// names and kinds; categorical columns are merged by category text (new categories are appended).
+    /// - Throws: ``DataError`` (`missingColumn`) when the columns differ.
+    public func appendingRows(of other: Table) throws -> Table {
+        guard columns.count == other.columns.count else {
+            throw DataError(.missingColumn, "cannot stack tables of \(columns.count) and \(other.columns.count) columns")
+        }
+        return Table(columns: try zip(columns, other.columns).map { a, b in
+            guard a.name == b.name else { throw DataError(.missingColumn, "cannot stack column '\(a.name)' onto '\(b.name)'") }
+            switch (a.values, b.values) {
+            case let (.numeric(x), .numeric(y)): return TableColumn(name: a.name, values: .numeric(x + y))
+            case let (.categorical(codesA, catsA), .categorical(codesB, catsB)):
+                var categories = catsA
+                var index = Dictionary(catsA.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+                let mapped = catsB.map { name -> Int32 in
+                    if let i = index[name] { return i }
+                    categories.append(name)
+                    index[name] = Int32(categories.count - 1)
+                    return Int32(categories.count - 1)
+                }
+                return TableColumn(name: a.name, values: .categorical(codes: codesA + codesB.map { $0 < 0 ? -1 : mapped[Int($0)] },
+                                                                      categories: categories))
+            default:
+                throw DataError(.missingColumn, "column '\(a.name)' is numeric in one table and categorical in the other")
+            }
+        })
+    }
+}

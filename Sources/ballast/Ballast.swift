@@ -15,10 +15,11 @@ struct Ballast: ParsableCommand {
               ballast demo --data ../shared/datasets/nsl-kdd # KDDTrain+ → KDDTest+
               ballast inspect KDDTrain+.txt --format nsl-kdd
               ballast inspect flows.csv --label Label --json
+              ballast balance KDDTrain+.txt -o balanced.csv --method smote
 
             Exit status: 0 success, 64 bad usage, 65 bad data, 74 file not readable or writable.
             """,
         version: "0.1.0",
-        subcommands: [InspectCommand.self, DemoCommand.self]
+        subcommands: [InspectCommand.self, BalanceCommand.self, DemoCommand.self]
     )
 }

@@ -21,7 +21,7 @@ enum ExitStatus {
         case let e as LearnError:
             if case .invalidParameter = e { return usage }
             return data
-        case is ValidationFailure: return usage
+        case is ValidationFailure, is CatalogError, is ResamplingError: return usage
         case is CocoaError, is POSIXError: return io
         default: return data
         }

@@ -103,13 +103,33 @@ extension FittedPreprocessor {
     @inline(__always)
     static func rawValue(_ f: ColumnParameters, _ value: Float) -> Double {
         var t = (Double(value) - f.base) / f.factor + f.shift
-        if f.logTransformed { t = expm1(min(t, 700)) }
+        // The resolution a Float output value carries in raw units (scale, then log1p undone).
+        var resolution = Double(value.ulp) / abs(f.factor)
+        if f.logTransformed {
+            t = expm1(min(t, 700))
+            resolution *= 1 + abs(t)
+        }
         switch f.kind {
         case .binary: t = t >= 0.5 ? 1 : 0
         case .integer: t = t.rounded()
-        case .real, .categorical: break
+        case .real, .categorical: t = roundedToResolution(t, resolution)
         }
         return min(max(t, f.observedMin), f.observedMax)
+    }
+
+    /// `value` rounded to the decimal place of `resolution`, so that Float noise does not print as
+    /// digits (`1.2e-09` for a rate of 0, `0.8017071061722693` for 0.8017071).
+    @inline(__always)
+    static func roundedToResolution(_ value: Double, _ resolution: Double) -> Double {
+        guard resolution > 0, resolution.isFinite, value.isFinite else { return value }
+        let digits = -Int(log10(resolution).rounded(.up))
+        guard digits > -15 && digits < 15 else { return value }
+        if digits >= 0 {
+            let p = pow(10.0, Double(digits))
+            return (value * p).rounded() / p
+        }
+        let p = pow(10.0, Double(-digits))
+        return (value / p).rounded() * p
     }
 
     /// Index of the largest of `count` values starting at `start` (ties → the first).

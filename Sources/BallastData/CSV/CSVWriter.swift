@@ -1,0 +1,82 @@
+import Foundation
+
+/// Writes a labelled table as CSV (RFC 4180: a header row, fields quoted only when they contain the
+/// delimiter, a quote or a line break), atomically.
+public enum CSVWriter {
+    /// The CSV text of `table` with a final label column.
+    ///
+    /// Integral numbers are written without a fractional part (`80`, not `80.0`); other numbers use
+    /// the shortest text that reads back to the same `Double`. Missing values are empty fields.
+    /// - Parameters:
+    ///   - table: the feature columns.
+    ///   - labels: class index per row.
+    ///   - classNames: names written for the labels.
+    ///   - labelColumn: the header of the label column.
+    ///   - delimiter: the field separator.
+    public static func render(_ table: Table, labels: [Int], classNames: [String], labelColumn: String = "label",
+                              delimiter: Character = ",") -> String {
+        precondition(labels.count == table.rowCount, "CSVWriter: \(labels.count) labels for \(table.rowCount) rows")
+        var out = ""
+        out.reserveCapacity(table.rowCount * table.columns.count * 6)
+        let d = String(delimiter)
+        out += (table.columnNames + [labelColumn]).map { quoted($0, delimiter) }.joined(separator: d) + "\n"
+        for r in 0..<table.rowCount {
+            for column in table.columns {
+                switch column.values {
+                case .numeric(let v): out += number(v[r])
+                case let .categorical(codes, categories): out += codes[r] < 0 ? "" : quoted(categories[Int(codes[r])], delimiter)
+                }
+                out += d
+            }
+            out += quoted(labels[r] >= 0 && labels[r] < classNames.count ? classNames[labels[r]] : "", delimiter)
+            out += "\n"
+        }
+        return out
+    }
+
+    /// Writes ``render(_:labels:classNames:labelColumn:delimiter:)`` to `path` through a temporary
+    /// file in the same directory and a rename, so `path` is never left half-written.
+    /// - Throws: ``DataError`` (`unwritable`) naming the path and the reason.
+    public static func write(_ table: Table, labels: [Int], classNames: [String], labelColumn: String = "label",
+                             delimiter: Character = ",", to path: String) throws {
+        try AtomicFile.write(Data(render(table, labels: labels, classNames: classNames, labelColumn: labelColumn,
+                                         delimiter: delimiter).utf8), to: path)
+    }
+
+    static func number(_ v: Double) -> String {
+        if v.isNaN { return "" }
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return "\(v)"
+    }
+
+    static func quoted(_ field: String, _ delimiter: Character) -> String {
+        guard field.contains(where: { $0 == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Whole-file writes that never leave a partial file behind.
+public enum AtomicFile {
+    /// Writes `data` to a temporary file beside `path`, then renames it over `path`.
+    /// - Throws: ``DataError`` (`unwritable`) naming the path and the system's reason.
+    public static func write(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DataError(.unwritable, "\(path): cannot write: directory \(directory.path) does not exist")
+        }
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try data.write(to: temporary)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw DataError(.unwritable, "\(path): cannot write: \(error.localizedDescription)")
+        }
+        if rename(temporary.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw DataError(.unwritable, "\(path): cannot replace the file: \(reason)")
+        }
+    }
+}
