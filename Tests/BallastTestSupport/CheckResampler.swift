@@ -67,7 +67,10 @@ public enum ResamplerChecks {
         var failures: [String] = []
         let name = "\(type(of: resampler))"
         let data = sample.data
-        let copy = data
+        // A deep copy: a resampler writing through unsafe pointers would change a shallow one too.
+        let copy = LabeledMatrix(features: Matrix(rows: data.features.rows, columns: data.features.columns,
+                                                  values: data.features.storage.map { $0 }),
+                                 labels: data.labels, classNames: data.classNames)
         var rngA = Xoshiro256StarStar(seed: 42), rngB = Xoshiro256StarStar(seed: 42)
         let first: LabeledMatrix, second: LabeledMatrix
         do {
