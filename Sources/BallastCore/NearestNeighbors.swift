@@ -24,7 +24,11 @@ public enum NearestNeighbors {
     ///     excluded from its own neighbours.
     /// - Throws: ``NeighborSearchError`` when `k < 1`, `k` exceeds the available reference rows, the
     ///   column counts differ, an exclusion index is out of range, or a value is NaN or infinite.
-    public static func search(reference: Matrix, queries: Matrix, k: Int, excluding queryReferenceRows: [Int]? = nil) throws -> NeighborList {
+    ///   - blocking: allow the blocked search over two-valued columns (``searchBlocked``), used
+    ///     automatically when the data has at least 8 two-valued columns and few distinct patterns
+    ///     over them. Both searches are exact.
+    public static func search(reference: Matrix, queries: Matrix, k: Int, excluding queryReferenceRows: [Int]? = nil,
+                              blocking: Bool = true) throws -> NeighborList {
         guard k >= 1 else { throw NeighborSearchError.invalidK(k) }
         if queries.rows == 0 { return NeighborList(k: k, indices: [], squaredDistances: []) }
         guard reference.columns == queries.columns else {
@@ -43,12 +47,16 @@ public enum NearestNeighbors {
         if let (r, c) = reference.firstNonFinite() { throw NeighborSearchError.nonFinite(matrix: "reference", row: r, column: c) }
         if let (r, c) = queries.firstNonFinite() { throw NeighborSearchError.nonFinite(matrix: "queries", row: r, column: c) }
 
+        let exclusionList = queryReferenceRows.map { $0.map(Int32.init) } ?? []
+        if blocking, let blocked = searchBlocked(reference: reference, queries: queries, k: k, exclusions: exclusionList) {
+            return blocked
+        }
         let nq = queries.rows, nr = reference.rows, d = reference.columns
         var bestD = [Float](repeating: .infinity, count: nq * k)
         var bestI = [Int32](repeating: -1, count: nq * k)
         let refNorms = reference.rowSquaredNorms()
         let queryNorms = queries.rowSquaredNorms()
-        let exclusions = queryReferenceRows.map { $0.map(Int32.init) } ?? []
+        let exclusions = exclusionList
         var tile = [Float](repeating: 0, count: min(queryTile, nq) * min(referenceTile, nr))
 
         reference.withUnsafeBufferPointer { rp in

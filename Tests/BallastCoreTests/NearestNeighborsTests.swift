@@ -83,3 +83,45 @@ struct NearestNeighborsTests {
         }
     }
 }
+
+/// The blocked search over two-valued columns gives the plain search's answer.
+@Suite("Blocked nearest-neighbour search")
+struct BlockedNeighborSearchTests {
+    /// 6 Gaussian columns, then one-hot groups of 3, 10 and 5 columns and a 0/1 flag.
+    static func mixed(rows: Int, seed: UInt64) -> Matrix {
+        var rng = Xoshiro256StarStar(seed: seed)
+        var m = Matrix(rows: rows, columns: 25)
+        for r in 0..<rows {
+            for c in 0..<6 { m[r, c] = Float(rng.nextNormal()) * 0.4 }
+            m[r, 6 + rng.nextInt(below: 3)] = 1
+            m[r, 9 + min(rng.nextInt(below: 12), 9)] = 1
+            m[r, 19 + rng.nextInt(below: 5)] = 1
+            m[r, 24] = rng.nextUniform() < 0.3 ? 1 : 0
+        }
+        return m
+    }
+
+    @Test("same neighbour distances, and the same indices wherever distances are not tied", arguments: [1, 5])
+    func agreesWithPlain(k: Int) throws {
+        let reference = Self.mixed(rows: 5000, seed: 1)
+        let queries = Matrix.vstack([Self.mixed(rows: 700, seed: 2), reference.gatherRows(Array(0..<300))])
+        let exclusions = Array(repeating: 4999, count: 700) + Array(0..<300)
+        let blocked = try NearestNeighbors.search(reference: reference, queries: queries, k: k, excluding: exclusions)
+        let plain = try NearestNeighbors.search(reference: reference, queries: queries, k: k, excluding: exclusions, blocking: false)
+        #expect(NearestNeighbors.searchBlocked(reference: reference, queries: queries, k: k, exclusions: []) != nil,
+                "the test data must take the blocked path")
+        var differentIndices = 0
+        for q in 0..<queries.rows {
+            let a = Array(blocked.squaredDistances(of: q)), b = Array(plain.squaredDistances(of: q))
+            #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) }, "query \(q): \(a) vs \(b)")
+            if Array(blocked.neighbors(of: q)) != Array(plain.neighbors(of: q)) {
+                differentIndices += 1
+                // Only near-ties may swap.
+                let gaps = zip(b, b.dropFirst()).map { $1 - $0 }
+                #expect(gaps.contains { $0 < 1e-4 } || a.last == b.last, "query \(q) differs without a tie")
+            }
+            #expect(!blocked.neighbors(of: q).contains(Int32(exclusions[q])))
+        }
+        #expect(differentIndices < queries.rows / 50)
+    }
+}
