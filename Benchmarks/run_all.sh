@@ -13,3 +13,5 @@ py="$venv/bin/python"
 "$py" Benchmarks/prepare_kdd.py
 "$py" Benchmarks/knn.py
 "$py" Benchmarks/kmeans.py
+"$py" Benchmarks/resampler_crosscheck.py
+"$py" Benchmarks/resamplers.py
