@@ -10,6 +10,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "knn": benchKNN,
     "kmeans": benchKMeans,
     "csv": benchCSV,
+    "classifiers": benchClassifiers,
 ]
 guard let name = arguments.first, let run = benchmarks[name] else {
     let names = benchmarks.keys.sorted().joined(separator: ", ")

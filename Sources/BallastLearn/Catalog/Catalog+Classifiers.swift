@@ -1,6 +1,48 @@
+extension ParameterValues {
+    /// The `class-weight` key: `none`, `balanced`, or explicit weights `0:1;3:20;4:50`.
+    /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
+    mutating func classWeights() throws -> ClassWeights {
+        guard let text = raw("class-weight", "none", "class weights: none, balanced, or CLASS:WEIGHT;... (e.g. 3:20;4:50)") else {
+            return .none
+        }
+        switch text.lowercased() {
+        case "none": return .none
+        case "balanced": return .balanced
+        default:
+            var table: [Int: Double] = [:]
+            for item in text.split(separator: ";") {
+                let pair = item.split(separator: ":")
+                guard pair.count == 2, let c = Int(pair[0]), c >= 0, let w = Double(pair[1]), w.isFinite, w >= 0 else {
+                    throw invalid("class-weight", text, "none, balanced, or CLASS:WEIGHT pairs separated by ';' with weights ≥ 0")
+                }
+                table[c] = w
+            }
+            return .explicit(table)
+        }
+    }
+
+    /// The `max-features` key: `all`, `sqrt`, `log2`, a fraction or a count.
+    /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
+    mutating func maxFeatures(default defaultValue: String) throws -> MaxFeatures {
+        let text = raw("max-features", defaultValue, "candidate features per split: all, sqrt, log2, a fraction or a count") ?? defaultValue
+        guard let v = MaxFeatures(parsing: text) else { throw invalid("max-features", text, "all, sqrt, log2, a fraction in (0, 1] or a count") }
+        return v
+    }
+}
+
 extension Catalog {
     /// The registered classifiers.
     static let classifierEntries: [CatalogEntry<any Classifier>] = [
+        CatalogEntry(name: "dt", aliases: ["tree", "decision-tree"], summary: "CART decision tree (histogram split search)") { p in
+            DecisionTreeClassifier(
+                criterion: try p.choice("criterion", default: DecisionTreeClassifier.Criterion.gini, "split impurity"),
+                maxDepth: try p.optionalInt("depth", in: 1...10_000, "maximum depth (none: unlimited)"),
+                minSamplesSplit: try p.int("min-split", default: 2, in: 2...Int.max, "fewest rows a split node needs"),
+                minSamplesLeaf: try p.int("min-leaf", default: 1, in: 1...Int.max, "fewest rows per leaf"),
+                maxFeatures: try p.maxFeatures(default: "all"),
+                maxBins: try p.int("bins", default: 65_536, in: 2...65_536, "histogram bins per feature (65536: exact on most data)"),
+                classWeights: try p.classWeights())
+        },
         CatalogEntry(name: "knn", summary: "k-nearest neighbours (exact, Euclidean)") { p in
             KNearestNeighborsClassifier(
                 k: try p.int("k", default: 5, in: 1...100_000, "neighbours that vote"),
