@@ -50,7 +50,6 @@ private func run<C: Classifier>(_ classifier: C, train: LabeledMatrix, test: Lab
     guard let model else { throw BenchError("fit produced no model") }
     var predicted: [Int] = []
     let predict = try seconds { predicted = try model.predict(test.features) }
-    if let m = model as? DecisionTreeModel { let tp = try m.predict(train.features); FileHandle.standardError.write(Data("nodes \(m.tree.nodeCount) depth \(m.tree.depth) leaves \(m.tree.leafCount) train acc \(accuracyAndMacroF1(truth: train.labels, predicted: tp, classCount: 5))\n".utf8)) }
     let (accuracy, macroF1) = accuracyAndMacroF1(truth: test.labels, predicted: predicted, classCount: train.classNames.count)
     report(["benchmark": "classifiers", "model": spec, "seed": seed, "fit_seconds": fit, "predict_seconds": predict,
             "accuracy": accuracy, "macro_f1": macroF1, "threads": Parallel.threadCount, "peak_rss_bytes": peakRSSBytes()])

@@ -43,6 +43,19 @@ extension Catalog {
                 maxBins: try p.int("bins", default: 65_536, in: 2...65_536, "histogram bins per feature (65536: exact on most data)"),
                 classWeights: try p.classWeights())
         },
+        CatalogEntry(name: "rf", aliases: ["random-forest"], summary: "random forest (bootstrap, √features per split, parallel trees)") { p in
+            RandomForestClassifier(
+                trees: try p.int("trees", default: 100, in: 1...100_000, "number of trees"),
+                criterion: try p.choice("criterion", default: DecisionTreeClassifier.Criterion.gini, "split impurity"),
+                maxDepth: try p.optionalInt("depth", in: 1...10_000, "maximum depth (none: unlimited)"),
+                minSamplesSplit: try p.int("min-split", default: 2, in: 2...Int.max, "fewest rows a split node needs"),
+                minSamplesLeaf: try p.int("min-leaf", default: 1, in: 1...Int.max, "fewest rows per leaf"),
+                maxFeatures: try p.maxFeatures(default: "sqrt"),
+                bootstrap: try p.bool("bootstrap", default: true, "grow each tree on a bootstrap sample"),
+                oobScore: try p.bool("oob", default: false, "compute the out-of-bag accuracy"),
+                maxBins: try p.int("bins", default: 65_536, in: 2...65_536, "histogram bins per feature (65536: exact on most data)"),
+                classWeights: try p.classWeights())
+        },
         CatalogEntry(name: "knn", summary: "k-nearest neighbours (exact, Euclidean)") { p in
             KNearestNeighborsClassifier(
                 k: try p.int("k", default: 5, in: 1...100_000, "neighbours that vote"),

@@ -3,9 +3,11 @@ import BallastCore
 /// Grows one CART classification tree on histogram-binned features (shared by
 /// ``DecisionTreeClassifier`` and ``RandomForestClassifier``).
 ///
-/// Depth-first; each node's histogram holds, per bin, the weighted count of every class and the
-/// unweighted row count. Only the smaller child's histogram is built from its rows; the larger one
-/// is the parent's minus it (the subtraction trick).
+/// Depth-first; each large node's histogram holds, per bin, the weighted count of every class and
+/// the unweighted row count. Only the smaller child's histogram is built from its rows; the larger
+/// one is the parent's minus it (the subtraction trick). Small nodes skip histograms and sort their
+/// rows' bins per candidate feature; both searches visit the same candidate splits in the same
+/// order, so they choose the same split.
 struct ClassificationTreeGrower {
     let bins: FeatureBins
     /// Label per training row.
@@ -36,10 +38,16 @@ struct ClassificationTreeGrower {
         for r in 0..<bins.rows where weights[r] > 0 { rows.append(Int32(r)) }
         var state = GrowState(grower: self, weights: weights)
         defer { state.release() }
-        let rootHistogram = state.acquire()
         var totals = [Double](repeating: 0, count: slots)
+        var rootHistogram: UnsafeMutablePointer<Double>?
         rows.withUnsafeBufferPointer { rowBuffer in
-            state.buildHistogram(rowBuffer[...], into: rootHistogram, totals: &totals, parallel: parallel)
+            if rowBuffer.count > state.smallNodeRows {
+                let h = state.acquire()
+                state.buildHistogram(rowBuffer[...], into: h, totals: &totals, parallel: parallel)
+                rootHistogram = h
+            } else {
+                state.nodeTotals(rowBuffer, into: &totals)
+            }
         }
         var tree = FlatTree(valueWidth: classCount, featureCount: bins.columns)
         var importances = [Double](repeating: 0, count: bins.columns)
@@ -160,10 +168,18 @@ private struct GrowState {
         }
     }
 
-    /// Makes node `range` (a leaf or a split), recursing into its children; takes ownership of `histogram`.
+    /// Nodes with at most this many rows are split by sorting their rows per candidate feature
+    /// instead of through histograms (whose fixed cost is proportional to the total bin count).
+    var smallNodeRows: Int {
+        let candidates = max(1, min(grower.bins.columns, grower.featuresPerSplit))
+        return min(4096, max(32, histogramSize / (candidates * 8)))
+    }
+
+    /// Makes node `range` (a leaf or a split), recursing into its children. Takes ownership of
+    /// `histogram` (`nil` for a small node, whose splits are found by sorting).
     @discardableResult
     mutating func split(rows: UnsafeMutableBufferPointer<Int32>, scratch: UnsafeMutableBufferPointer<Int32>, range: Range<Int>,
-                        depth: Int, histogram: UnsafeMutablePointer<Double>, totals: [Double], tree: inout FlatTree,
+                        depth: Int, histogram: UnsafeMutablePointer<Double>?, totals: [Double], tree: inout FlatTree,
                         importances: inout [Double], rng: inout some RandomNumberGenerator) -> Int {
         let k = grower.classCount
         let weight = totals[0..<k].reduce(0, +)
@@ -172,9 +188,16 @@ private struct GrowState {
         let node = probabilities.withUnsafeBufferPointer { tree.appendNode(values: $0) }
         let count = range.count
         let pure = totals[0..<k].filter { $0 > weight * 1e-12 }.count <= 1
-        guard depth < grower.maxDepth, count >= grower.minSamplesSplit, count >= 2 * grower.minSamplesLeaf, !pure,
-              let best = bestSplit(histogram, totals: totals, rng: &rng) else {
-            recycle(histogram)
+        var best: (feature: Int, bin: Int)?
+        if depth < grower.maxDepth, count >= grower.minSamplesSplit, count >= 2 * grower.minSamplesLeaf, !pure {
+            if let histogram {
+                best = bestSplit(histogram, totals: totals, rng: &rng)
+            } else {
+                best = bestSplitBySorting(UnsafeBufferPointer(rebasing: rows[range]), totals: totals, rng: &rng)
+            }
+        }
+        guard let best else {
+            if let histogram { recycle(histogram) }
             return node
         }
         // Partition the node's rows (stable) by the chosen bin.
@@ -192,17 +215,29 @@ private struct GrowState {
         }
         let leftRange = range.lowerBound..<(range.lowerBound + leftCount)
         let rightRange = leftRange.upperBound..<range.upperBound
-        // Histogram of the smaller child from its rows; the larger child's is the parent's minus it.
         let smallIsLeft = leftRange.count <= rightRange.count
-        let small = acquire()
+        let smallRange = smallIsLeft ? leftRange : rightRange
         var smallTotals = [Double](repeating: 0, count: grower.slots)
-        buildHistogram(UnsafeBufferPointer(rows)[smallIsLeft ? leftRange : rightRange], into: small, totals: &smallTotals,
-                       parallel: grower.parallel)
-        let size = histogramSize
-        for i in 0..<size { histogram[i] -= small[i] }
+        var leftHistogram: UnsafeMutablePointer<Double>?
+        var rightHistogram: UnsafeMutablePointer<Double>?
+        if let histogram, max(leftRange.count, rightRange.count) > smallNodeRows {
+            // Histogram of the smaller child from its rows; the larger child's is the parent's minus it.
+            let small = acquire()
+            buildHistogram(UnsafeBufferPointer(rows)[smallRange], into: small, totals: &smallTotals, parallel: grower.parallel)
+            let size = histogramSize
+            for i in 0..<size { histogram[i] -= small[i] }
+            if smallRange.count > smallNodeRows {
+                (leftHistogram, rightHistogram) = smallIsLeft ? (small, histogram) : (histogram, small)
+            } else {
+                recycle(small)
+                (leftHistogram, rightHistogram) = smallIsLeft ? (nil, histogram) : (histogram, nil)
+            }
+        } else {
+            if let histogram { recycle(histogram) }
+            nodeTotals(UnsafeBufferPointer(rebasing: rows[smallRange]), into: &smallTotals)
+        }
         var largeTotals = totals
         for i in 0..<grower.slots { largeTotals[i] -= smallTotals[i] }
-        let (leftHistogram, rightHistogram) = smallIsLeft ? (small, histogram) : (histogram, small)
         let (leftTotals, rightTotals) = smallIsLeft ? (smallTotals, largeTotals) : (largeTotals, smallTotals)
 
         let wl = leftTotals[0..<k].reduce(0, +), wr = rightTotals[0..<k].reduce(0, +)
@@ -222,68 +257,137 @@ private struct GrowState {
         return node
     }
 
-    /// The best (feature, bin) split of a node, or `nil` when no split satisfies the leaf-size limit.
-    func bestSplit(_ h: UnsafeMutablePointer<Double>, totals: [Double], rng: inout some RandomNumberGenerator) -> (feature: Int, bin: Int)? {
-        let bins = grower.bins, k = grower.classCount, s = grower.slots
-        let m = bins.columns
-        // Candidates in random order (all of them by default), so that ties between equally good
-        // features are broken by the seed, as in scikit-learn.
-        let candidates = rng.sampleWithoutReplacement(from: m, count: min(m, grower.featuresPerSplit))
-        let count = totals[k]
-        let minLeaf = Double(grower.minSamplesLeaf)
-        let weight = totals[0..<k].reduce(0, +)
-        var best: (feature: Int, bin: Int)?
+    /// Class weights and row count of `rows`.
+    func nodeTotals(_ rows: UnsafeBufferPointer<Int32>, into totals: inout [Double]) {
+        let k = grower.classCount
+        for i in 0..<totals.count { totals[i] = 0 }
+        for r in rows {
+            totals[Int(grower.labels[Int(r)])] += Double(weights[Int(r)])
+        }
+        totals[k] = Double(rows.count)
+    }
+
+    /// The candidate features of one split, in random order, so that ties between equally good
+    /// features are broken by the seed (as in scikit-learn).
+    func candidates(_ rng: inout some RandomNumberGenerator) -> [Int] {
+        let m = grower.bins.columns
+        return rng.sampleWithoutReplacement(from: m, count: min(m, grower.featuresPerSplit))
+    }
+
+    /// Scores splits while bins are added to the left side in increasing order.
+    struct Scan {
+        let totals: [Double]
+        let classCount: Int
+        let weight: Double
+        let count: Double
+        let minLeaf: Double
+        let entropy: Bool
         var bestScore = -Double.infinity
-        var left = [Double](repeating: 0, count: s)
-        let entropy = grower.criterion == .entropy
-        for f in candidates {
-            let start = bins.binOffsets[f], nb = bins.binCount(f)
-            if nb < 2 { continue }
-            for i in 0..<s { left[i] = 0 }
-            for b in 0..<(nb - 1) {
-                let base = (start + b) * s
-                for i in 0..<s { left[i] += h[base + i] }
-                if left[k] < minLeaf { continue }
-                if count - left[k] < minLeaf { break }
-                var wl = 0.0
-                for c in 0..<k { wl += left[c] }
-                let wr = weight - wl
-                if wl <= weight * 1e-12 || wr <= weight * 1e-12 { continue }
-                var score = 0.0
-                if entropy {
-                    for c in 0..<k {
-                        let lc = left[c], rc = totals[c] - lc
-                        if lc > 0 { score += lc * log(lc / wl) }
-                        if rc > 0 { score += rc * log(rc / wr) }
-                    }
-                } else {
-                    var sl = 0.0, sr = 0.0
-                    for c in 0..<k {
-                        let lc = left[c], rc = totals[c] - lc
-                        sl += lc * lc
-                        sr += rc * rc
-                    }
-                    score = sl / wl + sr / wr
+        var best: (feature: Int, bin: Int)?
+
+        /// Considers the split whose left side has class weights `left[0..<k]` and `left[k]` rows;
+        /// returns `false` when no later bin can satisfy the leaf-size limit.
+        @inline(__always)
+        mutating func consider(_ left: UnsafePointer<Double>, feature: Int, bin: Int) -> Bool {
+            let k = classCount
+            if left[k] < minLeaf { return true }
+            if count - left[k] < minLeaf { return false }
+            var wl = 0.0
+            for c in 0..<k { wl += left[c] }
+            let wr = weight - wl
+            if wl <= weight * 1e-12 || wr <= weight * 1e-12 { return true }
+            var score = 0.0
+            if entropy {
+                for c in 0..<k {
+                    let lc = left[c], rc = totals[c] - lc
+                    if lc > 0 { score += lc * log(lc / wl) }
+                    if rc > 0 { score += rc * log(rc / wr) }
                 }
-                if best == nil || score > bestScore + 1e-12 * abs(bestScore) {
-                    bestScore = score
-                    best = (f, b)
+            } else {
+                var sl = 0.0, sr = 0.0
+                for c in 0..<k {
+                    let lc = left[c], rc = totals[c] - lc
+                    sl += lc * lc
+                    sr += rc * rc
+                }
+                score = sl / wl + sr / wr
+            }
+            if best == nil || score > bestScore + 1e-12 * abs(bestScore) {
+                bestScore = score
+                best = (feature, bin)
+            }
+            return true
+        }
+
+        /// The best split, unless it does not lower the impurity.
+        func result() -> (feature: Int, bin: Int)? {
+            guard let best else { return nil }
+            var parent = 0.0
+            for c in 0..<classCount where totals[c] > 0 {
+                parent += entropy ? totals[c] * log(totals[c] / weight) : totals[c] * totals[c] / weight
+            }
+            return bestScore >= parent - 1e-12 * abs(parent) ? best : nil
+        }
+    }
+
+    func makeScan(_ totals: [Double]) -> Scan {
+        let k = grower.classCount
+        return Scan(totals: totals, classCount: k, weight: totals[0..<k].reduce(0, +), count: totals[k],
+                    minLeaf: Double(grower.minSamplesLeaf), entropy: grower.criterion == .entropy)
+    }
+
+    /// The best (feature, bin) split of a node from its histogram, or `nil` when none qualifies.
+    func bestSplit(_ h: UnsafeMutablePointer<Double>, totals: [Double], rng: inout some RandomNumberGenerator) -> (feature: Int, bin: Int)? {
+        let bins = grower.bins, s = grower.slots
+        var scan = makeScan(totals)
+        var left = [Double](repeating: 0, count: s)
+        left.withUnsafeMutableBufferPointer { lp in
+            let l = lp.baseAddress!
+            for f in candidates(&rng) {
+                let start = bins.binOffsets[f], nb = bins.binCount(f)
+                if nb < 2 { continue }
+                for i in 0..<s { l[i] = 0 }
+                for b in 0..<(nb - 1) {
+                    let base = (start + b) * s
+                    for i in 0..<s { l[i] += h[base + i] }
+                    if !scan.consider(l, feature: f, bin: b) { break }
                 }
             }
         }
-        guard let best else { return nil }
-        // A split that does not lower the impurity is no split.
-        let parentScore: Double
-        if entropy {
-            var p = 0.0
-            for c in 0..<k where totals[c] > 0 { p += totals[c] * log(totals[c] / weight) }
-            parentScore = p
-        } else {
-            var p = 0.0
-            for c in 0..<k { p += totals[c] * totals[c] }
-            parentScore = p / weight
+        return scan.result()
+    }
+
+    /// The best split of a small node, found by sorting its rows' bins per candidate feature.
+    func bestSplitBySorting(_ rows: UnsafeBufferPointer<Int32>, totals: [Double],
+                            rng: inout some RandomNumberGenerator) -> (feature: Int, bin: Int)? {
+        let bins = grower.bins, s = grower.slots, k = grower.classCount, n = bins.rows
+        var scan = makeScan(totals)
+        var keys = [UInt64](repeating: 0, count: rows.count)
+        var left = [Double](repeating: 0, count: s)
+        bins.codes.withUnsafeBufferPointer { codes in
+            left.withUnsafeMutableBufferPointer { lp in
+                keys.withUnsafeMutableBufferPointer { kp in
+                    let l = lp.baseAddress!
+                    for f in candidates(&rng) {
+                        if bins.binCount(f) < 2 { continue }
+                        let column = codes.baseAddress! + f * n
+                        for (i, r) in rows.enumerated() { kp[i] = UInt64(column[Int(r)]) << 32 | UInt64(i) }
+                        kp.sort()
+                        if kp[0] >> 32 == kp[rows.count - 1] >> 32 { continue }
+                        for i in 0..<s { l[i] = 0 }
+                        for i in 0..<(rows.count - 1) {
+                            let r = Int(rows[Int(kp[i] & 0xFFFF_FFFF)])
+                            l[Int(grower.labels[r])] += Double(weights[r])
+                            l[k] += 1
+                            let code = kp[i] >> 32
+                            if code == kp[i + 1] >> 32 { continue }
+                            if !scan.consider(l, feature: f, bin: Int(code)) { break }
+                        }
+                    }
+                }
+            }
         }
-        return bestScore >= parentScore - 1e-12 * abs(parentScore) ? best : nil
+        return scan.result()
     }
 }
 

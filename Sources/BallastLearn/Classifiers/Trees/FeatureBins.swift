@@ -5,7 +5,8 @@ import BallastCore
 ///
 /// A column with at most `maxBins` distinct values gets one bin per value and thresholds halfway
 /// between consecutive values, so splits are exactly those of a sorted-feature search (scikit-learn);
-/// other columns get quantile bins. Bin `b` of column `f` holds values `x` with
+/// other columns get quantile bins. As in scikit-learn, values less than 1e-7 apart are not
+/// separated (on min-max scaled counters such splits isolate single byte counts and generalize badly). Bin `b` of column `f` holds values `x` with
 /// `thresholds[f][b - 1] < x <= thresholds[f][b]`, so the split "bin ≤ b" is the split
 /// "x ≤ thresholds[f][b]" on raw values.
 ///
