@@ -56,6 +56,13 @@ extension Catalog {
                 maxBins: try p.int("bins", default: 65_536, in: 2...65_536, "histogram bins per feature (65536: exact on most data)"),
                 classWeights: try p.classWeights())
         },
+        CatalogEntry(name: "lr", aliases: ["logistic"], summary: "multinomial logistic regression (L2, L-BFGS)") { p in
+            LogisticRegressionClassifier(
+                c: try p.double("c", default: 1, in: 1e-12...1e12, "inverse L2 strength (scikit-learn's C)"),
+                maxIterations: try p.int("iterations", default: 100, in: 1...1_000_000, "maximum L-BFGS iterations"),
+                tolerance: try p.double("tol", default: 1e-4, in: 1e-15...1, "gradient tolerance"),
+                classWeights: try p.classWeights())
+        },
         CatalogEntry(name: "knn", summary: "k-nearest neighbours (exact, Euclidean)") { p in
             KNearestNeighborsClassifier(
                 k: try p.int("k", default: 5, in: 1...100_000, "neighbours that vote"),
