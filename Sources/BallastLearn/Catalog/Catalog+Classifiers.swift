@@ -63,6 +63,21 @@ extension Catalog {
                 tolerance: try p.double("tol", default: 1e-4, in: 1e-15...1, "gradient tolerance"),
                 classWeights: try p.classWeights())
         },
+        CatalogEntry(name: "gbdt", aliases: ["xgb", "boosting"], summary: "gradient-boosted trees, XGBoost-style histograms and softmax") { p in
+            GradientBoostingClassifier(
+                rounds: try p.int("rounds", default: 100, in: 1...100_000, "boosting rounds (one tree per class each)"),
+                learningRate: try p.double("eta", default: 0.3, in: 1e-6...1, "learning rate (shrinkage)"),
+                maxDepth: try p.int("depth", default: 6, in: 1...30, "maximum tree depth"),
+                lambda: try p.double("lambda", default: 1, in: 0...1e12, "L2 penalty on leaf values"),
+                gamma: try p.double("gamma", default: 0, in: 0...1e12, "minimum split gain"),
+                minChildWeight: try p.double("min-child-weight", default: 1, in: 0...1e12, "minimum hessian sum per child"),
+                subsample: try p.double("subsample", default: 1, in: 1e-6...1, "fraction of rows per round"),
+                columnSubsample: try p.double("colsample", default: 1, in: 1e-6...1, "fraction of features per tree"),
+                maxBins: try p.int("bins", default: 256, in: 2...256, "quantile bins per feature"),
+                earlyStoppingRounds: try p.optionalInt("early-stop", in: 1...100_000, "patience in rounds on a validation split (none: off)"),
+                validationFraction: try p.double("validation", default: 0.1, in: 0.01...0.5, "fraction held out for early stopping"),
+                classWeights: try p.classWeights())
+        },
         CatalogEntry(name: "knn", summary: "k-nearest neighbours (exact, Euclidean)") { p in
             KNearestNeighborsClassifier(
                 k: try p.int("k", default: 5, in: 1...100_000, "neighbours that vote"),
