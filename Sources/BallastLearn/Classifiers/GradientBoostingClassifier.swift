@@ -4,6 +4,7 @@ import BallastCore
 /// (Chen & Guestrin 2016): softmax loss, one regression tree per class per round fitted to the
 /// gradients and hessians (`g = p − y`, `h = 2p(1 − p)` as XGBoost), leaf values `−G/(H + λ)` shrunk
 /// by the learning rate, splits by second-order gain with `λ`, `γ` and a minimum child hessian.
+/// Margins start from the log class shares (as XGBoost ≥ 3.1 estimates per-class intercepts).
 ///
 /// Features are quantized to at most `maxBins` quantile bins. Each round may see a random fraction of
 /// the rows (`subsample`) and each tree a random fraction of the features (`columnSubsample`). With
@@ -86,13 +87,14 @@ public struct GradientBoostingClassifier: Classifier {
             validation = v
         }
         let k = data.classNames.count, n = train.count, m = data.features.columns
-        let bins = FeatureBins(train.features, maxBins: maxBins)
+        let bins = FeatureBins(train.features, maxBins: maxBins, mergeTolerance: 0)
         let grower = GradientTreeGrower(bins: bins, maxDepth: maxDepth, lambda: lambda, gamma: gamma,
                                         minChildWeight: minChildWeight, shrinkage: learningRate)
         let rowWeights = try classWeights.sampleWeights(labels: train.labels, classCount: k)
         let featuresPerTree = max(1, Int(columnSubsample * Double(m)))
-        var margins = [Float](repeating: 0, count: n * k)
-        var validationMargins = [Float](repeating: 0, count: (validation?.count ?? 0) * k)
+        let base = Self.baseMargins(labels: train.labels, weights: rowWeights, classCount: k)
+        var margins = (0..<(n * k)).map { base[$0 % k] }
+        var validationMargins = (0..<((validation?.count ?? 0) * k)).map { base[$0 % k] }
         var trees: [FlatTree] = []
         var bestLoss = Double.infinity, bestRounds = 0
         var gradients = [SIMD2<Double>](repeating: SIMD2(0, 0), count: n * k)  // class-major: [c * n + r]
@@ -154,8 +156,19 @@ public struct GradientBoostingClassifier: Classifier {
                 bestRounds = round + 1
             }
         }
-        return GradientBoostingModel(classNames: data.classNames, featureCount: m,
+        return GradientBoostingModel(classNames: data.classNames, featureCount: m, baseMargins: base,
                                      trees: Array(trees.prefix(bestRounds * k)), rounds: bestRounds)
+    }
+
+    /// Starting margins: the log of each class's (weighted) share, centred; classes absent from
+    /// the training rows start at the smallest present value minus 10.
+    static func baseMargins(labels: [Int], weights: [Float], classCount k: Int) -> [Float] {
+        var share = [Double](repeating: 0, count: k)
+        for (y, w) in zip(labels, weights) { share[y] += Double(w) }
+        let present = share.filter { $0 > 0 }.map { log($0) }
+        let mean = present.reduce(0, +) / Double(max(1, present.count))
+        let floor = (present.min() ?? 0) - 10
+        return share.map { Float(($0 > 0 ? log($0) : floor) - mean) }
     }
 
     /// Adds each row's leaf value in `tree` to its margin for class `c`.
@@ -205,15 +218,18 @@ public struct GradientBoostingClassifier: Classifier {
 public struct GradientBoostingModel: ClassifierModel, Equatable {
     public let classNames: [String]
     public let featureCount: Int
+    /// Margin of each class before any tree (log class shares, centred).
+    public let baseMargins: [Float]
     /// Trees; tree `round * classes + c` adds to the margin of class `c`.
     public let trees: [FlatTree]
     /// Boosting rounds kept (after early stopping, the best round).
     public let rounds: Int
 
     /// Creates a model from its parts.
-    public init(classNames: [String], featureCount: Int, trees: [FlatTree], rounds: Int) {
+    public init(classNames: [String], featureCount: Int, baseMargins: [Float], trees: [FlatTree], rounds: Int) {
         self.classNames = classNames
         self.featureCount = featureCount
+        self.baseMargins = baseMargins
         self.trees = trees
         self.rounds = rounds
     }
@@ -223,27 +239,13 @@ public struct GradientBoostingModel: ClassifierModel, Equatable {
     public func predictMargins(_ features: Matrix) throws -> Matrix {
         try validateInput(features)
         let k = classNames.count
-        guard trees.count == rounds * k else {
+        guard trees.count == rounds * k, baseMargins.count == k else {
             throw LearnError.invalidParameter(name: "trees", value: "\(trees.count)", expected: "\(rounds * k) (rounds × classes)")
         }
         try TreeEnsemblePrediction.validate(trees, width: 1, featureCount: featureCount)
-        let rows = features.rows, m = features.columns
-        var out = [Float](repeating: 0, count: rows * k)
-        features.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { o in
-                let src = SendableReadBuffer(x), dst = SendableBuffer(o)
-                let trees = self.trees
-                Parallel.forEachChunk(0..<rows, minimumChunk: 1024) { range in
-                    for (t, tree) in trees.enumerated() {
-                        let c = t % k
-                        tree.values.withUnsafeBufferPointer { v in
-                            for r in range { dst.buffer[r * k + c] += v[tree.leaf(src.baseAddress! + r * m)] }
-                        }
-                    }
-                }
-            }
-        }
-        return Matrix(rows: rows, columns: k, values: out)
+        var out = (0..<(features.rows * k)).map { baseMargins[$0 % k] }
+        PackedForest(trees).accumulate(features, columns: k, into: &out)
+        return Matrix(rows: features.rows, columns: k, values: out)
     }
 
     public func predictProbabilities(_ features: Matrix) throws -> Matrix {

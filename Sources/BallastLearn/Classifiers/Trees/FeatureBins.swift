@@ -39,8 +39,10 @@ struct FeatureBins: Sendable {
     func binCount(_ f: Int) -> Int { binOffsets[f + 1] - binOffsets[f] }
 
     /// Quantizes `features` (finite values; validated by the caller).
-    /// - Parameter maxBins: 2...65,536.
-    init(_ features: Matrix, maxBins: Int = 256) {
+    /// - Parameters:
+    ///   - maxBins: 2...65,536.
+    ///   - mergeTolerance: values at most this far apart share a bin (scikit-learn's 1e-7 for CART).
+    init(_ features: Matrix, maxBins: Int = 256, mergeTolerance: Float = 1e-7) {
         precondition(maxBins >= 2 && maxBins <= 65_536, "FeatureBins: maxBins \(maxBins) outside 2...65536")
         let n = features.rows, m = features.columns
         rows = n
@@ -54,7 +56,7 @@ struct FeatureBins: Sendable {
                 range.map { f -> ([Float], [UInt16], UInt16) in
                     var column = [Float](repeating: 0, count: n)
                     for r in 0..<n { column[r] = src.buffer[r * m + f] }
-                    let edges = FeatureBins.edges(column, maxBins: maxBins)
+                    let edges = FeatureBins.edges(column, maxBins: maxBins, mergeTolerance: mergeTolerance)
                     var out = [UInt16](repeating: 0, count: n)
                     var histogram = [Int](repeating: 0, count: edges.count + 1)
                     for r in 0..<n {
@@ -113,7 +115,7 @@ struct FeatureBins: Sendable {
 
     /// Bin edges of one column: midpoints between distinct values when they are few, otherwise
     /// midpoints at (approximately) equal-count quantiles.
-    static func edges(_ column: [Float], maxBins: Int) -> [Float] {
+    static func edges(_ column: [Float], maxBins: Int, mergeTolerance: Float) -> [Float] {
         guard let first = column.first else { return [] }
         // Fast path for constant and two-valued (binary, one-hot) columns: no sort.
         var a = first, b = first, twoValued = true
@@ -129,7 +131,7 @@ struct FeatureBins: Sendable {
         var distinct: [Float] = []
         var counts: [Int] = []
         for v in sorted {
-            if let last = distinct.last, v <= last + 1e-7 { counts[counts.count - 1] += 1 } else { distinct.append(v); counts.append(1) }
+            if let last = distinct.last, v <= last + mergeTolerance { counts[counts.count - 1] += 1 } else { distinct.append(v); counts.append(1) }
         }
         if distinct.count <= maxBins {
             return (0..<(distinct.count - 1)).map { midpoint(distinct[$0], distinct[$0 + 1]) }
