@@ -33,7 +33,7 @@ struct ClassifierConformanceTests {
         #expect(failures.isEmpty, "\(name): \(failures)")
     }
 
-    @Test("class-weight=balanced is accepted and changes what is learned", arguments: ["dt:depth=3", "rf:trees=10,depth=3", "lr", "gbdt:rounds=5"])
+    @Test("class-weight=balanced is accepted and changes what is learned", arguments: ["dt:depth=3", "rf:trees=10,depth=3", "lr", "gbdt:rounds=5", "knn:k=15", "vote"])
     func balancedWeights(spec: String) throws {
         let data = Self.blobs
         var rng = Xoshiro256StarStar(seed: 1)

@@ -82,7 +82,32 @@ extension Catalog {
             KNearestNeighborsClassifier(
                 k: try p.int("k", default: 5, in: 1...100_000, "neighbours that vote"),
                 weighting: try p.choice("weights", default: KNearestNeighborsClassifier.Weighting.uniform,
-                                        "uniform votes or 1/distance"))
+                                        "uniform votes or 1/distance"),
+                classWeights: try p.classWeights())
+        },
+        CatalogEntry(name: "vote", aliases: ["voting"], summary: "voting ensemble (default: soft voting over gbdt + lr, as AE-Flow)") { p in
+            let voting = try p.choice("voting", default: VotingClassifier.Voting.soft, "soft (mean probabilities) or hard (label votes)")
+            let names = p.string("members", default: "gbdt+lr", "member models joined by '+', each with its defaults")
+            let weightText = p.string("weights", default: "equal", "member weights joined by '+'")
+            let classWeightText = p.string("class-weight", default: "none", "none or balanced, passed to every member")
+            guard ["none", "balanced"].contains(classWeightText.lowercased()) else {
+                throw p.invalid("class-weight", classWeightText, "none or balanced")
+            }
+            let members: [any Classifier] = try names.split(separator: "+").map { name in
+                let parameters = classWeightText.lowercased() == "balanced" ? ["class-weight": "balanced"] : [:]
+                return try Catalog.lookup(AlgorithmSpec(name: String(name), parameters: parameters),
+                                          in: Catalog.classifierEntries.filter { $0.name != "vote" }, kind: "vote member")
+            }
+            guard !members.isEmpty else { throw p.invalid("members", names, "at least one model name") }
+            var weights: [Double]?
+            if weightText != "equal" {
+                let parsed = weightText.split(separator: "+").compactMap { Double($0) }
+                guard parsed.count == members.count, parsed.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+                    throw p.invalid("weights", weightText, "\(members.count) numbers ≥ 0 joined by '+'")
+                }
+                weights = parsed
+            }
+            return VotingClassifier(members: members, weights: weights, voting: voting)
         },
     ]
 }
