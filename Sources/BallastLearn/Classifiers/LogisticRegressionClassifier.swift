@@ -4,8 +4,8 @@ import BallastCore
 ///
 /// Minimizes `C · Σᵢ sᵢ · CE(yᵢ, softmax(xᵢW + b)) + ½‖W‖²` (scikit-learn's objective; `sᵢ` are the
 /// class weights, the intercepts `b` are not penalized), in the equivalent form divided by `Σᵢ sᵢ`,
-/// to a gradient tolerance as scikit-learn's `lbfgs` solver. Products `X·W` and `Xᵀ·G` go through
-/// ``GEMM``.
+/// to a gradient tolerance as scikit-learn's `lbfgs` solver. Each loss evaluation is one fused,
+/// parallel pass over the rows (``SoftmaxLoss``); prediction multiplies through ``GEMM``.
 public struct LogisticRegressionClassifier: Classifier {
     /// Inverse regularization strength (> 0; larger means less penalty).
     public var c: Double
@@ -37,58 +37,25 @@ public struct LogisticRegressionClassifier: Classifier {
         let sampleWeights = try classWeights.sampleWeights(labels: data.labels, classCount: k)
         let total = sampleWeights.reduce(0.0) { $0 + Double($1) }
         let penalty = 1 / (c * total)
-        let x = data.features
-        let labels = data.labels
-        var w32 = Matrix(rows: m, columns: k)
-        var gradient32 = Matrix(rows: m, columns: k)
-        var residual = Matrix(rows: n, columns: k)
+        // Parameters: W as classes × features (row-major), then the intercepts.
+        let loss = SoftmaxLoss(features: data.features, labels: data.labels, weights: sampleWeights, classCount: k)
         let objective: ([Double], inout [Double]) -> Double = { params, grad in
-            w32.withUnsafeMutableBufferPointer { w in for i in 0..<(m * k) { w[i] = Float(params[i]) } }
-            var z = x.matmul(w32)
-            var loss = 0.0
-            var interceptGradient = [Double](repeating: 0, count: k)
-            z.withUnsafeMutableBufferPointer { zp in
-                residual.withUnsafeMutableBufferPointer { rp in
-                    for r in 0..<n {
-                        let row = r * k
-                        var top = -Double.infinity
-                        var logits = [Double](repeating: 0, count: k)
-                        for j in 0..<k { logits[j] = Double(zp[row + j]) + params[m * k + j]; top = max(top, logits[j]) }
-                        var sum = 0.0
-                        for j in 0..<k { logits[j] = exp(logits[j] - top); sum += logits[j] }
-                        let s = Double(sampleWeights[r])
-                        let y = labels[r]
-                        loss += s * (log(sum) - log(max(logits[y], .leastNormalMagnitude)))
-                        for j in 0..<k {
-                            let g = s * (logits[j] / sum - (j == y ? 1 : 0)) / total
-                            rp[row + j] = Float(g)
-                            interceptGradient[j] += g
-                        }
-                    }
-                }
-            }
-            gradient32.withUnsafeMutableBufferPointer { gp in
-                x.withUnsafeBufferPointer { xp in
-                    residual.withUnsafeBufferPointer { rp in
-                        GEMM.multiply(transposeA: .transposed, transposeB: .none, m: m, n: k, k: n, alpha: 1,
-                                      a: xp.baseAddress!, lda: m, b: rp.baseAddress!, ldb: k, beta: 0, c: gp.baseAddress!, ldc: k)
-                    }
-                }
-            }
+            let (sum, g) = loss.evaluate(params.map { Float($0) })
             var norm = 0.0
             for i in 0..<(m * k) {
                 norm += params[i] * params[i]
-                grad[i] = Double(gradient32.storage[i]) + penalty * params[i]
+                grad[i] = g[i] / total + penalty * params[i]
             }
-            for j in 0..<k { grad[m * k + j] = interceptGradient[j] }
-            return loss / total + 0.5 * penalty * norm
+            for j in 0..<k { grad[m * k + j] = g[m * k + j] / total }
+            return sum / total + 0.5 * penalty * norm
         }
         var solver = LBFGS()
         solver.maxIterations = maxIterations
         solver.gradientTolerance = tolerance
         let result = solver.minimize([Double](repeating: 0, count: m * k + k), objective)
-        return LogisticRegressionModel(classNames: data.classNames, featureCount: m,
-                                       weights: result.x[0..<(m * k)].map { Float($0) },
+        var weights = [Float](repeating: 0, count: m * k)
+        for j in 0..<m { for c in 0..<k { weights[j * k + c] = Float(result.x[c * m + j]) } }
+        return LogisticRegressionModel(classNames: data.classNames, featureCount: m, weights: weights,
                                        intercepts: result.x[(m * k)...].map { Float($0) },
                                        iterations: result.iterations, converged: result.converged)
     }
