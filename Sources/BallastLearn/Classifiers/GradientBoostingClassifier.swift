@@ -124,23 +124,32 @@ public struct GradientBoostingClassifier: Classifier {
             }
             let seeds = rng.childSeeds(k)
             let roundRows = rows
+            // Leaf value of every sampled row in each class's tree, from the growers' partitions.
+            var rowValues = [Float](repeating: 0, count: n * k)
             let roundTrees: [FlatTree] = gradients.withUnsafeBufferPointer { g in
-                let gradientBuffer = SendableReadBuffer(g)
-                return Parallel.mapChunks(0..<k, chunksPerThread: 4) { range in
-                    range.map { c -> FlatTree in
-                        var treeRNG = Xoshiro256StarStar(seed: seeds[c])
-                        let features = featuresPerTree >= m ? Array(0..<m)
-                            : treeRNG.sampleWithoutReplacement(from: m, count: featuresPerTree).sorted()
-                        var own = roundRows
-                        return own.withUnsafeMutableBufferPointer { rowBuffer in
-                            grower.grow(gradients: UnsafeBufferPointer(rebasing: gradientBuffer.buffer[(c * n)..<((c + 1) * n)]),
-                                        rows: rowBuffer, features: features)
+                rowValues.withUnsafeMutableBufferPointer { v in
+                    let gradientBuffer = SendableReadBuffer(g), valueBuffer = SendableBuffer(v)
+                    return Parallel.mapChunks(0..<k, chunksPerThread: 4) { range in
+                        range.map { c -> FlatTree in
+                            var treeRNG = Xoshiro256StarStar(seed: seeds[c])
+                            let features = featuresPerTree >= m ? Array(0..<m)
+                                : treeRNG.sampleWithoutReplacement(from: m, count: featuresPerTree).sorted()
+                            var own = roundRows
+                            return own.withUnsafeMutableBufferPointer { rowBuffer in
+                                grower.grow(gradients: UnsafeBufferPointer(rebasing: gradientBuffer.buffer[(c * n)..<((c + 1) * n)]),
+                                            rows: rowBuffer, features: features,
+                                            leafValues: UnsafeMutableBufferPointer(rebasing: valueBuffer.buffer[(c * n)..<((c + 1) * n)]))
+                            }
                         }
-                    }
-                }.flatMap { $0 }
+                    }.flatMap { $0 }
+                }
             }
             for (c, tree) in roundTrees.enumerated() {
-                Self.addLeafValues(tree, train.features, class: c, classCount: k, to: &margins)
+                if roundRows.count == n {
+                    for r in 0..<n { margins[r * k + c] += rowValues[c * n + r] }
+                } else {
+                    Self.addLeafValues(tree, train.features, class: c, classCount: k, to: &margins)
+                }
                 if let validation { Self.addLeafValues(tree, validation.features, class: c, classCount: k, to: &validationMargins) }
             }
             trees.append(contentsOf: roundTrees)

@@ -21,8 +21,9 @@ struct GradientTreeGrower: Sendable {
     ///   - gradients: `(g, h)` per training row.
     ///   - rows: the rows this tree sees (row subsample); reordered in place.
     ///   - features: candidate features (column subsample), in a fixed order.
+    ///   - leafValues: receives, for each row in `rows`, the value of the leaf it falls in.
     func grow(gradients: UnsafeBufferPointer<SIMD2<Double>>, rows: UnsafeMutableBufferPointer<Int32>,
-              features: [Int]) -> FlatTree {
+              features: [Int], leafValues: UnsafeMutableBufferPointer<Float>) -> FlatTree {
         var tree = FlatTree(valueWidth: 1, featureCount: bins.columns)
         let size = bins.totalBins
         var pool: [UnsafeMutablePointer<SIMD2<Double>>] = []
@@ -44,6 +45,7 @@ struct GradientTreeGrower: Sendable {
             let index = [value].withUnsafeBufferPointer { tree.appendNode(values: $0) }
             guard depth < maxDepth, range.count >= 2, let best = bestSplit(h, totals: t, features: features) else {
                 pool.append(h)
+                for i in range { leafValues[Int(rows[i])] = value }
                 return index
             }
             let n = bins.rows
