@@ -5,8 +5,9 @@ import BallastCore
 ///
 /// A column with at most `maxBins` distinct values gets one bin per value and thresholds halfway
 /// between consecutive values, so splits are exactly those of a sorted-feature search (scikit-learn);
-/// other columns get quantile bins. As in scikit-learn, values less than 1e-7 apart are not
-/// separated (on min-max scaled counters such splits isolate single byte counts and generalize badly). Bin `b` of column `f` holds values `x` with
+/// other columns get quantile bins. As in scikit-learn, consecutive values at most 1e-7 apart are
+/// not separated (on min-max scaled counters such splits isolate single byte counts and generalize
+/// badly). Bin `b` of column `f` holds values `x` with
 /// `thresholds[f][b - 1] < x <= thresholds[f][b]`, so the split "bin ≤ b" is the split
 /// "x ≤ thresholds[f][b]" on raw values.
 ///
@@ -128,24 +129,33 @@ struct FeatureBins: Sendable {
             return [midpoint(a, b)]
         }
         let sorted = column.sorted()
-        var distinct: [Float] = []
+        // Groups of values whose consecutive gaps are at most `mergeTolerance`: `lows` and `highs`
+        // are each group's smallest and largest value.
+        var lows: [Float] = [], highs: [Float] = []
         var counts: [Int] = []
         for v in sorted {
-            if let last = distinct.last, v <= last + mergeTolerance { counts[counts.count - 1] += 1 } else { distinct.append(v); counts.append(1) }
+            if let last = highs.last, v <= last + mergeTolerance {
+                counts[counts.count - 1] += 1
+                highs[highs.count - 1] = v
+            } else {
+                lows.append(v)
+                highs.append(v)
+                counts.append(1)
+            }
         }
-        if distinct.count <= maxBins {
-            return (0..<(distinct.count - 1)).map { midpoint(distinct[$0], distinct[$0 + 1]) }
+        if lows.count <= maxBins {
+            return (0..<(lows.count - 1)).map { midpoint(highs[$0], lows[$0 + 1]) }
         }
         // Greedy equal-count bins; the target size is recomputed from what remains, so a value
         // holding most rows (zero counters) does not use up the bins of the tail.
         var edges: [Float] = []
         let n = sorted.count
         var seen = 0, cutAt = 0
-        for i in 0..<(distinct.count - 1) {
+        for i in 0..<(lows.count - 1) {
             seen += counts[i]
             let remainingBins = maxBins - edges.count
             if (seen - cutAt) * remainingBins >= n - cutAt {
-                edges.append(midpoint(distinct[i], distinct[i + 1]))
+                edges.append(midpoint(highs[i], lows[i + 1]))
                 cutAt = seen
                 if edges.count == maxBins - 1 { break }
             }
