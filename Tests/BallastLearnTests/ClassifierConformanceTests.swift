@@ -46,6 +46,31 @@ struct ClassifierConformanceTests {
         #expect(a != b)
     }
 
+    @Test("catalogue parameters reach the configured classifier")
+    func catalogParameters() throws {
+        let tree = try #require(try Catalog.classifier("dt:depth=10,criterion=entropy") as? DecisionTreeClassifier)
+        #expect(tree.maxDepth == 10 && tree.criterion == .entropy && tree.classWeights == .none)
+        let forest = try #require(try Catalog.classifier("rf:trees=50,max-features=0.5,oob=true") as? RandomForestClassifier)
+        #expect(forest.trees == 50 && forest.maxFeatures == .fraction(0.5) && forest.oobScore)
+        let boost = try #require(try Catalog.classifier("xgb:rounds=200,depth=6,eta=0.3,early-stop=10") as? GradientBoostingClassifier)
+        #expect(boost.rounds == 200 && boost.maxDepth == 6 && boost.learningRate == 0.3 && boost.earlyStoppingRounds == 10)
+        let logistic = try #require(try Catalog.classifier("lr:c=0.5,class-weight=balanced") as? LogisticRegressionClassifier)
+        #expect(logistic.c == 0.5 && logistic.classWeights == .balanced)
+        let weighted = try #require(try Catalog.classifier("dt:class-weight=3:20;4:50") as? DecisionTreeClassifier)
+        #expect(weighted.classWeights == .explicit([3: 20, 4: 50]))
+        #expect(throws: CatalogError.self) { try Catalog.classifier("dt:class-weight=heavy") }
+        #expect(throws: CatalogError.self) { try Catalog.classifier("rf:max-features=many") }
+        #expect(throws: CatalogError.self) { try Catalog.classifier("gbdt:eta=2") }
+        #expect(Catalog.classifiers.map(\.name) == ["dt", "rf", "lr", "gbdt", "knn", "vote"])
+    }
+
+    @Test("explicit class weights are checked against the class table")
+    func explicitWeights() throws {
+        #expect(throws: LearnError.self) { try ClassWeights.explicit([7: 2]).classWeights(labels: [0, 1], classCount: 2) }
+        #expect(throws: LearnError.self) { try ClassWeights.explicit([0: -1]).classWeights(labels: [0, 1], classCount: 2) }
+        #expect(try ClassWeights.explicit([1: 4]).sampleWeights(labels: [0, 1, 1], classCount: 2) == [1, 4, 4])
+    }
+
     private func fitProbabilities<C: Classifier>(_ c: C, _ data: LabeledMatrix, _ rng: inout Xoshiro256StarStar) throws -> Matrix {
         try c.fit(data, using: &rng).predictProbabilities(data.features)
     }
