@@ -253,7 +253,7 @@ public struct GradientBoostingModel: ClassifierModel, Equatable {
         }
         try TreeEnsemblePrediction.validate(trees, width: 1, featureCount: featureCount)
         var out = (0..<(features.rows * k)).map { baseMargins[$0 % k] }
-        PackedForest(trees).accumulate(features, columns: k, into: &out)
+        if !trees.isEmpty { PackedForest(trees).accumulate(features, columns: k, into: &out) }
         return Matrix(rows: features.rows, columns: k, values: out)
     }
 

@@ -33,7 +33,10 @@ public struct LogisticRegressionClassifier: Classifier {
             throw LearnError.invalidParameter(name: "maxIterations", value: "\(maxIterations)", expected: "≥ 1")
         }
         guard tolerance > 0 else { throw LearnError.invalidParameter(name: "tolerance", value: "\(tolerance)", expected: "> 0") }
-        let n = data.count, m = data.features.columns, k = data.classNames.count
+        let m = data.features.columns, k = data.classNames.count
+        guard m > 0 else {
+            throw LearnError.invalidParameter(name: "features", value: "0 columns", expected: "at least one feature column")
+        }
         let sampleWeights = try classWeights.sampleWeights(labels: data.labels, classCount: k)
         let total = sampleWeights.reduce(0.0) { $0 + Double($1) }
         let penalty = 1 / (c * total)

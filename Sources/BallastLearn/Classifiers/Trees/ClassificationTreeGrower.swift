@@ -54,7 +54,7 @@ struct ClassificationTreeGrower {
         var scratch = [Int32](repeating: 0, count: rows.count)
         rows.withUnsafeMutableBufferPointer { rowBuffer in
             scratch.withUnsafeMutableBufferPointer { scratchBuffer in
-                state.split(rows: rowBuffer, scratch: scratchBuffer, range: 0..<rowBuffer.count, depth: 0,
+                _ = state.split(rows: rowBuffer, scratch: scratchBuffer, range: 0..<rowBuffer.count, depth: 0,
                             histogram: rootHistogram, totals: totals, tree: &tree, importances: &importances, rng: &rng)
             }
         }
