@@ -34,6 +34,19 @@ struct GradientBoostingTests {
         #expect(heavy.trees[0].nodeCount == 1)
     }
 
+    @Test("a leaf limit grows trees best-first up to that many leaves")
+    func leafLimit() throws {
+        let data = ClassifierTestData.blobs(rowsPerClass: [80, 60, 40], columns: 4, separation: 1.5, seed: 4)
+        var rng = Xoshiro256StarStar(seed: 0)
+        let limited = try GradientBoostingClassifier(rounds: 3, maxDepth: 10, maxLeaves: 4).fit(data, using: &rng)
+        #expect(limited.trees.allSatisfy { $0.leafCount <= 4 })
+        #expect(limited.trees.contains { $0.leafCount == 4 })
+        // Best-first with two leaves is the depth-1 stump: the root's best split.
+        let stump = try GradientBoostingClassifier(rounds: 2, maxDepth: 1).fit(data, using: &rng)
+        let twoLeaves = try GradientBoostingClassifier(rounds: 2, maxDepth: 6, maxLeaves: 2).fit(data, using: &rng)
+        #expect(stump.trees == twoLeaves.trees)
+    }
+
     @Test("early stopping keeps the best round on a held-out split")
     func earlyStopping() throws {
         let data = ClassifierTestData.blobs(rowsPerClass: [80, 60, 40], columns: 4, separation: 1.5, seed: 4)

@@ -68,6 +68,7 @@ extension Catalog {
                 rounds: try p.int("rounds", default: 100, in: 1...100_000, "boosting rounds (one tree per class each)"),
                 learningRate: try p.double("eta", default: 0.3, in: 1e-6...1, "learning rate (shrinkage)"),
                 maxDepth: try p.int("depth", default: 6, in: 1...30, "maximum tree depth"),
+                maxLeaves: try p.optionalInt("leaves", in: 2...1_000_000, "maximum leaves per tree, grown best-first (none: depth only)"),
                 lambda: try p.double("lambda", default: 1, in: 0...1e12, "L2 penalty on leaf values"),
                 gamma: try p.double("gamma", default: 0, in: 0...1e12, "minimum split gain"),
                 minChildWeight: try p.double("min-child-weight", default: 1, in: 0...1e12, "minimum hessian sum per child"),

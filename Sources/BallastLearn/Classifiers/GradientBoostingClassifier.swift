@@ -3,7 +3,8 @@ import BallastCore
 /// Gradient-boosted trees for multi-class detection in the manner of XGBoost's `hist` method
 /// (Chen & Guestrin 2016): softmax loss, one regression tree per class per round fitted to the
 /// gradients and hessians (`g = p − y`, `h = 2p(1 − p)` as XGBoost), leaf values `−G/(H + λ)` shrunk
-/// by the learning rate, splits by second-order gain with `λ`, `γ` and a minimum child hessian.
+/// by the learning rate, splits by second-order gain with `λ`, `γ` and a minimum child hessian;
+/// trees are limited by depth and optionally by leaf count (then grown best-first).
 /// Margins start from the log class shares (as XGBoost ≥ 3.1 estimates per-class intercepts).
 ///
 /// Features are quantized to at most `maxBins` quantile bins. Each round may see a random fraction of
@@ -18,6 +19,9 @@ public struct GradientBoostingClassifier: Classifier {
     public var learningRate: Double
     /// Maximum tree depth (≥ 1).
     public var maxDepth: Int
+    /// Maximum leaves per tree (`nil`: split every node up to `maxDepth`); with a limit, trees
+    /// grow leaf-wise, best gain first (XGBoost's `lossguide`).
+    public var maxLeaves: Int?
     /// L2 penalty on leaf values (XGBoost's `lambda`, ≥ 0).
     public var lambda: Double
     /// Minimum gain of a split (XGBoost's `gamma`, ≥ 0).
@@ -38,12 +42,14 @@ public struct GradientBoostingClassifier: Classifier {
     public var classWeights: ClassWeights
 
     /// Creates the hyperparameters (XGBoost's defaults).
-    public init(rounds: Int = 100, learningRate: Double = 0.3, maxDepth: Int = 6, lambda: Double = 1, gamma: Double = 0,
+    public init(rounds: Int = 100, learningRate: Double = 0.3, maxDepth: Int = 6, maxLeaves: Int? = nil,
+                lambda: Double = 1, gamma: Double = 0,
                 minChildWeight: Double = 1, subsample: Double = 1, columnSubsample: Double = 1, maxBins: Int = 256,
                 earlyStoppingRounds: Int? = nil, validationFraction: Double = 0.1, classWeights: ClassWeights = .none) {
         self.rounds = rounds
         self.learningRate = learningRate
         self.maxDepth = maxDepth
+        self.maxLeaves = maxLeaves
         self.lambda = lambda
         self.gamma = gamma
         self.minChildWeight = minChildWeight
@@ -62,6 +68,7 @@ public struct GradientBoostingClassifier: Classifier {
         try check(rounds >= 1, "rounds", rounds, "≥ 1")
         try check(learningRate > 0 && learningRate <= 1, "learningRate", learningRate, "a number in (0, 1]")
         try check(maxDepth >= 1 && maxDepth <= 30, "maxDepth", maxDepth, "1...30")
+        try check(maxLeaves.map { $0 >= 2 } ?? true, "maxLeaves", maxLeaves ?? 0, "≥ 2, or none")
         try check(lambda >= 0 && lambda.isFinite, "lambda", lambda, "a finite number ≥ 0")
         try check(gamma >= 0 && gamma.isFinite, "gamma", gamma, "a finite number ≥ 0")
         try check(minChildWeight >= 0 && minChildWeight.isFinite, "minChildWeight", minChildWeight, "a finite number ≥ 0")
@@ -88,7 +95,7 @@ public struct GradientBoostingClassifier: Classifier {
         }
         let k = data.classNames.count, n = train.count, m = data.features.columns
         let bins = FeatureBins(train.features, maxBins: maxBins, mergeTolerance: 0)
-        let grower = GradientTreeGrower(bins: bins, maxDepth: maxDepth, lambda: lambda, gamma: gamma,
+        let grower = GradientTreeGrower(bins: bins, maxDepth: maxDepth, maxLeaves: maxLeaves, lambda: lambda, gamma: gamma,
                                         minChildWeight: minChildWeight, shrinkage: learningRate)
         let rowWeights = try classWeights.sampleWeights(labels: train.labels, classCount: k)
         let featuresPerTree = max(1, Int(columnSubsample * Double(m)))
@@ -98,19 +105,25 @@ public struct GradientBoostingClassifier: Classifier {
         var trees: [FlatTree] = []
         var bestLoss = Double.infinity, bestRounds = 0
         var gradients = [SIMD2<Double>](repeating: SIMD2(0, 0), count: n * k)  // class-major: [c * n + r]
-        var probabilities = [Double](repeating: 0, count: k)
         for round in 0..<rounds {
-            // Gradients of the softmax loss at the current margins, for all classes.
+            // Gradients of the softmax loss at the current margins, for all classes (rows in parallel).
             margins.withUnsafeBufferPointer { f in
-                for r in 0..<n {
-                    var top = -Double.infinity
-                    for c in 0..<k { probabilities[c] = Double(f[r * k + c]); top = max(top, probabilities[c]) }
-                    var sum = 0.0
-                    for c in 0..<k { probabilities[c] = exp(probabilities[c] - top); sum += probabilities[c] }
-                    let w = Double(rowWeights[r])
-                    for c in 0..<k {
-                        let p = probabilities[c] / sum
-                        gradients[c * n + r] = SIMD2((p - (train.labels[r] == c ? 1 : 0)) * w, max(2 * p * (1 - p), 1e-16) * w)
+                gradients.withUnsafeMutableBufferPointer { g in
+                    let marginBuffer = SendableReadBuffer(f), out = SendableBuffer(g)
+                    let labels = train.labels
+                    Parallel.forEachChunk(0..<n, minimumChunk: 8192) { range in
+                        var probabilities = [Double](repeating: 0, count: k)
+                        for r in range {
+                            var top = -Double.infinity
+                            for c in 0..<k { probabilities[c] = Double(marginBuffer.buffer[r * k + c]); top = max(top, probabilities[c]) }
+                            var sum = 0.0
+                            for c in 0..<k { probabilities[c] = exp(probabilities[c] - top); sum += probabilities[c] }
+                            let w = Double(rowWeights[r])
+                            for c in 0..<k {
+                                let p = probabilities[c] / sum
+                                out.buffer[c * n + r] = SIMD2((p - (labels[r] == c ? 1 : 0)) * w, max(2 * p * (1 - p), 1e-16) * w)
+                            }
+                        }
                     }
                 }
             }

@@ -7,14 +7,30 @@ import BallastCore
 /// kept when `G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ) > γ` and both children keep a hessian sum of
 /// at least `minChildWeight`. Histograms hold `(G, H)` per bin; the larger child's is the parent's
 /// minus the smaller one's.
+///
+/// Without a leaf limit every splittable node is split up to `maxDepth` (XGBoost's `depthwise`
+/// policy). With `maxLeaves`, the open leaf of largest gain is split first until the tree has that
+/// many leaves (XGBoost's `lossguide`, LightGBM's leaf-wise growth); `maxDepth` still applies.
 struct GradientTreeGrower: Sendable {
     let bins: FeatureBins
     let maxDepth: Int
+    /// Maximum leaves per tree (`nil`: no limit but the depth).
+    let maxLeaves: Int?
     let lambda: Double
     let gamma: Double
     let minChildWeight: Double
     /// Multiplies every leaf value (the learning rate).
     let shrinkage: Double
+
+    /// A node that may still be split.
+    private struct OpenNode {
+        var index: Int
+        var range: Range<Int>
+        var depth: Int
+        var histogram: UnsafeMutablePointer<SIMD2<Double>>?
+        var totals: SIMD2<Double>
+        var split: (feature: Int, bin: Int, gain: Double)?
+    }
 
     /// Grows a tree on `rows` (indices into the binned data) with per-row gradients and hessians.
     /// - Parameters:
@@ -37,18 +53,30 @@ struct GradientTreeGrower: Sendable {
         }
         let scratch = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, rows.count))
         defer { scratch.deallocate() }
-        let root = acquire()
-        let totals = build(UnsafeBufferPointer(rows)[...], gradients, into: root)
 
-        func node(_ range: Range<Int>, _ depth: Int, _ h: UnsafeMutablePointer<SIMD2<Double>>, _ t: SIMD2<Double>) -> Int {
-            let value = Float(-t.x / (t.y + lambda) * shrinkage)
+        /// Appends a node; finds its split when it may have children (it then needs a histogram).
+        func open(_ range: Range<Int>, depth: Int, histogram: UnsafeMutablePointer<SIMD2<Double>>?,
+                  totals: SIMD2<Double>) -> OpenNode {
+            let value = Float(-totals.x / (totals.y + lambda) * shrinkage)
             let index = [value].withUnsafeBufferPointer { tree.appendNode(values: $0) }
-            guard depth < maxDepth, range.count >= 2, let best = bestSplit(h, totals: t, features: features) else {
-                pool.append(h)
-                for i in range { leafValues[Int(rows[i])] = value }
-                return index
+            var node = OpenNode(index: index, range: range, depth: depth, histogram: histogram, totals: totals)
+            if let histogram, depth < maxDepth, range.count >= 2 {
+                node.split = bestSplit(histogram, totals: totals, features: features)
             }
-            let n = bins.rows
+            return node
+        }
+
+        /// Makes `node` a leaf: its rows get its value.
+        func close(_ node: OpenNode) {
+            if let h = node.histogram { pool.append(h) }
+            let value = tree.values[node.index]
+            for i in node.range { leafValues[Int(rows[i])] = value }
+        }
+
+        /// Splits `node` and returns its two children (whose histograms exist only if they may split).
+        func expand(_ node: OpenNode) -> (OpenNode, OpenNode) {
+            guard let best = node.split, let h = node.histogram else { preconditionFailure("expanding a node without a split") }
+            let n = bins.rows, range = node.range
             var leftCount = 0
             bins.codes.withUnsafeBufferPointer { codes in
                 let column = codes.baseAddress! + best.feature * n
@@ -63,27 +91,68 @@ struct GradientTreeGrower: Sendable {
             let leftRange = range.lowerBound..<(range.lowerBound + leftCount)
             let rightRange = leftRange.upperBound..<range.upperBound
             let smallIsLeft = leftRange.count <= rightRange.count
-            let small = acquire()
+            let smallRange = smallIsLeft ? leftRange : rightRange
+            var small: UnsafeMutablePointer<SIMD2<Double>>?
+            var large: UnsafeMutablePointer<SIMD2<Double>>?
             let smallTotals: SIMD2<Double>
-            if depth + 1 < maxDepth {
-                smallTotals = build(UnsafeBufferPointer(rows)[smallIsLeft ? leftRange : rightRange], gradients, into: small)
-                for i in 0..<size { h[i] -= small[i] }
+            if node.depth + 1 < maxDepth {
+                let s = acquire()
+                smallTotals = build(UnsafeBufferPointer(rows)[smallRange], gradients, into: s)
+                for i in 0..<size { h[i] -= s[i] }
+                small = s
+                large = h
             } else {
                 // Children at the depth limit are leaves: only their sums are needed.
                 var s = SIMD2<Double>(0, 0)
-                for i in (smallIsLeft ? leftRange : rightRange) { s += gradients[Int(rows[i])] }
+                for i in smallRange { s += gradients[Int(rows[i])] }
                 smallTotals = s
+                pool.append(h)
             }
-            let largeTotals = t - smallTotals
-            tree.feature[index] = Int32(best.feature)
-            tree.threshold[index] = bins.thresholds[best.feature][best.bin]
-            let l = node(leftRange, depth + 1, smallIsLeft ? small : h, smallIsLeft ? smallTotals : largeTotals)
-            let r = node(rightRange, depth + 1, smallIsLeft ? h : small, smallIsLeft ? largeTotals : smallTotals)
-            tree.left[index] = Int32(l)
-            tree.right[index] = Int32(r)
-            return index
+            let largeTotals = node.totals - smallTotals
+            tree.feature[node.index] = Int32(best.feature)
+            tree.threshold[node.index] = bins.thresholds[best.feature][best.bin]
+            let left = open(leftRange, depth: node.depth + 1, histogram: smallIsLeft ? small : large,
+                            totals: smallIsLeft ? smallTotals : largeTotals)
+            let right = open(rightRange, depth: node.depth + 1, histogram: smallIsLeft ? large : small,
+                             totals: smallIsLeft ? largeTotals : smallTotals)
+            tree.left[node.index] = Int32(left.index)
+            tree.right[node.index] = Int32(right.index)
+            return (left, right)
         }
-        _ = node(0..<rows.count, 0, root, totals)
+
+        let rootHistogram = acquire()
+        let rootTotals = build(UnsafeBufferPointer(rows)[...], gradients, into: rootHistogram)
+        let root = open(0..<rows.count, depth: 0, histogram: rootHistogram, totals: rootTotals)
+        if let maxLeaves {
+            var frontier = [root]
+            var leaves = 1
+            while leaves < maxLeaves {
+                // The open node of largest gain (the earliest created among equals).
+                var pick: Int?
+                for (i, node) in frontier.enumerated() {
+                    guard let gain = node.split?.gain else { continue }
+                    if let p = pick, let best = frontier[p].split?.gain, gain <= best { continue }
+                    pick = i
+                }
+                guard let p = pick else { break }
+                let (left, right) = expand(frontier.remove(at: p))
+                frontier.append(left)
+                frontier.append(right)
+                leaves += 1
+            }
+            for node in frontier { close(node) }
+        } else {
+            var stack = [root]
+            while let node = stack.popLast() {
+                if node.split == nil {
+                    close(node)
+                } else {
+                    let (left, right) = expand(node)
+                    stack.append(right)
+                    stack.append(left)
+                }
+            }
+        }
         return tree
     }
 
@@ -114,10 +183,10 @@ struct GradientTreeGrower: Sendable {
 
     /// The best split by second-order gain, or `nil` when none beats `gamma`.
     private func bestSplit(_ h: UnsafeMutablePointer<SIMD2<Double>>, totals: SIMD2<Double>,
-                           features: [Int]) -> (feature: Int, bin: Int)? {
+                           features: [Int]) -> (feature: Int, bin: Int, gain: Double)? {
         let parent = totals.x * totals.x / (totals.y + lambda)
         var bestGain = max(gamma, 1e-10)
-        var best: (feature: Int, bin: Int)?
+        var best: (feature: Int, bin: Int, gain: Double)?
         for f in features {
             let start = bins.binOffsets[f], nb = bins.binCount(f)
             var left = SIMD2<Double>(0, 0)
@@ -129,7 +198,7 @@ struct GradientTreeGrower: Sendable {
                 let gain = left.x * left.x / (left.y + lambda) + right.x * right.x / (right.y + lambda) - parent
                 if gain > bestGain {
                     bestGain = gain
-                    best = (f, b)
+                    best = (f, b, gain)
                 }
             }
         }
