@@ -126,7 +126,7 @@ struct FeatureBins: Sendable {
         if twoValued {
             if a == b { return [] }
             if a > b { swap(&a, &b) }
-            return [midpoint(a, b)]
+            return b <= a + mergeTolerance ? [] : [midpoint(a, b)]
         }
         let sorted = column.sorted()
         // Groups of values whose consecutive gaps are at most `mergeTolerance`: `lows` and `highs`
