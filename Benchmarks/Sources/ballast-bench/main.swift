@@ -11,6 +11,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "kmeans": benchKMeans,
     "csv": benchCSV,
     "resample": benchResample,
+    "classifiers": benchClassifiers,
 ]
 guard let name = arguments.first, let run = benchmarks[name] else {
     let names = benchmarks.keys.sorted().joined(separator: ", ")

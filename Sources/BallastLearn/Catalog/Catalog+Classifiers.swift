@@ -1,11 +1,114 @@
+extension ParameterValues {
+    /// The `class-weight` key: `none`, `balanced`, or explicit weights `0:1;3:20;4:50`.
+    /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
+    mutating func classWeights() throws -> ClassWeights {
+        guard let text = raw("class-weight", "none", "class weights: none, balanced, or CLASS:WEIGHT;... (e.g. 3:20;4:50)") else {
+            return .none
+        }
+        switch text.lowercased() {
+        case "none": return .none
+        case "balanced": return .balanced
+        default:
+            var table: [Int: Double] = [:]
+            for item in text.split(separator: ";") {
+                let pair = item.split(separator: ":")
+                guard pair.count == 2, let c = Int(pair[0]), c >= 0, let w = Double(pair[1]), w.isFinite, w >= 0 else {
+                    throw invalid("class-weight", text, "none, balanced, or CLASS:WEIGHT pairs separated by ';' with weights ≥ 0")
+                }
+                table[c] = w
+            }
+            return .explicit(table)
+        }
+    }
+
+    /// The `max-features` key: `all`, `sqrt`, `log2`, a fraction or a count.
+    /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
+    mutating func maxFeatures(default defaultValue: String) throws -> MaxFeatures {
+        let text = raw("max-features", defaultValue, "candidate features per split: all, sqrt, log2, a fraction or a count") ?? defaultValue
+        guard let v = MaxFeatures(parsing: text) else { throw invalid("max-features", text, "all, sqrt, log2, a fraction in (0, 1] or a count") }
+        return v
+    }
+}
+
 extension Catalog {
     /// The registered classifiers.
     static let classifierEntries: [CatalogEntry<any Classifier>] = [
+        CatalogEntry(name: "dt", aliases: ["tree", "decision-tree"], summary: "CART decision tree (histogram split search)") { p in
+            DecisionTreeClassifier(
+                criterion: try p.choice("criterion", default: DecisionTreeClassifier.Criterion.gini, "split impurity"),
+                maxDepth: try p.optionalInt("depth", in: 1...10_000, "maximum depth (none: unlimited)"),
+                minSamplesSplit: try p.int("min-split", default: 2, in: 2...Int.max, "fewest rows a split node needs"),
+                minSamplesLeaf: try p.int("min-leaf", default: 1, in: 1...Int.max, "fewest rows per leaf"),
+                maxFeatures: try p.maxFeatures(default: "all"),
+                maxBins: try p.int("bins", default: 65_536, in: 2...65_536, "histogram bins per feature (65536: exact on most data)"),
+                classWeights: try p.classWeights())
+        },
+        CatalogEntry(name: "rf", aliases: ["random-forest"], summary: "random forest (bootstrap, √features per split, parallel trees)") { p in
+            RandomForestClassifier(
+                trees: try p.int("trees", default: 100, in: 1...100_000, "number of trees"),
+                criterion: try p.choice("criterion", default: DecisionTreeClassifier.Criterion.gini, "split impurity"),
+                maxDepth: try p.optionalInt("depth", in: 1...10_000, "maximum depth (none: unlimited)"),
+                minSamplesSplit: try p.int("min-split", default: 2, in: 2...Int.max, "fewest rows a split node needs"),
+                minSamplesLeaf: try p.int("min-leaf", default: 1, in: 1...Int.max, "fewest rows per leaf"),
+                maxFeatures: try p.maxFeatures(default: "sqrt"),
+                bootstrap: try p.bool("bootstrap", default: true, "grow each tree on a bootstrap sample"),
+                oobScore: try p.bool("oob", default: false, "compute the out-of-bag accuracy"),
+                maxBins: try p.int("bins", default: 65_536, in: 2...65_536, "histogram bins per feature (65536: exact on most data)"),
+                classWeights: try p.classWeights())
+        },
+        CatalogEntry(name: "lr", aliases: ["logistic"], summary: "multinomial logistic regression (L2, L-BFGS)") { p in
+            LogisticRegressionClassifier(
+                c: try p.double("c", default: 1, in: 1e-12...1e12, "inverse L2 strength (scikit-learn's C)"),
+                maxIterations: try p.int("iterations", default: 100, in: 1...1_000_000, "maximum L-BFGS iterations"),
+                tolerance: try p.double("tol", default: 1e-4, in: 1e-15...1, "gradient tolerance"),
+                classWeights: try p.classWeights())
+        },
+        CatalogEntry(name: "gbdt", aliases: ["xgb", "boosting"], summary: "gradient-boosted trees, XGBoost-style histograms and softmax") { p in
+            GradientBoostingClassifier(
+                rounds: try p.int("rounds", default: 100, in: 1...100_000, "boosting rounds (one tree per class each)"),
+                learningRate: try p.double("eta", default: 0.3, in: 1e-6...1, "learning rate (shrinkage)"),
+                maxDepth: try p.int("depth", default: 6, in: 1...30, "maximum tree depth"),
+                maxLeaves: try p.optionalInt("leaves", in: 2...1_000_000, "maximum leaves per tree, grown best-first (none: depth only)"),
+                lambda: try p.double("lambda", default: 1, in: 0...1e12, "L2 penalty on leaf values"),
+                gamma: try p.double("gamma", default: 0, in: 0...1e12, "minimum split gain"),
+                minChildWeight: try p.double("min-child-weight", default: 1, in: 0...1e12, "minimum hessian sum per child"),
+                subsample: try p.double("subsample", default: 1, in: 1e-6...1, "fraction of rows per round"),
+                columnSubsample: try p.double("colsample", default: 1, in: 1e-6...1, "fraction of features per tree"),
+                maxBins: try p.int("bins", default: 256, in: 2...256, "quantile bins per feature"),
+                earlyStoppingRounds: try p.optionalInt("early-stop", in: 1...100_000, "patience in rounds on a validation split (none: off)"),
+                validationFraction: try p.double("validation", default: 0.1, in: 0.01...0.5, "fraction held out for early stopping"),
+                classWeights: try p.classWeights())
+        },
         CatalogEntry(name: "knn", summary: "k-nearest neighbours (exact, Euclidean)") { p in
             KNearestNeighborsClassifier(
                 k: try p.int("k", default: 5, in: 1...100_000, "neighbours that vote"),
                 weighting: try p.choice("weights", default: KNearestNeighborsClassifier.Weighting.uniform,
-                                        "uniform votes or 1/distance"))
+                                        "uniform votes or 1/distance"),
+                classWeights: try p.classWeights())
+        },
+        CatalogEntry(name: "vote", aliases: ["voting"], summary: "voting ensemble (default: soft voting over gbdt + lr, as AE-Flow)") { p in
+            let voting = try p.choice("voting", default: VotingClassifier.Voting.soft, "soft (mean probabilities) or hard (label votes)")
+            let names = p.string("members", default: "gbdt+lr", "member models joined by '+', each with its defaults")
+            let weightText = p.string("weights", default: "equal", "member weights joined by '+'")
+            let classWeightText = p.string("class-weight", default: "none", "none or balanced, passed to every member")
+            guard ["none", "balanced"].contains(classWeightText.lowercased()) else {
+                throw p.invalid("class-weight", classWeightText, "none or balanced")
+            }
+            let members: [any Classifier] = try names.split(separator: "+").map { name in
+                let parameters = classWeightText.lowercased() == "balanced" ? ["class-weight": "balanced"] : [:]
+                return try Catalog.lookup(AlgorithmSpec(name: String(name), parameters: parameters),
+                                          in: Catalog.classifierEntries.filter { $0.name != "vote" }, kind: "vote member")
+            }
+            guard !members.isEmpty else { throw p.invalid("members", names, "at least one model name") }
+            var weights: [Double]?
+            if weightText != "equal" {
+                let parsed = weightText.split(separator: "+").compactMap { Double($0) }
+                guard parsed.count == members.count, parsed.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+                    throw p.invalid("weights", weightText, "\(members.count) numbers ≥ 0 joined by '+'")
+                }
+                weights = parsed
+            }
+            return VotingClassifier(members: members, weights: weights, voting: voting)
         },
     ]
 }

@@ -18,11 +18,14 @@ public struct KNearestNeighborsClassifier: Classifier {
     public var k: Int
     /// How neighbours vote.
     public var weighting: Weighting
+    /// Class weights: a neighbour's vote is multiplied by the weight of its class.
+    public var classWeights: ClassWeights
 
     /// Creates the detector's hyperparameters.
-    public init(k: Int = 5, weighting: Weighting = .uniform) {
+    public init(k: Int = 5, weighting: Weighting = .uniform, classWeights: ClassWeights = .none) {
         self.k = k
         self.weighting = weighting
+        self.classWeights = classWeights
     }
 
     /// Stores the training rows (k-NN has no other training).
@@ -32,7 +35,8 @@ public struct KNearestNeighborsClassifier: Classifier {
         guard k >= 1 && k <= data.count else {
             throw LearnError.invalidParameter(name: "k", value: "\(k)", expected: "1...\(data.count) (the number of training rows)")
         }
-        return KNearestNeighborsModel(training: data, k: k, weighting: weighting)
+        let weights = try classWeights.classWeights(labels: data.labels, classCount: data.classNames.count).map { Float($0) }
+        return KNearestNeighborsModel(training: data, k: k, weighting: weighting, classWeights: weights)
     }
 }
 
@@ -44,6 +48,16 @@ public struct KNearestNeighborsModel: ClassifierModel, Equatable {
     public let k: Int
     /// How neighbours vote.
     public let weighting: KNearestNeighborsClassifier.Weighting
+    /// Vote multiplier per class.
+    public let classWeights: [Float]
+
+    /// Creates a model from its parts.
+    public init(training: LabeledMatrix, k: Int, weighting: KNearestNeighborsClassifier.Weighting, classWeights: [Float]) {
+        self.training = training
+        self.k = k
+        self.weighting = weighting
+        self.classWeights = classWeights
+    }
 
     public var classNames: [String] { training.classNames }
     public var featureCount: Int { training.features.columns }
@@ -51,6 +65,10 @@ public struct KNearestNeighborsModel: ClassifierModel, Equatable {
     public func predictProbabilities(_ features: Matrix) throws -> Matrix {
         try validateInput(features)
         let classes = classNames.count
+        guard classWeights.count == classes, k >= 1, k <= training.count else {
+            throw LearnError.invalidParameter(name: "model", value: "k = \(k), \(classWeights.count) class weights",
+                                              expected: "k in 1...\(training.count) and \(classes) class weights")
+        }
         var out = Matrix(rows: features.rows, columns: classes)
         guard features.rows > 0 else { return out }
         let neighbors = try NearestNeighbors.search(reference: training.features, queries: features, k: k)
@@ -62,15 +80,23 @@ public struct KNearestNeighborsModel: ClassifierModel, Equatable {
                 let dist = neighbors.squaredDistances(of: q)
                 var total: Float = 0
                 if weighting == .distance, dist.contains(0) {
-                    for (i, d) in zip(idx, dist) where d == 0 { p[row + labels[Int(i)]] += 1; total += 1 }
+                    for (i, d) in zip(idx, dist) where d == 0 {
+                        let w = classWeights[labels[Int(i)]]
+                        p[row + labels[Int(i)]] += w
+                        total += w
+                    }
                 } else {
                     for (i, d) in zip(idx, dist) {
-                        let w: Float = weighting == .uniform ? 1 : 1 / d.squareRoot()
+                        let w: Float = (weighting == .uniform ? 1 : 1 / d.squareRoot()) * classWeights[labels[Int(i)]]
                         p[row + labels[Int(i)]] += w
                         total += w
                     }
                 }
-                for c in 0..<classes { p[row + c] /= total }
+                if total > 0 {
+                    for c in 0..<classes { p[row + c] /= total }
+                } else {
+                    for c in 0..<classes { p[row + c] = 1 / Float(classes) }
+                }
             }
         }
         return out
