@@ -123,3 +123,20 @@ struct KMeansTests {
         #expect(throws: KMeansError.nonFinite(row: 1, column: 0)) { try KMeans(clusterCount: 1).fit(bad, using: &rng) }
     }
 }
+
+/// SHA-256 against the FIPS 180-4 examples.
+@Suite("SHA-256")
+struct SHA256Tests {
+    @Test("known digests, including a message spanning blocks and fed in pieces")
+    func digests() {
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(SHA256.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        var h = SHA256()
+        h.update(long.prefix(10))
+        h.update(long.dropFirst(10))
+        #expect(h.finalize().count == 32)
+        #expect(SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: 1_000)) == SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: 1_000)))
+    }
+}
