@@ -8,7 +8,7 @@ import Testing
 struct FlawedClassifier: Classifier {
     enum Flaw: String, Codable, CaseIterable, Sendable {
         case none, nondeterministic, unnormalized, extraColumn, batchDependent, lossyCoding, skipsValidation,
-             mutatesInput, ignoresWidth, wrongError
+             mutatesInput, ignoresWidth, wrongError, renamesClasses
     }
 
     var flaw: Flaw
@@ -36,7 +36,8 @@ struct FlawedClassifier: Classifier {
             var system = SystemRandomNumberGenerator()
             offset = Float(system.nextUniform())
         }
-        return FlawedModel(classNames: data.classNames, featureCount: m, centroids: sums, offset: offset, flaw: flaw)
+        let names = flaw == .renamesClasses ? data.classNames.map { $0.uppercased() } : data.classNames
+        return FlawedModel(classNames: names, featureCount: m, centroids: sums, offset: offset, flaw: flaw)
     }
 }
 
@@ -139,6 +140,7 @@ struct CheckClassifierTests {
             (.wrongError, .emptyData),
             (.mutatesInput, .inputUntouched),
             (.ignoresWidth, .featureCountMismatch),
+            (.renamesClasses, .metadata),
           ])
     func flawIsCaught(flaw: FlawedClassifier.Flaw, check: ClassifierCheckFailure.Check) {
         let failures = checkClassifier(FlawedClassifier(flaw: flaw), on: Self.data)

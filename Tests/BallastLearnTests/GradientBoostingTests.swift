@@ -66,6 +66,16 @@ struct GradientBoostingTests {
         #expect(m1 != m3)
     }
 
+    @Test("a model file whose tree count disagrees with its rounds is refused at prediction")
+    func inconsistentModel() throws {
+        var rng = Xoshiro256StarStar(seed: 0)
+        let data = ClassifierTestData.blobs()
+        let model = try GradientBoostingClassifier(rounds: 2).fit(data, using: &rng)
+        let broken = GradientBoostingModel(classNames: model.classNames, featureCount: model.featureCount,
+                                           baseMargins: model.baseMargins, trees: Array(model.trees.dropLast()), rounds: 2)
+        #expect(throws: LearnError.self) { try broken.predictProbabilities(data.features) }
+    }
+
     @Test("invalid hyperparameters are named")
     func invalid() {
         var rng = Xoshiro256StarStar(seed: 0)

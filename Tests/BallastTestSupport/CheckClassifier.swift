@@ -12,6 +12,8 @@ public struct ClassifierCheckFailure: Sendable, Equatable, CustomStringConvertib
         case fitTwice
         /// `fit` changed the training data.
         case inputUntouched
+        /// The model's class names or feature count differ from the training data's.
+        case metadata
         /// Probabilities have the wrong shape, are not finite, lie outside [0, 1] or do not sum to 1.
         case probabilities
         /// A predicted label is outside `0..<classNames.count`.
@@ -46,7 +48,7 @@ public struct ClassifierCheckFailure: Sendable, Equatable, CustomStringConvertib
 /// properties `classifier` breaks; an empty list means it passed.
 ///
 /// Checked: seeded determinism, fitting twice gives the same encoded model, the training data is left
-/// untouched, probabilities are finite with rows summing to 1 (tolerance 1e-4), predicted labels lie
+/// untouched, the model keeps the data's class names and width, probabilities are finite with rows summing to 1 (tolerance 1e-4), predicted labels lie
 /// within the classes, row-by-row prediction equals batch prediction (labels exactly, probabilities
 /// within 1e-5), a JSON round-trip of the model predicts identically, and single class / empty data /
 /// NaN / wrong feature count / label count mismatch throw the documented ``LearnError``.
@@ -76,6 +78,9 @@ public func checkClassifier<C: Classifier>(_ classifier: C, on data: LabeledMatr
     }
     if data.features.storage != originalFeatures || data.labels != originalLabels {
         fail(.inputUntouched, "the training data changed during fit")
+    }
+    if model.classNames != data.classNames || model.featureCount != data.features.columns {
+        fail(.metadata, "model has classes \(model.classNames) and \(model.featureCount) features; data has \(data.classNames) and \(data.features.columns)")
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
