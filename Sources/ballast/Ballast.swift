@@ -16,10 +16,14 @@ struct Ballast: ParsableCommand {
               ballast inspect KDDTrain+.txt --format nsl-kdd
               ballast inspect flows.csv --label Label --json
               ballast balance KDDTrain+.txt -o balanced.csv --method smote
+              ballast train KDDTrain+.txt --model gbdt --balance smote -o model.bundle
+              ballast evaluate model.bundle KDDTest+.txt
+              ballast predict model.bundle new.csv -o predictions.csv
 
             Exit status: 0 success, 64 bad usage, 65 bad data, 74 file not readable or writable.
             """,
         version: "0.1.0",
-        subcommands: [InspectCommand.self, BalanceCommand.self, DemoCommand.self]
+        subcommands: [InspectCommand.self, BalanceCommand.self, TrainCommand.self, PredictCommand.self,
+                      EvaluateCommand.self, DemoCommand.self]
     )
 }

@@ -22,6 +22,7 @@ enum ExitStatus {
             if case .invalidParameter = e { return usage }
             return data
         case is ValidationFailure, is CatalogError, is ResamplingError: return usage
+        case is BundleError, is PreprocessingError: return data
         case is CocoaError, is POSIXError: return io
         default: return data
         }

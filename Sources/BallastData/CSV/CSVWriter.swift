@@ -3,10 +3,30 @@ import Foundation
 /// Writes a labelled table as CSV (RFC 4180: a header row, fields quoted only when they contain the
 /// delimiter, a quote or a line break), atomically.
 public enum CSVWriter {
-    /// The CSV text of `table` with a final label column.
+    /// The CSV text of `table`: a header, then one line per row.
     ///
     /// Integral numbers are written without a fractional part (`80`, not `80.0`); other numbers use
     /// the shortest text that reads back to the same `Double`. Missing values are empty fields.
+    public static func render(_ table: Table, delimiter: Character = ",") -> String {
+        var out = ""
+        out.reserveCapacity(table.rowCount * table.columns.count * 6)
+        let d = String(delimiter)
+        out += table.columnNames.map { quoted($0, delimiter) }.joined(separator: d) + "\n"
+        for r in 0..<table.rowCount {
+            for (j, column) in table.columns.enumerated() {
+                if j > 0 { out += d }
+                switch column.values {
+                case .numeric(let v): out += number(v[r])
+                case let .categorical(codes, categories):
+                    out += codes[r] < 0 || Int(codes[r]) >= categories.count ? "" : quoted(categories[Int(codes[r])], delimiter)
+                }
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    /// The CSV text of `table` with a final label column holding the class names of `labels`.
     /// - Parameters:
     ///   - table: the feature columns.
     ///   - labels: class index per row.
@@ -15,23 +35,7 @@ public enum CSVWriter {
     ///   - delimiter: the field separator.
     public static func render(_ table: Table, labels: [Int], classNames: [String], labelColumn: String = "label",
                               delimiter: Character = ",") -> String {
-        precondition(labels.count == table.rowCount, "CSVWriter: \(labels.count) labels for \(table.rowCount) rows")
-        var out = ""
-        out.reserveCapacity(table.rowCount * table.columns.count * 6)
-        let d = String(delimiter)
-        out += (table.columnNames + [labelColumn]).map { quoted($0, delimiter) }.joined(separator: d) + "\n"
-        for r in 0..<table.rowCount {
-            for column in table.columns {
-                switch column.values {
-                case .numeric(let v): out += number(v[r])
-                case let .categorical(codes, categories): out += codes[r] < 0 ? "" : quoted(categories[Int(codes[r])], delimiter)
-                }
-                out += d
-            }
-            out += quoted(labels[r] >= 0 && labels[r] < classNames.count ? classNames[labels[r]] : "", delimiter)
-            out += "\n"
-        }
-        return out
+        render(labeled(table, labels: labels, classNames: classNames, labelColumn: labelColumn), delimiter: delimiter)
     }
 
     /// Writes ``render(_:labels:classNames:labelColumn:delimiter:)`` to `path` through a temporary
@@ -39,8 +43,21 @@ public enum CSVWriter {
     /// - Throws: ``DataError`` (`unwritable`) naming the path and the reason.
     public static func write(_ table: Table, labels: [Int], classNames: [String], labelColumn: String = "label",
                              delimiter: Character = ",", to path: String) throws {
-        try AtomicFile.write(Data(render(table, labels: labels, classNames: classNames, labelColumn: labelColumn,
-                                         delimiter: delimiter).utf8), to: path)
+        try write(labeled(table, labels: labels, classNames: classNames, labelColumn: labelColumn), delimiter: delimiter, to: path)
+    }
+
+    /// Writes ``render(_:delimiter:)`` to `path` atomically.
+    /// - Throws: ``DataError`` (`unwritable`) naming the path and the reason.
+    public static func write(_ table: Table, delimiter: Character = ",", to path: String) throws {
+        try AtomicFile.write(Data(render(table, delimiter: delimiter).utf8), to: path)
+    }
+
+    static func labeled(_ table: Table, labels: [Int], classNames: [String], labelColumn: String) -> Table {
+        precondition(labels.count == table.rowCount, "CSVWriter: \(labels.count) labels for \(table.rowCount) rows")
+        var out = table
+        out.columns.append(TableColumn(name: labelColumn, values: .categorical(
+            codes: labels.map { $0 >= 0 && $0 < classNames.count ? Int32($0) : -1 }, categories: classNames)))
+        return out
     }
 
     static func number(_ v: Double) -> String {

@@ -1,0 +1,137 @@
+import BallastCore
+import BallastData
+import BallastLearn
+import Foundation
+
+extension ModelBundle {
+    /// Reads the records of `path` the way the model was trained: NSL-KDD files with the NSL-KDD
+    /// reader; CSV files with the training delimiter, keeping the columns the preprocessing knows
+    /// (identifiers and other extra columns are ignored) and the label column if present.
+    /// - Returns: the feature table and, when the file has labels, the label text of each row.
+    /// - Throws: ``DataError`` for unreadable files, ``PreprocessingError/missingColumn(_:)`` naming a
+    ///   feature column the file lacks.
+    public func loadRecords(path: String) throws -> (features: Table, labels: [String]?) {
+        if options.format == DatasetFormat.nslKDD.rawValue {
+            let mode = NSLKDD.LabelMode(rawValue: options.labelMode) ?? .fiveClass
+            let data = try NSLKDD.load(path: path, labelMode: mode)
+            return (data.features, data.labels.map { data.classNames[$0] })
+        }
+        let table = try CSVReader.read(contentsOf: path).table
+        var columns: [TableColumn] = []
+        for fitted in preprocessor.columns {
+            guard let column = table.column(named: fitted.name) else { throw PreprocessingError.missingColumn(fitted.name) }
+            columns.append(column)
+        }
+        let labels = options.labelColumn.flatMap { table.column(named: $0) }.map(Self.labelText)
+        return (Table(columns: columns), labels)
+    }
+
+    /// The text of each value of a label column.
+    static func labelText(_ column: TableColumn) -> [String] {
+        switch column.values {
+        case let .categorical(codes, categories): return codes.map { $0 < 0 ? "" : categories[Int($0)] }
+        case .numeric(let v): return v.map { $0.isNaN ? "" : ($0 == $0.rounded() && abs($0) < 1e15 ? String(Int64($0)) : "\($0)") }
+        }
+    }
+
+    /// Class probabilities and predicted classes of raw records.
+    /// - Throws: ``PreprocessingError`` for missing, extra or mistyped columns; ``LearnError``.
+    public func predict(_ features: Table) throws -> BundlePrediction {
+        let (matrix, report) = try preprocessor.transformWithReport(features)
+        let probabilities = try model.predictProbabilities(matrix)
+        return BundlePrediction(classNames: classNames, probabilities: probabilities, labels: try model.predict(matrix),
+                                unseenCategories: Dictionary(uniqueKeysWithValues: zip(report.columnNames, report.unseenCategoryCounts).filter { $0.1 > 0 }))
+    }
+
+    /// Scores the model on labelled records: per-class metrics over the rows whose label the model
+    /// knows; rows with other labels are counted and left out (a model cannot predict a class it never saw).
+    /// - Throws: as ``predict(_:)``.
+    public func evaluate(_ features: Table, labels: [String]) throws -> BundleEvaluation {
+        let prediction = try predict(features)
+        var index: [String: Int] = [:]
+        for (i, name) in classNames.enumerated() { index[name] = i }
+        var truth: [Int] = [], predicted: [Int] = [], unknown: [String: Int] = [:]
+        for (r, label) in labels.enumerated() {
+            if let c = index[label] {
+                truth.append(c)
+                predicted.append(prediction.labels[r])
+            } else {
+                unknown[label.isEmpty ? "(missing)" : label, default: 0] += 1
+            }
+        }
+        let report = try ClassificationReport(truth: truth, predicted: predicted, classNames: classNames)
+        return BundleEvaluation(report: report, rows: labels.count, unknownLabels: unknown, unseenCategories: prediction.unseenCategories)
+    }
+}
+
+/// Predictions of a ``ModelBundle`` for a table of records.
+public struct BundlePrediction: Sendable {
+    /// Class names, indexed by label.
+    public var classNames: [String]
+    /// One row per record, one column per class.
+    public var probabilities: Matrix
+    /// The most probable class per record.
+    public var labels: [Int]
+    /// Per column, how many values were categories unseen in training (mapped to the unknown bucket).
+    public var unseenCategories: [String: Int]
+
+    /// A table: predicted class, then one probability column per class (`p_<class>`, 6 decimals), then
+    /// the true label when given.
+    public func table(truth: [String]? = nil) -> Table {
+        var columns = [TableColumn(name: "predicted", values: .categorical(codes: labels.map(Int32.init), categories: classNames))]
+        for (c, name) in classNames.enumerated() {
+            columns.append(TableColumn(name: "p_\(name)", values: .numeric((0..<probabilities.rows).map {
+                (Double(probabilities[$0, c]) * 1e6).rounded() / 1e6
+            })))
+        }
+        if let truth {
+            var categories: [String] = [], codes: [Int32] = [], seen: [String: Int32] = [:]
+            for t in truth {
+                if let code = seen[t] { codes.append(code); continue }
+                seen[t] = Int32(categories.count)
+                codes.append(Int32(categories.count))
+                categories.append(t)
+            }
+            columns.append(TableColumn(name: "label", values: .categorical(codes: codes, categories: categories)))
+        }
+        return Table(columns: columns)
+    }
+
+    /// Records predicted per class.
+    public var counts: [Int] { LabeledMatrix.classCounts(of: labels, classCount: classNames.count) }
+}
+
+/// Scores of a ``ModelBundle`` on labelled records.
+public struct BundleEvaluation: Sendable {
+    /// Per-class and averaged metrics over the rows with known labels.
+    public var report: ClassificationReport
+    /// Rows read.
+    public var rows: Int
+    /// Labels the model was not trained on, with their row counts (left out of the metrics).
+    public var unknownLabels: [String: Int]
+    /// Per column, values that were categories unseen in training.
+    public var unseenCategories: [String: Int]
+
+    /// The report with notes about left-out rows and unseen categories.
+    public func renderPlain() -> String {
+        var text = report.renderPlain()
+        if !unknownLabels.isEmpty {
+            let list = unknownLabels.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+            text += "left out, labels unknown to the model: \(list)\n"
+        }
+        if !unseenCategories.isEmpty {
+            let list = unseenCategories.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            text += "categories unseen in training (treated as unknown): \(list)\n"
+        }
+        return text
+    }
+
+    /// Every number as JSON.
+    /// - Throws: encoding errors (not expected).
+    public func jsonData() throws -> Data {
+        let reportObject = try JSONSerialization.jsonObject(with: report.jsonData())
+        let object: [String: Any] = ["report": reportObject, "rows": rows, "unknown_labels": unknownLabels,
+                                     "unseen_categories": unseenCategories]
+        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    }
+}

@@ -1,0 +1,124 @@
+import BallastCore
+import BallastData
+import BallastLearn
+import Foundation
+
+/// Trains a detector on a labelled table and packs it into a ``ModelBundle``: the job behind
+/// `ballast train`.
+///
+/// Preprocessing is fitted on the training table; the optional resampler runs on the preprocessed
+/// rows with the fitted schema; the classifier is fitted on the result.
+public struct TrainJob: Sendable {
+    /// The classifier specification (`dt`, `gbdt:rounds=200`).
+    public var model: String
+    /// The resampler specification, if any (`smote`, `smote+kmeans-under`).
+    public var balance: String?
+    /// Overrides the resampler's strategy.
+    public var strategy: SamplingStrategy?
+    /// Class weights (`balanced` or explicit `c:w;c:w`), passed to the classifier as `class-weight`.
+    public var classWeight: String?
+    /// How features are prepared.
+    public var preprocessing: Preprocessor
+
+    /// Creates a job.
+    public init(model: String, balance: String? = nil, strategy: SamplingStrategy? = nil, classWeight: String? = nil,
+                preprocessing: Preprocessor = Preprocessor()) {
+        self.model = model
+        self.balance = balance
+        self.strategy = strategy
+        self.classWeight = classWeight
+        self.preprocessing = preprocessing
+    }
+
+    /// The classifier specification with the class weight added.
+    /// - Throws: ``CatalogError``.
+    public func modelSpecification() throws -> AlgorithmSpec {
+        var spec = try AlgorithmSpec(parsing: model)
+        if let classWeight {
+            if let given = spec.parameters["class-weight"], given != classWeight {
+                throw CatalogError.malformed(model, reason: "class-weight=\(given) conflicts with --class-weight \(classWeight)")
+            }
+            spec.parameters["class-weight"] = classWeight
+        }
+        return spec
+    }
+
+    /// Runs the job.
+    /// - Parameters:
+    ///   - data: the labelled training table.
+    ///   - format: the dataset format name, recorded in the bundle.
+    ///   - labelColumn: the CSV label column, recorded in the bundle.
+    ///   - labelMode: the NSL-KDD label mode, recorded in the bundle.
+    ///   - seed: seeds every random choice.
+    ///   - progress: receives stage names.
+    /// - Throws: ``CatalogError``, ``PreprocessingError``, ``LearnError`` or ``ResamplingError``.
+    public func run(_ data: LabeledTable, format: String, labelColumn: String?, labelMode: String, seed: UInt64,
+                    progress: (String) -> Void = { _ in }) throws -> TrainOutcome {
+        let spec = try modelSpecification()
+        let classifier = try Catalog.classifier(spec.description)
+        var resampler = try balance.map { try Catalog.resampler($0) }
+        if let strategy { resampler?.strategy = strategy }
+        var rng = Xoshiro256StarStar(seed: seed)
+        progress("preprocessing \(data.rowCount) rows")
+        let fitted = try preprocessing.fit(data.features)
+        let matrix = try data.labeledMatrix(using: fitted)
+        var training = matrix
+        var warnings: [ResamplingWarning] = []
+        var balanceSeconds = 0.0
+        if let resampler, let balance {
+            progress("balancing with \(balance)")
+            let start = Date()
+            let result = try resampler.fitResample(matrix, schema: FeatureSchema(preprocessor: fitted), using: &rng)
+            balanceSeconds = Date().timeIntervalSince(start)
+            training = result.data
+            warnings = result.warnings
+        }
+        progress("fitting \(spec.description) on \(training.count) rows")
+        let start = Date()
+        let model = try classifier.fitErased(training, using: &rng)
+        let fitSeconds = Date().timeIntervalSince(start)
+        let trainingReport = try ClassificationReport(truth: matrix.labels, predicted: model.predict(matrix.features),
+                                                      classNames: data.classNames)
+        let bundle = ModelBundle(
+            preprocessor: fitted, model: model, classNames: data.classNames,
+            training: TrainingFingerprint(source: data.source, columns: data.features.columnNames, data: matrix,
+                                          fittedClassCounts: training.classCounts),
+            options: TrainingOptions(model: spec.description, balance: balance, seed: seed, format: format,
+                                     labelColumn: labelColumn, labelMode: labelMode))
+        return TrainOutcome(bundle: bundle, before: matrix.classCounts, after: training.classCounts, warnings: warnings,
+                            balanceSeconds: balanceSeconds, fitSeconds: fitSeconds, trainingReport: trainingReport)
+    }
+}
+
+/// What ``TrainJob`` produced.
+public struct TrainOutcome: Sendable {
+    /// The bundle to save.
+    public var bundle: ModelBundle
+    /// Rows per class in the training data.
+    public var before: [Int]
+    /// Rows per class the classifier was fitted on.
+    public var after: [Int]
+    /// Resampler adjustments.
+    public var warnings: [ResamplingWarning]
+    /// Time spent rebalancing.
+    public var balanceSeconds: Double
+    /// Time spent fitting the classifier.
+    public var fitSeconds: Double
+    /// The model's scores on its own (un-rebalanced) training rows — an optimistic sanity check, not
+    /// an evaluation.
+    public var trainingReport: ClassificationReport
+
+    /// A readable summary.
+    public func renderPlain() -> String {
+        var table = TextTable(columns: [.init("class", .left), .init("training rows"), .init("fitted on"), .init("training recall %")])
+        for (c, name) in bundle.classNames.enumerated() {
+            table.append([name, "\(before[c])", "\(after[c])", percent(trainingReport.perClass[c].recall)])
+        }
+        var text = "model: \(bundle.options.model)" + (bundle.options.balance.map { "  balance: \($0)" } ?? "") + "\n"
+        text += table.renderPlain()
+        text += String(format: "balance %.2f s, fit %.2f s", balanceSeconds, fitSeconds)
+            + "; training accuracy \(percent(trainingReport.accuracy))% (on the training rows: not an evaluation)\n"
+        for w in warnings { text += "warning: \(w)\n" }
+        return text
+    }
+}

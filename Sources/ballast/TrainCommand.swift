@@ -1,0 +1,91 @@
+import ArgumentParser
+import BallastData
+import BallastEval
+import BallastLearn
+import Foundation
+
+/// `ballast train`: fit preprocessing, optional rebalancing and a detector; save a model bundle.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a detector (optionally on rebalanced data) and save it as a model bundle.",
+        discussion: """
+            The bundle holds the fitted preprocessing, the model, the class names, a fingerprint of \
+            the training data and these options, with a checksum. Use it with `ballast predict` and \
+            `ballast evaluate`.
+
+            Models (NAME:key=value,...):
+            \(TrainCommand.modelList)
+
+            Examples:
+              ballast train KDDTrain+.txt --model gbdt -o gbdt.bundle
+              ballast train KDDTrain+.txt --model dt --balance smote -o dt-smote.bundle
+              ballast train KDDTrain+.txt --model rf:trees=200 --class-weight balanced -o rf.bundle
+              ballast train flows.csv --label Label --model vote --balance 'smote+kmeans-under' --strategy '*=20000' -o v.bundle
+            """
+    )
+
+    static var modelList: String {
+        Catalog.classifiers.map { entry in
+            let names = ([entry.name] + entry.aliases).joined(separator: ", ")
+            let params = entry.parameters.map { "\($0.name)=\($0.defaultValue)" }.joined(separator: " ")
+            return "  \(names): \(entry.summary)" + (params.isEmpty ? "" : "\n      [\(params)]")
+        }.joined(separator: "\n")
+    }
+
+    @Argument(help: "The labelled training dataset (NSL-KDD or CSV).")
+    var train: String
+
+    @OptionGroup var dataset: DatasetOptions
+
+    @Option(help: "The detector, e.g. dt, rf:trees=200, gbdt:rounds=200, lr, knn, vote (see above).")
+    var model: String
+
+    @Option(help: "Rebalance the training data first, e.g. smote or smote+kmeans-under (see `ballast balance --help`).")
+    var balance: String?
+
+    @Option(help: "The rebalancing strategy (see `ballast balance --help`).")
+    var strategy: String?
+
+    @Option(name: .customLong("class-weight"), help: "Class weights: balanced, or explicit CLASS_INDEX:WEIGHT;...")
+    var classWeight: String?
+
+    @Option(help: "Random seed (printed with the results).")
+    var seed: UInt64 = 42
+
+    @Option(name: .shortAndLong, help: "The model bundle to write.")
+    var output: String
+
+    @Flag(help: "Print JSON instead of tables.")
+    var json = false
+
+    func validate() throws {
+        if strategy != nil && balance == nil { throw ValidationError("--strategy needs --balance") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let loaded = try dataset.loader(nonFinite: .treatAsMissing).load(path: train)
+            let strategy = try self.strategy.map { try BalanceCommand.parseStrategy($0, classNames: loaded.data.classNames) }
+            let bar = ProgressBar("train")
+            let outcome = try TrainJob(model: model, balance: balance, strategy: strategy, classWeight: classWeight)
+                .run(loaded.data, format: loaded.format.rawValue, labelColumn: dataset.label,
+                     labelMode: dataset.labelMode.rawValue, seed: seed) { bar.stage($0) }
+            bar.stage("writing \(output)")
+            try outcome.bundle.write(to: output)
+            bar.finish()
+            if json {
+                let object: [String: Any] = [
+                    "model": outcome.bundle.options.model, "balance": balance as Any, "seed": seed, "output": output,
+                    "classes": outcome.bundle.classNames, "training_rows": outcome.before, "fitted_rows": outcome.after,
+                    "fit_seconds": outcome.fitSeconds, "balance_seconds": outcome.balanceSeconds,
+                    "warnings": outcome.warnings.map(\.description), "training_sha256": outcome.bundle.training.sha256,
+                ]
+                print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+            } else {
+                print(outcome.renderPlain(), terminator: "")
+                print("seed: \(seed); wrote \(output)")
+            }
+        }
+    }
+}
