@@ -32,13 +32,8 @@ struct BalanceCommand: ParsableCommand {
             """
     )
 
-    static var methodList: String {
-        Catalog.resamplers.map { entry in
-            let names = ([entry.name] + entry.aliases).joined(separator: ", ")
-            let params = entry.parameters.map { "\($0.name)=\($0.defaultValue)" }.joined(separator: " ")
-            return "  \(names): \(entry.summary)" + (params.isEmpty ? "" : "\n      [\(params)]")
-        }.joined(separator: "\n")
-    }
+    static var methodList: String { catalogListing(Catalog.resamplers) }
+
 
     @Argument(help: "The labelled dataset (NSL-KDD or CSV).")
     var input: String

@@ -25,13 +25,8 @@ struct TrainCommand: ParsableCommand {
             """
     )
 
-    static var modelList: String {
-        Catalog.classifiers.map { entry in
-            let names = ([entry.name] + entry.aliases).joined(separator: ", ")
-            let params = entry.parameters.map { "\($0.name)=\($0.defaultValue)" }.joined(separator: " ")
-            return "  \(names): \(entry.summary)" + (params.isEmpty ? "" : "\n      [\(params)]")
-        }.joined(separator: "\n")
-    }
+    static var modelList: String { catalogListing(Catalog.classifiers) }
+
 
     @Argument(help: "The labelled training dataset (NSL-KDD or CSV).")
     var train: String

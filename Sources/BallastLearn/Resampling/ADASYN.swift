@@ -26,15 +26,9 @@ public struct ADASYN: Resampler {
 
     public func fitResample(_ data: LabeledMatrix, schema: FeatureSchema?,
                             using rng: inout some RandomNumberGenerator) throws -> ResamplingResult {
-        let byClass = try ResamplingSupport.rowsByClass(data)
-        try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
-        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
-        let schema = try ResamplingSupport.effectiveSchema(schema, typeAware: typeAware, data: data)
-        var warnings: [ResamplingWarning] = []
-        var synthetic = Matrix(rows: 0, columns: data.features.columns)
-        var labels: [Int] = []
-        for (c, rows) in byClass.enumerated() where targets[c] > rows.count {
-            let n = targets[c] - rows.count
+        try ResamplingSupport.overSample(data, strategy: strategy, schema: schema, typeAware: typeAware, using: &rng, prepare: {
+            try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
+        }) { c, rows, n, warnings, rng in
             let name = data.classNames[c]
             let members = data.features.gatherRows(rows)
             let weights = try Self.difficulty(rows, of: c, in: data, k: k)
@@ -50,11 +44,8 @@ public struct ADASYN: Resampler {
                 warnings.append(.duplicatedSingleRow(method: "adasyn", className: name, copies: n))
                 made = SMOTEEngine.duplicate(members, copies: n, using: &rng)
             }
-            synthetic.appendRows(made)
-            labels.append(contentsOf: repeatElement(c, count: n))
+            return made
         }
-        return ResamplingResult(data: ResamplingSupport.appending(data, synthetic: synthetic, labels: labels, schema: schema),
-                                warnings: warnings)
     }
 
     /// The share of other-class rows among each row's `k` nearest neighbours in all the data.

@@ -40,17 +40,11 @@ public struct BorderlineSMOTE: Resampler {
 
     public func fitResample(_ data: LabeledMatrix, schema: FeatureSchema?,
                             using rng: inout some RandomNumberGenerator) throws -> ResamplingResult {
-        let byClass = try ResamplingSupport.rowsByClass(data)
-        try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
-        try ResamplingSupport.require(m >= 1, "m", m, "an integer ≥ 1")
-        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
-        let schema = try ResamplingSupport.effectiveSchema(schema, typeAware: typeAware, data: data)
         let method = "borderline-smote\(variant.rawValue)"
-        var warnings: [ResamplingWarning] = []
-        var synthetic = Matrix(rows: 0, columns: data.features.columns)
-        var labels: [Int] = []
-        for (c, rows) in byClass.enumerated() where targets[c] > rows.count {
-            let n = targets[c] - rows.count
+        return try ResamplingSupport.overSample(data, strategy: strategy, schema: schema, typeAware: typeAware, using: &rng, prepare: {
+            try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
+            try ResamplingSupport.require(m >= 1, "m", m, "an integer ≥ 1")
+        }) { c, rows, n, warnings, rng in
             let name = data.classNames[c]
             let danger = try DangerRows.classify(rows, of: c, in: data, m: m).filter { $0.value == .danger }.map(\.index)
             let made: Matrix
@@ -80,11 +74,8 @@ public struct BorderlineSMOTE: Resampler {
                                                    shortened: data.labels.map { $0 != c }, using: &rng)
                 }
             }
-            synthetic.appendRows(made)
-            labels.append(contentsOf: repeatElement(c, count: n))
+            return made
         }
-        return ResamplingResult(data: ResamplingSupport.appending(data, synthetic: synthetic, labels: labels, schema: schema),
-                                warnings: warnings)
     }
 }
 

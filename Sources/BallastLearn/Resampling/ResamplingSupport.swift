@@ -43,4 +43,35 @@ enum ResamplingSupport {
         }
         return FeatureSchema(inferredFrom: data.features)
     }
+
+    /// The common frame of every synthesizing over-sampler: validate, read the strategy's targets,
+    /// ask `make` for each growing class's new rows, then append them (snapped to the schema).
+    /// - Parameters:
+    ///   - data: the input rows.
+    ///   - strategy: which classes grow, and to how many rows.
+    ///   - schema: the given schema (or `nil` to infer one), used when `typeAware` is on.
+    ///   - prepare: hyperparameter checks, run after the data is validated.
+    ///   - make: `(class, its row indices, rows to make, warnings, rng)` → exactly that many new rows.
+    /// - Throws: ``LearnError``, ``ResamplingError`` or what `make` throws.
+    static func overSample<R: RandomNumberGenerator>(
+        _ data: LabeledMatrix, strategy: SamplingStrategy, schema: FeatureSchema?, typeAware: Bool, using rng: inout R,
+        prepare: () throws -> Void = {},
+        make: (_ c: Int, _ rows: [Int], _ count: Int, _ warnings: inout [ResamplingWarning], _ rng: inout R) throws -> Matrix
+    ) throws -> ResamplingResult {
+        let byClass = try rowsByClass(data)
+        try prepare()
+        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
+        let schema = try effectiveSchema(schema, typeAware: typeAware, data: data)
+        var warnings: [ResamplingWarning] = []
+        var synthetic = Matrix(rows: 0, columns: data.features.columns)
+        var labels: [Int] = []
+        for (c, rows) in byClass.enumerated() where targets[c] > rows.count {
+            let n = targets[c] - rows.count
+            let made = try make(c, rows, n, &warnings, &rng)
+            precondition(made.rows == n, "an over-sampler made \(made.rows) rows for class \(c), not \(n)")
+            synthetic.appendRows(made)
+            labels.append(contentsOf: repeatElement(c, count: n))
+        }
+        return ResamplingResult(data: appending(data, synthetic: synthetic, labels: labels, schema: schema), warnings: warnings)
+    }
 }

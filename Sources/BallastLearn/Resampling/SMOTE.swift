@@ -27,23 +27,12 @@ public struct SMOTE: Resampler {
 
     public func fitResample(_ data: LabeledMatrix, schema: FeatureSchema?,
                             using rng: inout some RandomNumberGenerator) throws -> ResamplingResult {
-        let byClass = try ResamplingSupport.rowsByClass(data)
-        try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
-        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
-        let schema = try ResamplingSupport.effectiveSchema(schema, typeAware: typeAware, data: data)
-        var warnings: [ResamplingWarning] = []
-        var synthetic = Matrix(rows: 0, columns: data.features.columns)
-        var labels: [Int] = []
-        for (c, rows) in byClass.enumerated() where targets[c] > rows.count {
-            let n = targets[c] - rows.count
-            let members = data.features.gatherRows(rows)
-            let made = try Self.oversample(members, count: n, k: k, method: "smote", className: data.classNames[c],
-                                           warnings: &warnings, using: &rng)
-            synthetic.appendRows(made)
-            labels.append(contentsOf: repeatElement(c, count: n))
+        try ResamplingSupport.overSample(data, strategy: strategy, schema: schema, typeAware: typeAware, using: &rng, prepare: {
+            try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
+        }) { c, rows, n, warnings, rng in
+            try Self.oversample(data.features.gatherRows(rows), count: n, k: k, method: "smote",
+                                className: data.classNames[c], warnings: &warnings, using: &rng)
         }
-        return ResamplingResult(data: ResamplingSupport.appending(data, synthetic: synthetic, labels: labels, schema: schema),
-                                warnings: warnings)
     }
 
     /// `count` SMOTE rows from the rows of one class (with the tiny-class fallbacks).

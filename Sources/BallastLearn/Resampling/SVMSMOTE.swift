@@ -43,18 +43,13 @@ public struct SVMSMOTE: Resampler {
 
     public func fitResample(_ data: LabeledMatrix, schema: FeatureSchema?,
                             using rng: inout some RandomNumberGenerator) throws -> ResamplingResult {
-        let byClass = try ResamplingSupport.rowsByClass(data)
-        try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
-        try ResamplingSupport.require(m >= 1, "m", m, "an integer ≥ 1")
-        try ResamplingSupport.require(outStep >= 0 && outStep.isFinite, "out-step", outStep, "a finite value ≥ 0")
-        try ResamplingSupport.require(svmRows >= 2, "svm-rows", svmRows, "an integer ≥ 2")
-        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
-        let schema = try ResamplingSupport.effectiveSchema(schema, typeAware: typeAware, data: data)
-        var warnings: [ResamplingWarning] = []
-        var synthetic = Matrix(rows: 0, columns: data.features.columns)
-        var labels: [Int] = []
-        for (c, rows) in byClass.enumerated() where targets[c] > rows.count {
-            let n = targets[c] - rows.count, name = data.classNames[c]
+        try ResamplingSupport.overSample(data, strategy: strategy, schema: schema, typeAware: typeAware, using: &rng, prepare: {
+            try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
+            try ResamplingSupport.require(m >= 1, "m", m, "an integer ≥ 1")
+            try ResamplingSupport.require(outStep >= 0 && outStep.isFinite, "out-step", outStep, "a finite value ≥ 0")
+            try ResamplingSupport.require(svmRows >= 2, "svm-rows", svmRows, "an integer ≥ 2")
+        }) { c, rows, n, warnings, rng in
+            let name = data.classNames[c]
             let members = data.features.gatherRows(rows)
             // Support vectors of the class, as positions in `rows`.
             let support = try supportPositions(of: c, rows: rows, data: data, using: &rng)
@@ -78,11 +73,8 @@ public struct SVMSMOTE: Resampler {
                 }
                 made = parts
             }
-            synthetic.appendRows(made)
-            labels.append(contentsOf: repeatElement(c, count: n))
+            return made
         }
-        return ResamplingResult(data: ResamplingSupport.appending(data, synthetic: synthetic, labels: labels, schema: schema),
-                                warnings: warnings)
     }
 
     /// Positions in `rows` of the class's support vectors of a one-vs-rest SVM on a bounded subsample.
