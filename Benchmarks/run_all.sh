@@ -15,3 +15,4 @@ py="$venv/bin/python"
 "$py" Benchmarks/kmeans.py
 "$py" Benchmarks/resampler_crosscheck.py
 "$py" Benchmarks/resamplers.py
+"$py" Benchmarks/classifiers.py

@@ -5,5 +5,5 @@ set -euo pipefail
 venv="${VENV:-$HOME/.cache/ballast-bench-venv}"
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --upgrade pip
-"$venv/bin/pip" install --quiet numpy pandas scikit-learn scipy "imbalanced-learn==0.14.*"
+"$venv/bin/pip" install --quiet numpy pandas scikit-learn scipy "imbalanced-learn==0.14.*" xgboost
 echo "$venv"
