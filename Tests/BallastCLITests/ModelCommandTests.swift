@@ -76,3 +76,24 @@ struct ModelCommandTests {
         for text in ["rf", "gbdt", "vote", "Examples:"] { #expect(help.stdout.contains(text)) }
     }
 }
+
+/// The same round trip on NSL-KDD (skipped with a printed reason when the dataset is absent).
+@Suite("ballast train / evaluate on NSL-KDD")
+struct NSLKDDModelCommandTests {
+    @Test("a decision tree trained on the 20% subset with SMOTE scores KDDTest+ with per-class recall")
+    func nslKDD() throws {
+        let runner = try #require(CommandRunner())
+        guard let train = SharedData.nslKDD(file: "KDDTrain+_20Percent.txt"), let test = SharedData.nslKDD(file: "KDDTest+.txt") else { return }
+        let bundle = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-kdd-\(UUID().uuidString).bundle").path
+        defer { try? FileManager.default.removeItem(atPath: bundle) }
+        let trained = try runner.run(["train", train, "--model", "dt", "--balance", "smote", "-o", bundle])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let evaluated = try runner.run(["evaluate", bundle, test, "--json"])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any])
+        let report = try #require(object["report"] as? [String: Any])
+        let accuracy = try #require(report["accuracy"] as? Double)
+        #expect(accuracy > 0.6 && accuracy < 0.95, "accuracy \(accuracy)")
+        #expect(object["rows"] as? Int == 22544)
+    }
+}

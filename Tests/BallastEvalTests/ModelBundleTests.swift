@@ -79,3 +79,19 @@ struct ModelBundleTests {
         #expect(throws: CatalogError.self) { try TrainJob(model: "dt:class-weight=none", classWeight: "balanced").modelSpecification() }
     }
 }
+
+/// Every catalogue detector survives the bundle file round trip with identical predictions.
+@Suite("Model bundle round trip per detector")
+struct ModelBundleCatalogTests {
+    @Test("bundle → file → bundle predicts identically", arguments: Catalog.classifiers.map(\.name))
+    func roundTrip(name: String) throws {
+        let spec = ["rf": "rf:trees=5", "gbdt": "gbdt:rounds=5", "vote": "vote"][name] ?? name
+        var rng = Xoshiro256StarStar(seed: 4)
+        let data = try TrafficSimulator(rowCount: 600).generate(using: &rng)
+        let outcome = try TrainJob(model: spec).run(data, format: "csv", labelColumn: "class", labelMode: "5class", seed: 1)
+        let back = try ModelBundle.decode(try outcome.bundle.encoded(), path: name)
+        #expect(back.model.kind == outcome.bundle.model.kind)
+        let a = try outcome.bundle.predict(data.features), b = try back.predict(data.features)
+        #expect(a.probabilities == b.probabilities)
+    }
+}

@@ -30,7 +30,8 @@ public struct RandomOverSampler: Resampler {
         let cols = data.features.columns
         var picks: [Int] = []
         var labels: [Int] = []
-        var noiseScale: [[Float]] = []
+        var classScale: [[Float]] = []   // per growing class, the noise width per column
+        var scaleOfRow: [Int] = []        // per synthetic row, its entry in classScale
         for (c, rows) in byClass.enumerated() where targets[c] > rows.count {
             let n = targets[c] - rows.count
             for _ in 0..<n { picks.append(rows[rng.nextInt(below: rows.count)]) }
@@ -38,15 +39,16 @@ public struct RandomOverSampler: Resampler {
             if let s = shrinkage {
                 let members = data.features.gatherRows(rows)
                 let smoothing = pow(4 / (Double(cols + 2) * Double(rows.count)), 1 / Double(cols + 4))
-                let scale = members.columnVariances().map { Float(s * smoothing * $0.squareRoot()) }
-                noiseScale.append(contentsOf: repeatElement(scale, count: n))
+                classScale.append(members.columnVariances().map { Float(s * smoothing * $0.squareRoot()) })
+                scaleOfRow.append(contentsOf: repeatElement(classScale.count - 1, count: n))
             }
         }
         var synthetic = data.features.gatherRows(picks)
         if shrinkage != nil {
             synthetic.withUnsafeMutableBufferPointer { x in
                 for r in 0..<picks.count {
-                    for c in 0..<cols { x[r * cols + c] += noiseScale[r][c] * Float(rng.nextNormal()) }
+                    let scale = classScale[scaleOfRow[r]]
+                    for c in 0..<cols { x[r * cols + c] += scale[c] * Float(rng.nextNormal()) }
                 }
             }
         }
