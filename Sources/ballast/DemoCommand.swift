@@ -84,8 +84,11 @@ struct DemoCommand: ParsableCommand {
                 quick: quick)
             let bar = ProgressBar("demo")
             let report = try demo.run(seed: seed) { step in
-                let counter = step.completedCells < step.totalCells ? "[\(step.completedCells + 1)/\(step.totalCells)] " : ""
-                bar.stage(counter + step.stage)
+                switch step.phase {
+                case .preparing: bar.stage(step.stage)
+                case .balancing, .detecting: bar.stage("[\(step.completedCells + 1)/\(step.totalCells)] \(step.stage)")
+                case .finished: break
+                }
             }
             bar.finish()
             if json {

@@ -35,7 +35,8 @@ struct ComparisonDemoTests {
         #expect(report.cells[2].trainRows == smote.reduce(0, +))
         // Progress names each cell and ends with every cell done.
         #expect(stages.contains { $0.stage == "smote × gbdt:rounds=5" })
-        #expect(stages.last?.completedCells == 4 && stages.last?.totalCells == 4)
+        #expect(stages.last == DemoProgress(phase: .finished, stage: "done", completedCells: 4, totalCells: 4))
+        #expect(stages.first?.phase == .preparing)
     }
 
     @Test("Same seed, same table; a cell does not depend on the other methods in the table")

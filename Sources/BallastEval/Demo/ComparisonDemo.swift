@@ -88,11 +88,13 @@ public struct ComparisonDemo: Sendable {
         let plan = plannedBalancings
         let total = plan.count * detectors.count
         var done = 0
-        func report(_ stage: String) { progress(DemoProgress(stage: stage, completedCells: done, totalCells: total)) }
+        func report(_ phase: DemoProgress.Phase, _ stage: String) {
+            progress(DemoProgress(phase: phase, stage: stage, completedCells: done, totalCells: total))
+        }
 
         var rng = Xoshiro256StarStar(seed: seed)
-        let data = try source.load(testFraction: testFraction, using: &rng, stage: report)
-        report("preprocess")
+        let data = try source.load(testFraction: testFraction, using: &rng) { report(.preparing, $0) }
+        report(.preparing, "preprocess")
         let fitted = try preprocessing.fit(data.train.features)
         let trainMatrix = try data.train.labeledMatrix(using: fitted)
         let (testFeatures, transformReport) = try fitted.transformWithReport(data.test.features)
@@ -102,17 +104,17 @@ public struct ComparisonDemo: Sendable {
         var outcomes: [BalancingOutcome] = []
         var cells: [ComparisonCell] = []
         for balancing in plan {
-            report("balance: \(balancing)")
+            report(.balancing, "balance: \(balancing)")
             let (outcome, balanced) = balance(trainMatrix, with: balancing, schema: schema, seed: seed)
             outcomes.append(outcome)
             for detector in detectors {
-                report("\(balancing) × \(detector.effectiveDescription(quick: quick))")
+                report(.detecting, "\(balancing) × \(detector.effectiveDescription(quick: quick))")
                 cells.append(evaluate(detector, on: balanced, balancing: balancing, outcome: outcome,
                                       test: testFeatures, truth: data.test.labels, seed: seed))
                 done += 1
             }
         }
-        report("done")
+        report(.finished, "done")
         return ComparisonReport(
             dataset: data.description, simulated: source.isSimulated, seed: seed, quick: quick, settingsNote: settingsNote,
             classNames: data.train.classNames, trainCounts: data.train.classCounts, testCounts: data.test.classCounts,

@@ -1,6 +1,20 @@
 /// What the demo is doing, reported as each step starts.
 public struct DemoProgress: Sendable, Equatable {
-    /// The step, in words: `load KDDTest+.txt`, `balance: smote`, `smote × rf: fit`.
+    /// The part of the comparison a step belongs to.
+    public enum Phase: Sendable, Equatable {
+        /// Loading or generating the data, splitting, preprocessing.
+        case preparing
+        /// Running one balancing on the training rows.
+        case balancing
+        /// Fitting and evaluating one detector on balanced rows.
+        case detecting
+        /// Every cell is done.
+        case finished
+    }
+
+    /// The part of the comparison.
+    public var phase: Phase
+    /// The step, in words: `load KDDTest+.txt`, `balance: smote`, `smote × rf`.
     public var stage: String
     /// Cells (balancing × detector) finished so far.
     public var completedCells: Int
@@ -8,7 +22,8 @@ public struct DemoProgress: Sendable, Equatable {
     public var totalCells: Int
 
     /// Creates a progress report.
-    public init(stage: String, completedCells: Int, totalCells: Int) {
+    public init(phase: Phase, stage: String, completedCells: Int, totalCells: Int) {
+        self.phase = phase
         self.stage = stage
         self.completedCells = completedCells
         self.totalCells = totalCells
