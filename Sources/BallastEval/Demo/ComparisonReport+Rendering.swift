@@ -3,7 +3,7 @@ import Foundation
 extension ComparisonReport {
     /// The comparison table: one row per (balancing, detector) cell, then accuracy, macro-F1,
     /// weighted-F1 and the recall of each class in percent, the training rows the detector saw and
-    /// its fit + predict time. The best value of each metric column is marked with `*` (plain) or
+    /// its fit + predict time; with several detectors, a rule separates the balancings. The best value of each metric column is marked with `*` (plain) or
     /// bold (Markdown); a failed cell shows `failed [n]`, with error `n` listed by ``errorNotes()``.
     /// - Parameter markdown: mark best values in bold instead of with `*`.
     public func table(markdown: Bool = false) -> TextTable {
@@ -13,8 +13,9 @@ extension ComparisonReport {
             + [.init("train rows"), .init("time s")])
         let best = metricColumns.map { Set(bestCells($0)) }
         let footnotes = errorFootnotes()
+        let groups = Set(cells.map(\.trainedDetector)).count > 1
         for (i, cell) in cells.enumerated() {
-            if i > 0, cells[i - 1].balancing != cell.balancing { t.appendSeparator() }
+            if groups, i > 0, cells[i - 1].balancing != cell.balancing { t.appendSeparator() }
             var row = [cell.balancing, cell.trainedDetector]
             if let report = cell.report {
                 for (j, column) in metricColumns.enumerated() {
@@ -89,7 +90,7 @@ extension ComparisonReport {
 
     /// Plain-text rendering for a terminal.
     public func renderPlain() -> String {
-        headerLines().joined(separator: "\n") + "\n\n" + table().renderPlain() + footerLines().joined(separator: "\n") + "\n"
+        headerLines().joined(separator: "\n") + "\n\n" + table().renderPlain() + "\n" + footerLines().joined(separator: "\n") + "\n"
     }
 
     /// Markdown rendering: the same content as ``renderPlain()``, best values in bold.
