@@ -18,7 +18,11 @@ struct DemoCommand: ParsableCommand {
 
             Prints one table: a row per (balancing, detector), with accuracy, macro-F1, weighted-F1 \
             and the recall of each class; the best value of each column is marked. The baseline \
-            (none) is always included. A method that fails on the data is reported in its cells.
+            (none) is always included. A method that fails on the data is reported in its cells. On a \
+            terminal, a progress line names the cell running.
+
+            Time on 2 cores: --quick takes seconds on the simulator and about a minute on NSL-KDD; \
+            the full NSL-KDD comparison (125,973 training rows, over-sampled to 336,715) takes several minutes.
 
             Balancings: none, class-weights (class-weight=balanced on the detector), all, or any \
             resampler of `ballast balance --help`, with parameters (smote:k=3). Detectors: dt, rf, \

@@ -68,6 +68,19 @@ struct ComparisonDemoTests {
         #expect(text.contains("[1] ros:strategy=0.5 × dt: balancing failed:"))
     }
 
+    @Test("A detector that throws in one cell (k above the rows left by under-sampling) fails only that cell")
+    func failingDetector() throws {
+        var demo = small
+        demo.balancings = [.resampler("rus")]
+        demo.detectors = [try DetectorChoice(parsing: "knn:k=100")]
+        let report = try demo.run(seed: 3)
+        #expect(report.cells.count == 2)
+        #expect(report.cells[0].report != nil, "1,050 rows are enough for k = 100")
+        #expect(report.cells[1].report == nil)
+        #expect(report.cells[1].error?.contains("k = 100") == true, "\(report.cells[1].error ?? "no error")")
+        #expect(report.balancings[1].error == nil, "the balancing itself succeeded")
+    }
+
     @Test("The best value of each column is marked on the cell that has it, and only there")
     func bestMarker() throws {
         // Cell 0 is more accurate; cell 1 catches the rare class. The failed cell is never best.
