@@ -13,29 +13,44 @@ struct CommandTests {
         return path
     }
 
-    @Test("demo --quick prints the per-class table on labelled simulated data and exits 0")
-    func demoQuick() throws {
+    @Test("demo prints one comparison table: baseline first, a row per cell, best values marked, quick settings said")
+    func demoTable() throws {
         let runner = try #require(runner, "the ballast executable was not built")
-        let out = try runner.run(["demo", "--quick", "--seed", "3"])
+        let out = try runner.run(["demo", "--quick", "--rows", "1500", "--balance", "smote,class-weights",
+                                  "--models", "dt,rf", "--seed", "3"])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("simulated"))
         #expect(out.stdout.contains("seed: 3"))
-        for name in ["Normal", "DoS", "Probe", "R2L", "U2R", "macro avg", "weighted avg", "accuracy"] {
+        #expect(out.stdout.contains("quick mode:") && out.stdout.contains("rf:trees=30"))
+        for name in ["accuracy", "macro-F1", "weighted-F1", "Normal", "DoS", "Probe", "R2L", "U2R"] {
             #expect(out.stdout.contains(name), "missing \(name)")
         }
-        #expect(out.stderr.isEmpty, "a piped run must not draw progress bars: \(out.stderr)")
+        let rows = out.stdout.split(separator: "\n").filter { line in
+            ["none ", "smote ", "class-weights "].contains { line.hasPrefix($0) }
+        }
+        #expect(rows.count == 6, "3 balancings × 2 detectors:\n\(out.stdout)")
+        #expect(rows.first?.hasPrefix("none") == true)
+        #expect(rows.contains { $0.contains("*") }, "best values are marked")
+        #expect(out.stderr.isEmpty, "a piped run must not draw progress: \(out.stderr)")
     }
 
-    @Test("demo is deterministic for a seed and --json parses")
+    @Test("demo is deterministic for a seed, --json parses, --markdown bolds the best values")
     func demoJSON() throws {
         let runner = try #require(runner)
-        let a = try runner.run(["demo", "--rows", "3000", "--seed", "5", "--json"])
-        let b = try runner.run(["demo", "--rows", "3000", "--seed", "5", "--json"])
-        #expect(a.status == 0)
+        let arguments = ["demo", "--rows", "1500", "--balance", "ros", "--models", "dt", "--seed", "5"]
+        let a = try runner.run(arguments + ["--json"])
+        let b = try runner.run(arguments + ["--json"])
+        #expect(a.status == 0, "\(a.stderr)")
         let ja = try #require(JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any])
         let jb = try #require(JSONSerialization.jsonObject(with: Data(b.stdout.utf8)) as? [String: Any])
         #expect(ja["simulated"] as? Bool == true)
-        #expect(NSDictionary(dictionary: ja["report"] as? [String: Any] ?? [:]) == NSDictionary(dictionary: jb["report"] as? [String: Any] ?? [:]))
+        let ca = try #require(ja["cells"] as? [[String: Any]]), cb = try #require(jb["cells"] as? [[String: Any]])
+        #expect(ca.count == 2)
+        #expect(ca.map { NSDictionary(dictionary: $0["report"] as? [String: Any] ?? [:]) }
+            == cb.map { NSDictionary(dictionary: $0["report"] as? [String: Any] ?? [:]) })
+        let md = try runner.run(arguments + ["--markdown"])
+        #expect(md.status == 0)
+        #expect(md.stdout.contains("| balancing") && md.stdout.contains("**"))
     }
 
     @Test("inspect reports classes, imbalance, types and invalid values of a CSV")
@@ -69,6 +84,9 @@ struct CommandTests {
         let usage = try runner.run(["demo", "--rows", "3"])
         #expect(usage.status == 64)
         #expect(usage.stderr.contains("--rows"))
+        let method = try runner.run(["demo", "--balance", "smote,nosuch"])
+        #expect(method.status == 64)
+        #expect(method.stderr.contains("nosuch"))
         let missing = try runner.run(["inspect", "/nonexistent/flows.csv", "--label", "y"])
         #expect(missing.status == 74)
         #expect(missing.stderr.contains("/nonexistent/flows.csv"))
