@@ -11,7 +11,7 @@ struct Ballast: ParsableCommand {
             (fitted on training data only), and measures per class whether rare attacks are caught.
 
             Examples:
-              ballast demo                                   # simulated traffic, kNN baseline
+              ballast demo --quick                           # balancings × detectors, simulated traffic
               ballast demo --data ../shared/datasets/nsl-kdd # KDDTrain+ → KDDTest+
               ballast inspect KDDTrain+.txt --format nsl-kdd
               ballast inspect flows.csv --label Label --json
