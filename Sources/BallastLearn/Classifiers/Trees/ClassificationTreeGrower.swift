@@ -201,18 +201,7 @@ private struct GrowState {
             return node
         }
         // Partition the node's rows (stable) by the chosen bin.
-        let n = grower.bins.rows
-        var leftCount = 0
-        grower.bins.codes.withUnsafeBufferPointer { codes in
-            let column = codes.baseAddress! + best.feature * n
-            var l = range.lowerBound, r = 0
-            for i in range {
-                let row = rows[i]
-                if Int(column[Int(row)]) <= best.bin { rows[l] = row; l += 1 } else { scratch[r] = row; r += 1 }
-            }
-            for j in 0..<r { rows[l + j] = scratch[j] }
-            leftCount = l - range.lowerBound
-        }
+        let leftCount = grower.bins.partition(rows, scratch: scratch, range: range, feature: best.feature, bin: best.bin)
         let leftRange = range.lowerBound..<(range.lowerBound + leftCount)
         let rightRange = leftRange.upperBound..<range.upperBound
         let smallIsLeft = leftRange.count <= rightRange.count

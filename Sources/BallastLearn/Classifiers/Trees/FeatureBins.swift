@@ -169,3 +169,21 @@ struct FeatureBins: Sendable {
         return m >= b || m < a ? a : m
     }
 }
+
+extension FeatureBins {
+    /// Stable partition of `rows[range]` by a split: rows whose bin of `feature` is ≤ `bin` first.
+    /// - Returns: the number of rows that went left.
+    func partition(_ rows: UnsafeMutableBufferPointer<Int32>, scratch: UnsafeMutableBufferPointer<Int32>, range: Range<Int>,
+                   feature: Int, bin: Int) -> Int {
+        codes.withUnsafeBufferPointer { codes in
+            let column = codes.baseAddress! + feature * self.rows
+            var l = range.lowerBound, r = 0
+            for i in range {
+                let row = rows[i]
+                if Int(column[Int(row)]) <= bin { rows[l] = row; l += 1 } else { scratch[r] = row; r += 1 }
+            }
+            for j in 0..<r { rows[l + j] = scratch[j] }
+            return l - range.lowerBound
+        }
+    }
+}

@@ -76,18 +76,8 @@ struct GradientTreeGrower: Sendable {
         /// Splits `node` and returns its two children (whose histograms exist only if they may split).
         func expand(_ node: OpenNode) -> (OpenNode, OpenNode) {
             guard let best = node.split, let h = node.histogram else { preconditionFailure("expanding a node without a split") }
-            let n = bins.rows, range = node.range
-            var leftCount = 0
-            bins.codes.withUnsafeBufferPointer { codes in
-                let column = codes.baseAddress! + best.feature * n
-                var l = range.lowerBound, r = 0
-                for i in range {
-                    let row = rows[i]
-                    if Int(column[Int(row)]) <= best.bin { rows[l] = row; l += 1 } else { scratch[r] = row; r += 1 }
-                }
-                for j in 0..<r { rows[l + j] = scratch[j] }
-                leftCount = l - range.lowerBound
-            }
+            let range = node.range
+            let leftCount = bins.partition(rows, scratch: scratch, range: range, feature: best.feature, bin: best.bin)
             let leftRange = range.lowerBound..<(range.lowerBound + leftCount)
             let rightRange = leftRange.upperBound..<range.upperBound
             let smallIsLeft = leftRange.count <= rightRange.count
