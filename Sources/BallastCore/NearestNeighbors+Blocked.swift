@@ -165,11 +165,11 @@ extension NearestNeighbors {
                                                 let body: @Sendable (Range<Int>) -> Void = { rows in
                                                     for i in rows {
                                                         let position = active[aStart + i], q = queryOrder[position]
-                                                        selectTopKBlocked(tile: tileOut.baseAddress! + i * rb, count: rb, referenceStart: rStart,
-                                                                          queryNorm: queryNorms[position], gap: gap, referenceNorms: refNorms,
-                                                                          referenceIndex: refIndex,
-                                                                          excluded: exclusions.isEmpty ? -1 : exclusions[q], k: k,
-                                                                          bestD: dOut.baseAddress! + q * k, bestI: iOut.baseAddress! + q * k)
+                                                        selectTopK(tile: tileOut.baseAddress! + i * rb, count: rb, referenceStart: rStart,
+                                                                   queryNorm: queryNorms[position], gap: gap, referenceNorms: refNorms,
+                                                                   referenceIndex: refIndex,
+                                                                   excluded: exclusions.isEmpty ? -1 : exclusions[q], k: k,
+                                                                   bestD: dOut.baseAddress! + q * k, bestI: iOut.baseAddress! + q * k)
                                                     }
                                                 }
                                                 if qb * rb >= 1 << 14 { Parallel.forEachChunk(0..<qb, minimumChunk: 16, body) } else { body(0..<qb) }
@@ -186,33 +186,5 @@ extension NearestNeighbors {
             }
         }
         return NeighborList(k: k, indices: bestI, squaredDistances: bestD)
-    }
-
-    /// Merges one tile row of `−2 q·r` values (plus the norms and the pattern gap) into a query's top-k, ordered by
-    /// (distance, reference index).
-    @inline(__always)
-    static func selectTopKBlocked(tile: UnsafeMutablePointer<Float>, count: Int, referenceStart: Int, queryNorm: Float, gap: Float,
-                                  referenceNorms: [Float], referenceIndex: [Int32], excluded: Int32, k: Int,
-                                  bestD: UnsafeMutablePointer<Float>, bestI: UnsafeMutablePointer<Int32>) {
-        referenceNorms.withUnsafeBufferPointer { norms in
-            referenceIndex.withUnsafeBufferPointer { index in
-                var worst = bestD[k - 1]
-                for j in 0..<count {
-                    let dist = max(0, tile[j] + queryNorm + norms[referenceStart + j]) + gap
-                    guard dist <= worst else { continue }
-                    let idx = index[referenceStart + j]
-                    if idx == excluded || (dist == worst && idx >= bestI[k - 1]) { continue }
-                    var pos = k - 1
-                    while pos > 0 && (bestD[pos - 1] > dist || (bestD[pos - 1] == dist && bestI[pos - 1] > idx)) {
-                        bestD[pos] = bestD[pos - 1]
-                        bestI[pos] = bestI[pos - 1]
-                        pos -= 1
-                    }
-                    bestD[pos] = dist
-                    bestI[pos] = idx
-                    worst = bestD[k - 1]
-                }
-            }
-        }
     }
 }

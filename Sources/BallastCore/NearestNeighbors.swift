@@ -107,26 +107,29 @@ public enum NearestNeighbors {
         try search(reference: points, queries: points, k: k, excluding: Array(0..<points.rows))
     }
 
-    /// Merges one tile row of `−2 q·r` values into a query's sorted top-k buffer.
+    /// Merges one tile row of `−2 q·r` values into a query's top-k, ordered by (distance, reference
+    /// index). The distance is `‖q‖² + ‖r‖² − 2 q·r` (clamped at 0) plus `gap`, the constant the blocked
+    /// search adds for two-valued columns. `referenceIndex` maps tile positions to reference rows
+    /// (`nil`: the position is the row).
     @inline(__always)
-    private static func selectTopK(tile: UnsafeMutablePointer<Float>, count: Int, referenceStart: Int,
-                                   queryNorm: Float, referenceNorms: [Float], excluded: Int32, k: Int,
-                                   bestD: UnsafeMutablePointer<Float>, bestI: UnsafeMutablePointer<Int32>) {
-        var worst = bestD[k - 1]
+    static func selectTopK(tile: UnsafeMutablePointer<Float>, count: Int, referenceStart: Int, queryNorm: Float, gap: Float = 0,
+                           referenceNorms: [Float], referenceIndex: [Int32]? = nil, excluded: Int32, k: Int,
+                           bestD: UnsafeMutablePointer<Float>, bestI: UnsafeMutablePointer<Int32>) {
         referenceNorms.withUnsafeBufferPointer { norms in
+            var worst = bestD[k - 1]
             for j in 0..<count {
-                let dist = max(0, tile[j] + queryNorm + norms[referenceStart + j])
-                guard dist < worst else { continue }
-                let index = Int32(referenceStart + j)
-                if index == excluded { continue }
+                let dist = max(0, tile[j] + queryNorm + norms[referenceStart + j]) + gap
+                guard dist <= worst else { continue }
+                let idx = referenceIndex?[referenceStart + j] ?? Int32(referenceStart + j)
+                if idx == excluded || (dist == worst && idx >= bestI[k - 1]) { continue }
                 var pos = k - 1
-                while pos > 0 && bestD[pos - 1] > dist {
+                while pos > 0 && (bestD[pos - 1] > dist || (bestD[pos - 1] == dist && bestI[pos - 1] > idx)) {
                     bestD[pos] = bestD[pos - 1]
                     bestI[pos] = bestI[pos - 1]
                     pos -= 1
                 }
                 bestD[pos] = dist
-                bestI[pos] = index
+                bestI[pos] = idx
                 worst = bestD[k - 1]
             }
         }

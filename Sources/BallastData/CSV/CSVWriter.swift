@@ -60,7 +60,9 @@ public enum CSVWriter {
         return out
     }
 
-    static func number(_ v: Double) -> String {
+    /// How a number is written: integral values without a fractional part, others in the shortest
+    /// text that reads back to the same `Double`, NaN (missing) as an empty field.
+    public static func number(_ v: Double) -> String {
         if v.isNaN { return "" }
         if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
         return "\(v)"

@@ -30,7 +30,7 @@ extension ModelBundle {
     static func labelText(_ column: TableColumn) -> [String] {
         switch column.values {
         case let .categorical(codes, categories): return codes.map { $0 < 0 ? "" : categories[Int($0)] }
-        case .numeric(let v): return v.map { $0.isNaN ? "" : ($0 == $0.rounded() && abs($0) < 1e15 ? String(Int64($0)) : "\($0)") }
+        case .numeric(let v): return v.map(CSVWriter.number)
         }
     }
 

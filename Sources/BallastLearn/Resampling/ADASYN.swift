@@ -50,10 +50,7 @@ public struct ADASYN: Resampler {
 
     /// The share of other-class rows among each row's `k` nearest neighbours in all the data.
     static func difficulty(_ rows: [Int], of c: Int, in data: LabeledMatrix, k: Int) throws -> [Double] {
-        let used = min(k, data.count - 1)
-        let list = try NearestNeighbors.search(reference: data.features, queries: data.features.gatherRows(rows), k: used, excluding: rows)
-        return rows.indices.map { i in
-            Double(list.neighbors(of: i).reduce(0) { $0 + (data.labels[Int($1)] != c ? 1 : 0) }) / Double(used)
-        }
+        let (others, used) = try DangerRows.otherClassNeighbors(rows, of: c, in: data, k: k)
+        return others.map { used > 0 ? Double($0) / Double(used) : 0 }
     }
 }

@@ -95,13 +95,20 @@ enum DangerRows {
     /// rows in all the data (`m` shrinks to the rows available).
     /// - Returns: `(index into rows, state)` pairs, in order.
     static func classify(_ rows: [Int], of c: Int, in data: LabeledMatrix, m: Int) throws -> [(index: Int, value: State)] {
-        let used = min(m, data.count - 1)
-        guard used >= 1, !rows.isEmpty else { return rows.indices.map { ($0, .safe) } }
-        let list = try NearestNeighbors.search(reference: data.features, queries: data.features.gatherRows(rows), k: used, excluding: rows)
-        return rows.indices.map { i in
-            let other = list.neighbors(of: i).reduce(0) { $0 + (data.labels[Int($1)] != c ? 1 : 0) }
+        let (others, used) = try otherClassNeighbors(rows, of: c, in: data, k: m)
+        guard used >= 1 else { return rows.indices.map { ($0, .safe) } }
+        return others.enumerated().map { i, other in
             if other == used { return (i, .noise) }
             return (i, 2 * other >= used ? .danger : .safe)
         }
+    }
+
+    /// For each of `rows` (all of class `c`), how many of its `k` nearest other rows in all the data
+    /// are of another class; `k` shrinks to the rows available and is returned as `used` (0: none).
+    static func otherClassNeighbors(_ rows: [Int], of c: Int, in data: LabeledMatrix, k: Int) throws -> (counts: [Int], used: Int) {
+        let used = min(k, data.count - 1)
+        guard used >= 1, !rows.isEmpty else { return (Array(repeating: 0, count: rows.count), max(used, 0)) }
+        let list = try NearestNeighbors.search(reference: data.features, queries: data.features.gatherRows(rows), k: used, excluding: rows)
+        return (rows.indices.map { i in list.neighbors(of: i).reduce(0) { $0 + (data.labels[Int($1)] != c ? 1 : 0) } }, used)
     }
 }

@@ -24,10 +24,7 @@ public struct OneSidedSelection: Resampler {
         try ResamplingSupport.require(seeds >= 1, "seeds", seeds, "an integer ≥ 1")
         let counts = byClass.map(\.count)
         let selected = try strategy.selectedClasses(counts: counts, classNames: data.classNames, method: "oss")
-        let present = counts.indices.filter { counts[$0] > 0 }
-        guard let minority = present.min(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 < $1) }) else {
-            return ResamplingResult(data: data)
-        }
+        guard let minority = SamplingStrategy.extremes(counts)?.minority else { return ResamplingResult(data: data) }
         var keep: [Int] = []
         for (c, rows) in byClass.enumerated() {
             guard selected[c], c != minority || rows.count > seeds else { keep.append(contentsOf: rows); continue }

@@ -34,40 +34,34 @@ public struct SMOTENC: Resampler {
 
     public func fitResample(_ data: LabeledMatrix, schema: FeatureSchema?,
                             using rng: inout some RandomNumberGenerator) throws -> ResamplingResult {
-        let byClass = try ResamplingSupport.rowsByClass(data)
-        try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
         let width = data.features.columns
         let groups = categorical ?? schema?.categoricalGroups ?? []
-        guard !groups.isEmpty else {
-            throw LearnError.invalidParameter(name: "categorical", value: "none",
-                                              expected: "categorical columns: fit the preprocessing (one-hot or ordinal) or list column ranges")
-        }
-        var isCategorical = [Bool](repeating: false, count: width)
-        for g in groups {
-            guard g.lowerBound >= 0, g.upperBound <= width, !g.isEmpty else {
-                throw LearnError.invalidParameter(name: "categorical", value: "\(g)", expected: "non-empty ranges within 0..<\(width)")
+        var continuous: [Int] = []
+        return try ResamplingSupport.overSample(data, strategy: strategy, schema: schema, typeAware: typeAware, using: &rng, prepare: {
+            try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
+            guard !groups.isEmpty else {
+                throw LearnError.invalidParameter(name: "categorical", value: "none",
+                                                  expected: "categorical columns: fit the preprocessing (one-hot or ordinal) or list column ranges")
             }
-            for j in g {
-                guard !isCategorical[j] else { throw LearnError.invalidParameter(name: "categorical", value: "\(g)", expected: "disjoint ranges") }
-                isCategorical[j] = true
+            var isCategorical = [Bool](repeating: false, count: width)
+            for g in groups {
+                guard g.lowerBound >= 0, g.upperBound <= width, !g.isEmpty else {
+                    throw LearnError.invalidParameter(name: "categorical", value: "\(g)", expected: "non-empty ranges within 0..<\(width)")
+                }
+                for j in g {
+                    guard !isCategorical[j] else { throw LearnError.invalidParameter(name: "categorical", value: "\(g)", expected: "disjoint ranges") }
+                    isCategorical[j] = true
+                }
             }
-        }
-        let continuous = (0..<width).filter { !isCategorical[$0] }
-        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
-        let schema = try ResamplingSupport.effectiveSchema(schema, typeAware: typeAware, data: data)
-        var warnings: [ResamplingWarning] = []
-        var synthetic = Matrix(rows: 0, columns: width)
-        var labels: [Int] = []
-        for (c, rows) in byClass.enumerated() where targets[c] > rows.count {
-            let n = targets[c] - rows.count, name = data.classNames[c]
+            continuous = (0..<width).filter { !isCategorical[$0] }
+        }) { c, rows, n, warnings, rng in
+            let name = data.classNames[c]
             let members = data.features.gatherRows(rows)
             let encoded = Self.distanceSpace(members, continuous: continuous, groups: groups)
             let nn = try SMOTEEngine.neighbors(within: encoded, k: k, method: "smote-nc", className: name, warnings: &warnings)
             guard let list = nn.list else {
                 warnings.append(.duplicatedSingleRow(method: "smote-nc", className: name, copies: n))
-                synthetic.appendRows(SMOTEEngine.duplicate(members, copies: n, using: &rng))
-                labels.append(contentsOf: repeatElement(c, count: n))
-                continue
+                return SMOTEEngine.duplicate(members, copies: n, using: &rng)
             }
             var made = Matrix(rows: n, columns: width)
             for s in 0..<n {
@@ -76,11 +70,8 @@ public struct SMOTENC: Resampler {
                 for j in continuous { made[s, j] = members[b, j] + gap * (members[other, j] - members[b, j]) }
                 for g in groups { Self.vote(g, base: b, neighbors: list.neighbors(of: b), members: members, into: &made, row: s) }
             }
-            synthetic.appendRows(made)
-            labels.append(contentsOf: repeatElement(c, count: n))
+            return made
         }
-        return ResamplingResult(data: ResamplingSupport.appending(data, synthetic: synthetic, labels: labels, schema: schema),
-                                warnings: warnings)
     }
 
     /// Sets categorical variable `g` of `row` to the category most frequent among `neighbors`.

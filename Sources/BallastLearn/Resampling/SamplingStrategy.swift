@@ -98,10 +98,8 @@ public enum SamplingStrategy: Sendable, Hashable, Codable {
     /// - Returns: target totals, indexed like `counts`.
     /// - Throws: ``ResamplingError`` when the strategy cannot be met, naming class and numbers.
     public func targetCounts(counts: [Int], classNames: [String], purpose: Purpose) throws -> [Int] {
+        guard let (majority, minority) = Self.extremes(counts) else { return counts }
         let present = counts.indices.filter { counts[$0] > 0 }
-        guard let majority = present.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }),
-              let minority = present.min(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 < $1) })
-        else { return counts }
         func name(_ c: Int) -> String { c < classNames.count ? classNames[c] : "\(c)" }
         var targets = counts
         let over = purpose == .overSampling
@@ -158,11 +156,9 @@ public enum SamplingStrategy: Sendable, Hashable, Codable {
     /// - Returns: one flag per class index.
     /// - Throws: ``ResamplingError/countsNotSupported(method:)`` for `.ratio` and `.counts`.
     public func selectedClasses(counts: [Int], classNames: [String], method: String) throws -> [Bool] {
-        let present = counts.indices.filter { counts[$0] > 0 }
         var selected = Array(repeating: false, count: counts.count)
-        guard let majority = present.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }),
-              let minority = present.min(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 < $1) })
-        else { return selected }
+        guard let (majority, minority) = Self.extremes(counts) else { return selected }
+        let present = counts.indices.filter { counts[$0] > 0 }
         for c in present {
             switch self {
             case .auto, .notMinority: selected[c] = c != minority
@@ -173,5 +169,15 @@ public enum SamplingStrategy: Sendable, Hashable, Codable {
             }
         }
         return selected
+    }
+
+    /// The majority and minority classes among those with rows (ties → the lower class index), or
+    /// `nil` when no class has rows.
+    public static func extremes(_ counts: [Int]) -> (majority: Int, minority: Int)? {
+        let present = counts.indices.filter { counts[$0] > 0 }
+        guard let majority = present.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }),
+              let minority = present.min(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 < $1) })
+        else { return nil }
+        return (majority, minority)
     }
 }
