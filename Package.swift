@@ -21,6 +21,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "BallastCore", targets: ["BallastCore"]),
+        .library(name: "BallastNN", targets: ["BallastNN"]),
         .library(name: "BallastData", targets: ["BallastData"]),
         .library(name: "BallastLearn", targets: ["BallastLearn"]),
         .library(name: "BallastEval", targets: ["BallastEval"]),
@@ -31,8 +32,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "BallastCore", swiftSettings: numericSettings, linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "BallastNN", dependencies: ["BallastCore"], swiftSettings: numericSettings),
         .target(name: "BallastData", dependencies: ["BallastCore"], swiftSettings: numericSettings),
-        .target(name: "BallastLearn", dependencies: ["BallastCore", "BallastData"], swiftSettings: numericSettings),
+        .target(name: "BallastLearn", dependencies: ["BallastCore", "BallastNN", "BallastData"], swiftSettings: numericSettings),
         .target(name: "BallastEval", dependencies: ["BallastCore", "BallastData", "BallastLearn"], swiftSettings: numericSettings),
         .executableTarget(
             name: "ballast",
@@ -43,7 +45,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ballast-bench",
-            dependencies: ["BallastCore", "BallastData", "BallastLearn", "BallastEval"],
+            dependencies: ["BallastCore", "BallastNN", "BallastData", "BallastLearn", "BallastEval"],
             path: "Benchmarks/Sources/ballast-bench",
             swiftSettings: numericSettings
         ),
@@ -53,6 +55,7 @@ let package = Package(
             path: "Tests/BallastTestSupport"
         ),
         .testTarget(name: "BallastCoreTests", dependencies: ["BallastCore", "BallastTestSupport"]),
+        .testTarget(name: "BallastNNTests", dependencies: ["BallastNN", "BallastTestSupport"]),
         .testTarget(name: "BallastDataTests", dependencies: ["BallastData", "BallastTestSupport"]),
         .testTarget(name: "BallastLearnTests", dependencies: ["BallastLearn", "BallastTestSupport"]),
         .testTarget(name: "BallastEvalTests", dependencies: ["BallastEval", "BallastTestSupport"]),
