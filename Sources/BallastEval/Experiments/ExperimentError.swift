@@ -1,0 +1,27 @@
+/// Errors that stop an experiment before or between cells (a failing cell is recorded instead).
+public enum ExperimentError: Error, Equatable, CustomStringConvertible {
+    /// The specification is invalid; the message names the field and value.
+    case invalidSpec(String)
+    /// A line of the TOML specification cannot be read.
+    case specSyntax(file: String, line: Int, message: String)
+    /// The output directory holds a run of a different specification.
+    case specChanged(directory: String)
+    /// The output directory's journal cannot be read.
+    case corruptJournal(file: String, line: Int, message: String)
+    /// Training and test files disagree on class names.
+    case classMismatch(dataset: String, train: [String], test: [String], file: String)
+
+    /// A readable message naming what is wrong and what to do.
+    public var description: String {
+        switch self {
+        case .invalidSpec(let message): return "invalid experiment: \(message)"
+        case .specSyntax(let file, let line, let message): return "\(file), line \(line): \(message)"
+        case .specChanged(let directory):
+            return "\(directory) holds results of a different experiment; use a new output directory, or --fresh to discard them"
+        case .corruptJournal(let file, let line, let message):
+            return "\(file), line \(line): \(message); delete the file or use --fresh to start over"
+        case .classMismatch(let dataset, let train, let test, let file):
+            return "dataset '\(dataset)': \(file) has classes \(test), training has \(train)"
+        }
+    }
+}

@@ -1,0 +1,224 @@
+import BallastData
+import Foundation
+
+/// What an experiment runs: datasets × balancings × detectors × seeds.
+///
+/// Written as a TOML file (see ``init(toml:name:)`` and `Docs/experiment-spec.md`) or built from
+/// `ballast experiment` flags. `"none"` (the no-rebalancing baseline) is always run, first; every
+/// other balancing is a resampler from the ``Catalog`` (chains with `+`) or `class-weights`.
+public struct ExperimentSpec: Sendable, Equatable, Codable {
+    /// A short name for titles (`nsl-kdd-table2`).
+    public var name: String
+    /// The datasets, each with its split.
+    public var datasets: [ExperimentDataset]
+    /// Balancings as written (`none`, `class-weights`, `ros`, `smote:k=3`, `smote+tomek`).
+    public var balancings: [String]
+    /// Detectors as written (`dt`, `rf:trees=50`, `gbdt`, `vote`).
+    public var detectors: [String]
+    /// The seeds; every cell runs once per seed and the report gives mean ± std.
+    public var seeds: [UInt64]
+    /// Quick mode: lighter detector defaults (``DetectorChoice/quickSettings``).
+    public var quick: Bool
+    /// How features are prepared (fitted on each training part only).
+    public var preprocessing: PreprocessingChoice
+
+    /// Creates a specification; ``validate()`` checks it.
+    public init(name: String, datasets: [ExperimentDataset], balancings: [String], detectors: [String],
+                seeds: [UInt64] = [1, 2, 3], quick: Bool = false, preprocessing: PreprocessingChoice = PreprocessingChoice()) {
+        self.name = name
+        self.datasets = datasets
+        self.balancings = balancings
+        self.detectors = detectors
+        self.seeds = seeds
+        self.quick = quick
+        self.preprocessing = preprocessing
+    }
+
+    /// The balancings in run order: the baseline first, each once.
+    public var plannedBalancings: [String] {
+        var seen: Set<String> = ["none"]
+        return ["none"] + balancings.filter { seen.insert($0).inserted }
+    }
+
+    /// Checks every name and number, so that a typo fails before hours of work.
+    /// - Throws: ``ExperimentError/invalidSpec(_:)`` naming the field and value; ``CatalogError``
+    ///   for unknown balancings, detectors or parameters.
+    public func validate() throws {
+        guard !datasets.isEmpty else { throw ExperimentError.invalidSpec("no datasets: give at least one") }
+        guard !detectors.isEmpty else { throw ExperimentError.invalidSpec("no detectors: give at least one (e.g. dt)") }
+        guard !seeds.isEmpty else { throw ExperimentError.invalidSpec("no seeds: give at least one") }
+        guard Set(seeds).count == seeds.count else { throw ExperimentError.invalidSpec("seeds repeat: \(seeds)") }
+        var names: Set<String> = []
+        for dataset in datasets {
+            guard names.insert(dataset.name).inserted else {
+                throw ExperimentError.invalidSpec("dataset name '\(dataset.name)' is used twice")
+            }
+            try dataset.validate()
+        }
+        for text in plannedBalancings { _ = try BalancingChoice(parsing: text) }
+        for text in detectors { _ = try DetectorChoice(parsing: text).classifier(classWeights: false, quick: quick) }
+        _ = try preprocessing.preprocessor()
+    }
+}
+
+/// One dataset of an experiment and how it is split.
+public struct ExperimentDataset: Sendable, Equatable, Codable {
+    /// Where the data comes from.
+    public enum Source: String, Sendable, Codable, CaseIterable {
+        /// NSL-KDD's fixed files in a directory.
+        case nslKDD = "nsl-kdd"
+        /// Any labelled CSV (or a second CSV as the test set).
+        case csv
+        /// The seeded traffic simulator (NSL-KDD schema; labelled "simulated").
+        case simulator
+    }
+
+    /// How training and test rows are formed.
+    public enum Split: String, Sendable, Codable, CaseIterable {
+        /// The dataset's own files (NSL-KDD: `train` → every file of `tests`; CSV: `path` → `test`).
+        case fixed
+        /// One stratified hold-out split with ``ExperimentDataset/testFraction``, drawn from each seed.
+        case holdout
+        /// Stratified K-fold with ``ExperimentDataset/folds`` folds, drawn from each seed.
+        case kfold
+    }
+
+    /// The name used in tables and file names (`nsl-kdd`, `flows`).
+    public var name: String
+    /// The source kind.
+    public var source: Source
+    /// NSL-KDD: the directory holding the files.
+    public var directory: String?
+    /// NSL-KDD: the training file (default `KDDTrain+.txt`).
+    public var train: String?
+    /// NSL-KDD: the test files (default `KDDTest+.txt`, `KDDTest-21.txt`).
+    public var tests: [String]?
+    /// NSL-KDD: how records are labelled (default five classes).
+    public var labelMode: NSLKDD.LabelMode?
+    /// CSV: the file.
+    public var path: String?
+    /// CSV: a separate test file for the fixed split.
+    public var test: String?
+    /// CSV: the label column.
+    public var label: String?
+    /// CSV: columns to drop besides those detected as identifiers.
+    public var drop: [String]?
+    /// Simulator: rows to generate.
+    public var rows: Int?
+    /// The split.
+    public var split: Split
+    /// Hold-out test share (default 0.3).
+    public var testFraction: Double?
+    /// K-fold folds (default 5).
+    public var folds: Int?
+
+    /// Creates a dataset entry.
+    public init(name: String, source: Source, directory: String? = nil, train: String? = nil, tests: [String]? = nil,
+                labelMode: NSLKDD.LabelMode? = nil, path: String? = nil, test: String? = nil, label: String? = nil,
+                drop: [String]? = nil, rows: Int? = nil, split: Split, testFraction: Double? = nil, folds: Int? = nil) {
+        self.name = name
+        self.source = source
+        self.directory = directory
+        self.train = train
+        self.tests = tests
+        self.labelMode = labelMode
+        self.path = path
+        self.test = test
+        self.label = label
+        self.drop = drop
+        self.rows = rows
+        self.split = split
+        self.testFraction = testFraction
+        self.folds = folds
+    }
+
+    /// NSL-KDD in `directory`: KDDTrain+ (or the 20% subset) → KDDTest+ and KDDTest-21.
+    public static func nslKDD(directory: String, name: String = "nsl-kdd", trainSubset: Bool = false,
+                              labelMode: NSLKDD.LabelMode = .fiveClass) -> ExperimentDataset {
+        ExperimentDataset(name: name, source: .nslKDD, directory: directory,
+                          train: trainSubset ? "KDDTrain+_20Percent.txt" : "KDDTrain+.txt",
+                          tests: ["KDDTest+.txt", "KDDTest-21.txt"], labelMode: labelMode, split: .fixed)
+    }
+
+    /// The simulator with `rows` rows and a stratified hold-out split.
+    public static func simulator(rows: Int, testFraction: Double = 0.3, name: String = "simulated") -> ExperimentDataset {
+        ExperimentDataset(name: name, source: .simulator, rows: rows, split: .holdout, testFraction: testFraction)
+    }
+
+    /// The hold-out test share in effect.
+    public var effectiveTestFraction: Double { testFraction ?? 0.3 }
+    /// The number of folds in effect.
+    public var effectiveFolds: Int { folds ?? 5 }
+    /// The NSL-KDD training file in effect.
+    public var effectiveTrain: String { train ?? "KDDTrain+.txt" }
+    /// The NSL-KDD test files in effect.
+    public var effectiveTests: [String] { tests ?? ["KDDTest+.txt", "KDDTest-21.txt"] }
+
+    /// Checks the fields the source and split need.
+    /// - Throws: ``ExperimentError/invalidSpec(_:)`` naming the dataset, field and value.
+    public func validate() throws {
+        func fail(_ message: String) -> ExperimentError { .invalidSpec("dataset '\(name)': \(message)") }
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw ExperimentError.invalidSpec("dataset name '\(name)': use letters, digits, '-', '_' or '.'")
+        }
+        switch source {
+        case .nslKDD:
+            guard directory != nil else { throw fail("nsl-kdd needs directory = \"…/nsl-kdd\"") }
+            guard split == .fixed else { throw fail("nsl-kdd uses its fixed files; split must be \"fixed\", not \"\(split.rawValue)\"") }
+            guard !effectiveTests.isEmpty else { throw fail("tests is empty: name at least one test file") }
+        case .csv:
+            guard path != nil else { throw fail("csv needs path = \"file.csv\"") }
+            if split == .fixed, test == nil { throw fail("split \"fixed\" needs test = \"test.csv\"; or use split = \"holdout\" or \"kfold\"") }
+        case .simulator:
+            guard let rows, rows >= 100 else { throw fail("simulator needs rows ≥ 100 (got \(rows.map(String.init) ?? "none"))") }
+            guard split != .fixed else { throw fail("the simulator has no fixed files; use split = \"holdout\" or \"kfold\"") }
+        }
+        if split == .holdout, !(effectiveTestFraction > 0 && effectiveTestFraction < 1) {
+            throw fail("test-fraction \(effectiveTestFraction) must be between 0 and 1")
+        }
+        if split == .kfold, !(2...100).contains(effectiveFolds) { throw fail("folds \(effectiveFolds) must be between 2 and 100") }
+    }
+}
+
+/// How features are prepared, by name (TOML/flags friendly); see ``Preprocessor``.
+public struct PreprocessingChoice: Sendable, Equatable, Codable {
+    /// `zscore` (default), `minmax` ([0, 1]), `minmax-sym` ([-1, 1]) or `none`.
+    public var scaling: String
+    /// `auto` (heavy-tail rule, default) or `none`.
+    public var log: String
+    /// `onehot` (default) or `ordinal`.
+    public var categorical: String
+
+    /// Creates a choice; ``preprocessor()`` validates it.
+    public init(scaling: String = "zscore", log: String = "auto", categorical: String = "onehot") {
+        self.scaling = scaling
+        self.log = log
+        self.categorical = categorical
+    }
+
+    /// The preprocessing configuration.
+    /// - Throws: ``ExperimentError/invalidSpec(_:)`` naming the field and value.
+    public func preprocessor() throws -> Preprocessor {
+        let scaling: Preprocessor.Scaling
+        switch self.scaling {
+        case "zscore": scaling = .zScore
+        case "minmax": scaling = .minMax(lower: 0, upper: 1)
+        case "minmax-sym": scaling = .minMax(lower: -1, upper: 1)
+        case "none": scaling = .none
+        default: throw ExperimentError.invalidSpec("preprocessing scaling '\(self.scaling)': expected zscore, minmax, minmax-sym or none")
+        }
+        let log: Preprocessor.LogTransform
+        switch self.log {
+        case "auto": log = .auto
+        case "none": log = .none
+        default: throw ExperimentError.invalidSpec("preprocessing log '\(self.log)': expected auto or none")
+        }
+        let encoding: Preprocessor.CategoricalEncoding
+        switch categorical {
+        case "onehot": encoding = .oneHot
+        case "ordinal": encoding = .ordinal
+        default: throw ExperimentError.invalidSpec("preprocessing categorical '\(categorical)': expected onehot or ordinal")
+        }
+        return Preprocessor(categoricalEncoding: encoding, scaling: scaling, logTransform: log)
+    }
+}
