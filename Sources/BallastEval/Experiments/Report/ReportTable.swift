@@ -47,12 +47,29 @@ struct ReportTable: Sendable, Equatable {
         for row in rows {
             guard let row else { table.appendSeparator(); continue }
             table.append(row.enumerated().map { index, cell in
-                if markdown { return cell.best ? "**\(cell.text)**" : cell.text }
+                if markdown {
+                    let text = Self.markdownInline(cell.text)
+                    return cell.best ? "**\(text)**" : text
+                }
                 if cell.best { return cell.text + "*" }
                 return marked.contains(index) ? cell.text + " " : cell.text
             })
         }
         return table
+    }
+
+    /// Text safe on one Markdown line: line breaks become spaces; `*`, `_`, backquotes, `<`, `>`
+    /// and `&` are escaped so that method names and errors show literally.
+    static func markdownInline(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            switch ch {
+            case "\n", "\r": out.append(" ")
+            case "*", "_", "`", "<", ">", "&": out.append("\\"); out.append(ch)
+            default: out.append(ch)
+            }
+        }
+        return out
     }
 
     /// The table as HTML: a `<table>` with a caption; best cells in `<strong class="best">`, failed
