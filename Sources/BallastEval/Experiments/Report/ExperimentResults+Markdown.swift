@@ -1,0 +1,115 @@
+import Foundation
+
+extension ExperimentResults {
+    /// `summary.md`: the run's settings, then per dataset the tables in the papers' shapes, each
+    /// value as `mean ± std` in percent over the seeds (and folds) that succeeded, best in bold:
+    /// accuracy and weighted P/R/F1 per balancing (DCBN-VAE Table 2), the other overall metrics,
+    /// per-class P/R/F1 (AE-Flow Tables 4–6), class counts before/after balancing (AE-Flow Table 3),
+    /// NSL-KDD seen vs novel attacks, times; then every failure with its full error, and warnings.
+    public func markdownSummary() -> String {
+        let summary = ExperimentSummary(results: self)
+        var out = "# Experiment \(summary.name)" + (summary.simulated ? " (simulated data)" : "") + "\n\n"
+        out += headerLines(summary).map { "- " + $0 }.joined(separator: "\n") + "\n"
+        for d in summary.datasets {
+            out += "\n## Dataset \(d.name)" + (d.simulated ? " (simulated)" : "") + "\n\n"
+            out += datasetLines(d).map { "- " + $0 }.joined(separator: "\n") + "\n"
+            out += "\n### Accuracy and weighted precision / recall / F1 (DCBN-VAE Table 2 shape)\n"
+            for t in d.testSets {
+                for detector in d.detectors {
+                    out += Self.markdown(summary.overallTable(d, testSet: t, detector: detector,
+                                                              title: "\(t) · \(detector) · \(summary.runsPhrase(d))"))
+                }
+            }
+            out += "\n### Other overall metrics: macro averages, balanced accuracy, MCC, G-mean\n"
+            for t in d.testSets {
+                for detector in d.detectors {
+                    out += Self.markdown(summary.overallTable(
+                        d, testSet: t, detector: detector,
+                        metrics: [.macroPrecision, .macroRecall, .macroF1, .balancedAccuracy, .mcc, .gMean],
+                        title: "\(t) · \(detector)"))
+                }
+            }
+            out += "\n### Per-class precision / recall / F1 (AE-Flow Tables 4–6 shape)\n"
+            for t in d.testSets {
+                for detector in d.detectors {
+                    out += Self.markdown(summary.perClassTable(d, testSet: t, detector: detector, title: "\(t) · \(detector)"))
+                }
+            }
+            out += "\n### Training rows per class before and after balancing (AE-Flow Table 3 shape)\n"
+            out += Self.markdown(summary.countsTable(d, title: "mean over runs"))
+            if d.hasAttackGroups {
+                out += "\n### NSL-KDD: attacks seen in training vs only in the test set\n"
+                for t in d.testSets {
+                    out += Self.markdown(summary.attackTable(d, testSet: t, title: t))
+                }
+            }
+            out += "\n### Time\n"
+            out += Self.markdown(summary.timeTable(d, title: "seconds, mean ± std over successful runs"))
+        }
+        out += failureSection(summary)
+        let warnings = summary.datasets.flatMap { d in
+            d.balancingSummaries.flatMap { s in s.warnings.map { "\(d.name) · \(s.method): \($0)" } }
+        }
+        if !warnings.isEmpty {
+            out += "\n## Warnings\n\n" + warnings.map { "- " + Self.inline($0) }.joined(separator: "\n") + "\n"
+        }
+        return out
+    }
+
+    /// The lines at the top of the summary: version, times, machine, seeds, legend.
+    func headerLines(_ summary: ExperimentSummary) -> [String] {
+        let overhead = max(0, totalSeconds - workSeconds)
+        let share = totalSeconds > 0 ? String(format: " (%.1f%%)", 100 * overhead / totalSeconds) : ""
+        var lines = [
+            "Ballast \(ballastVersion); started \(startedAt), finished \(finishedAt)"
+                + (resumedCount > 0 ? "; resumed \(resumedCount) time\(resumedCount == 1 ? "" : "s")" : ""),
+            String(format: "time: total %.1f s; balancing, fitting and predicting %.1f s; runner overhead %.1f s",
+                   totalSeconds, workSeconds, overhead) + share,
+            "machine: \(environment.threads) threads, BLAS \(environment.blas ?? "none (Swift kernels)"), \(environment.operatingSystem)",
+            "seeds: " + spec.seeds.map(String.init).joined(separator: ", ") + (spec.quick ? "; quick detector settings" : ""),
+            "balancings: " + spec.plannedBalancings.joined(separator: ", ") + "; detectors: " + spec.detectors.joined(separator: ", "),
+        ]
+        if !summary.errors.isEmpty { lines.append("\(summary.failures.count) failed runs: see Failures") }
+        return lines.map(Self.inline) + [
+            "values in % (MCC as a coefficient), mean ± sample standard deviation over the runs that succeeded; "
+                + "**bold**: best in its column (ties all bold); n/a: the class has no rows in that test set",
+        ]
+    }
+
+    func datasetLines(_ d: ExperimentSummary.Dataset) -> [String] {
+        let train = datasets.first { $0.name == d.name }?.trainCounts ?? []
+        var lines = [d.description]
+        lines.append("classes (training rows): " + d.classNames.enumerated().map { c, name in
+            c < train.count ? "\(name) \(train[c])" : name
+        }.joined(separator: ", "))
+        for t in d.testSets {
+            if let counts = d.testCounts[t] {
+                lines.append("test set \(t): " + zip(d.classNames, counts).map { "\($0) \($1)" }.joined(separator: ", "))
+            }
+        }
+        lines.append("features after preprocessing (fitted on training rows only): \(d.featureColumns)")
+        return lines.map(Self.inline)
+    }
+
+    private func failureSection(_ summary: ExperimentSummary) -> String {
+        guard !summary.failures.isEmpty else { return "" }
+        var out = "\n## Failures\n\n"
+        for (n, error) in summary.errors.enumerated() {
+            let runs = summary.failures.filter { $0.error == error }.map { f in
+                "\(f.dataset) · \(f.balancing)" + (f.detector.map { " × \($0)" } ?? " (balancing)")
+                    + " · seed \(f.seed)" + (f.fold.map { " · fold \($0)" } ?? "")
+            }
+            out += "\(n + 1). " + Self.inline(runs.joined(separator: "; ")) + "\n\n"
+            out += error.split(separator: "\n", omittingEmptySubsequences: false).map { "        " + $0 }.joined(separator: "\n") + "\n\n"
+        }
+        return out
+    }
+
+    static func markdown(_ table: ReportTable) -> String {
+        var out = "\n**\(inline(table.title))**\n\n" + table.textTable(markdown: true).renderMarkdown()
+        if !table.notes.isEmpty { out += "\n" + table.notes.map { inline($0) }.joined(separator: "  \n") + "\n" }
+        return out
+    }
+
+    static func inline(_ text: String) -> String { ReportTable.markdownInline(text) }
+}
