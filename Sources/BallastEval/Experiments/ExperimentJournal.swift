@@ -62,6 +62,7 @@ struct ExperimentJournal {
         var lines: [Entry] = []
         if !fresh, let data = manager.contents(atPath: url.path), !data.isEmpty {
             (lines, state) = try Self.read(data, file: url.path, expectedHash: hash, directory: directory.path)
+            state.resumedCount += 1  // this run
             // Drop a partial last line left by a kill mid-write.
             let complete = data.lastIndex(of: UInt8(ascii: "\n")).map { data.prefix(through: $0) } ?? Data()
             try Data(complete).write(to: url)

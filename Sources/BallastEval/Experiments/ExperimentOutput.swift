@@ -11,6 +11,8 @@ public enum ExperimentOutput {
     /// - Throws: ``DataError`` when a file cannot be written.
     public static func write(_ results: ExperimentResults, to directory: String) throws {
         try writeJSON(results, to: directory)
+        try AtomicFile.write(Data(results.csv().utf8), to: path(directory, "results.csv"))
+        try AtomicFile.write(Data(results.markdownSummary().utf8), to: path(directory, "summary.md"))
     }
 
     /// Writes `results.json` (pretty-printed, keys sorted).

@@ -219,8 +219,10 @@ public struct ExperimentRunner: Sendable {
         var cell = CellRecord(balancing: balancing, detector: detector, trainedDetector: choice.effectiveDescription(quick: spec.quick),
                               seed: seed, fold: fold, trainRows: balanced?.count, error: record.error.map { "balancing failed: \($0)" },
                               fitSeconds: 0, predictSeconds: 0, peakMemoryBytes: 0, evaluations: [])
-        defer { cell.peakMemoryBytes = ProcessMemory.peakResidentBytes() }
-        guard let balanced else { return cell }
+        guard let balanced else {
+            cell.peakMemoryBytes = ProcessMemory.peakResidentBytes()
+            return cell
+        }
         var rng = Xoshiro256StarStar(seed: Self.derivedSeed(seed, "fit", dataset, balancing, detector, fold.map(String.init) ?? ""))
         do {
             let weighted = (try? BalancingChoice(parsing: balancing)) == .classWeights
@@ -240,6 +242,7 @@ public struct ExperimentRunner: Sendable {
             cell.error = "\(error)"
             cell.evaluations = []
         }
+        cell.peakMemoryBytes = ProcessMemory.peakResidentBytes()
         return cell
     }
 

@@ -252,7 +252,7 @@ extension TOMLDocument {
                 text.unicodeScalars.append(c)
                 advance()
             }
-            guard current == "'" else { throw fail("string not closed with '") }
+            guard current == "'" else { throw fail("string not closed with ' before the end of the line") }
             advance()
             return text
         }
@@ -289,7 +289,7 @@ extension TOMLDocument {
                 text.unicodeScalars.append(c)
                 advance()
             }
-            guard current == "\"" else { throw fail("string not closed with \"") }
+            guard current == "\"" else { throw fail("string not closed with \" before the end of the line") }
             advance()
             return text
         }
