@@ -37,6 +37,10 @@ public struct ExperimentSummary: Sendable, Equatable {
         public var errors: [String]
         /// The confusion matrix of the first successful run (first seed and fold), for heatmaps.
         public var firstConfusion: ConfusionMatrix?
+        /// The seed of ``firstConfusion``'s run.
+        public var firstSeed: UInt64?
+        /// The fold of ``firstConfusion``'s run, for K-fold splits.
+        public var firstFold: Int?
 
         /// The metric's mean ± std, or `nil` when undefined or when every run failed.
         /// - Parameter metric: the metric.
@@ -237,7 +241,8 @@ public struct ExperimentSummary: Sendable, Equatable {
                     let cells = data.cells.filter { $0.balancing == balancing && $0.detector == detector }
                     guard !cells.isEmpty else { continue }
                     let ok = cells.filter { $0.error == nil }
-                    let evaluations = ok.flatMap { cell in cell.evaluations.filter { group(cell, $0) == testSet } }
+                    let runs = ok.flatMap { cell in cell.evaluations.filter { group(cell, $0) == testSet }.map { (cell, $0) } }
+                    let evaluations = runs.map(\.1)
                     var values: [SummaryMetric: MeanStd] = [:]
                     for metric in metrics {
                         if let stat = MeanStd(evaluations.compactMap { metric.value(in: $0) }) { values[metric] = stat }
@@ -251,7 +256,8 @@ public struct ExperimentSummary: Sendable, Equatable {
                         balanceSeconds: balanceSeconds,
                         trainRows: MeanStd(evaluatedCells.compactMap(\.trainRows)),
                         errors: distinct(cells.compactMap(\.error)),
-                        firstConfusion: evaluations.first?.report.confusion))
+                        firstConfusion: runs.first?.1.report.confusion, firstSeed: runs.first?.0.seed,
+                        firstFold: runs.first?.0.fold))
                 }
             }
         }

@@ -42,7 +42,7 @@ struct ReportTable: Sendable, Equatable {
     /// numeric cells get a trailing space in plain text so that the numbers stay aligned.
     /// - Parameter markdown: bold instead of `*`.
     func textTable(markdown: Bool) -> TextTable {
-        var table = TextTable(columns: columns)
+        var table = TextTable(columns: markdown ? columns.map { .init(Self.markdownInline($0.title), $0.alignment) } : columns)
         let marked = Set(rows.flatMap { row in (row ?? []).indices.filter { row?[$0].best == true } })
         for row in rows {
             guard let row else { table.appendSeparator(); continue }
