@@ -13,6 +13,7 @@ public enum ExperimentOutput {
         try writeJSON(results, to: directory)
         try AtomicFile.write(Data(results.csv().utf8), to: path(directory, "results.csv"))
         try AtomicFile.write(Data(results.markdownSummary().utf8), to: path(directory, "summary.md"))
+        try AtomicFile.write(Data(ExperimentReport(results: results).html().utf8), to: path(directory, "report.html"))
     }
 
     /// Writes `results.json` (pretty-printed, keys sorted).
