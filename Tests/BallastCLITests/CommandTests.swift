@@ -118,7 +118,7 @@ struct CommandTests {
         #expect(first.status == 0, "\(first.stderr)")
         let changed = try runner.run(["experiment", "--simulator", "500", "--models", "lr", "--seeds", "1", "-o", output])
         #expect(changed.status == 64 && changed.stderr.contains("--fresh"), "\(changed.stderr)")
-        let stopped = try runner.run(["experiment", "--simulator", "500", "--models", "lr", "--seeds", "1", "-o", output,
+        let stopped = try runner.run(["experiment", "--simulator", "500", "--models", "lr,dt", "--seeds", "1", "-o", output,
                                       "--fresh", "--max-cells", "1"])
         #expect(stopped.status == 75 && stopped.stderr.contains("run the same command again"), "\(stopped.stderr)")
         let spec = output + "/bad.toml"
