@@ -110,7 +110,7 @@ struct ExperimentReportTests {
     @Test("results.csv: header, one row per (cell, test set), RFC 4180 quoting")
     func csv() throws {
         let results = try ReportFixtures.results()
-        let lines = try parseCSV(results.csv())
+        let lines = parseCSV(results.csv())
         let header = try #require(lines.first)
         #expect(Array(header.prefix(ExperimentResults.csvFixedColumns.count)) == ExperimentResults.csvFixedColumns)
         #expect(header.suffix(4) == ["precision_U2R", "recall_U2R", "f1_U2R", "support_U2R"])
@@ -195,29 +195,68 @@ struct ExperimentReportTests {
             #expect(!svg.contains("NaN") && !svg.contains("nan\""))
         }
     }
+}
 
-    /// A small RFC 4180 reader for the test: quoted fields with doubled quotes and line breaks.
-    private func parseCSV(_ text: String) throws -> [[String]] {
-        var rows: [[String]] = [], row: [String] = [], field = ""
-        var quoted = false, atFieldStart = true
-        var chars = Array(text)[...]
-        while let ch = chars.popFirst() {
-            if quoted {
-                if ch == "\"" {
-                    if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
-                } else { field.append(ch) }
-            } else if ch == "\"" && atFieldStart {
-                quoted = true
-            } else if ch == "," {
-                row.append(field); field = ""; atFieldStart = true; continue
-            } else if ch == "\n" {
-                row.append(field); rows.append(row); row = []; field = ""; atFieldStart = true; continue
-            } else {
-                field.append(ch)
+@Suite("Experiment report: K-fold")
+struct ExperimentReportKFoldTests {
+    @Test("K-fold evaluations are pooled into one test set; mean ± std runs over seeds × folds")
+    func pooledFolds() throws {
+        var results = try ReportFixtures.results()
+        var data = results.datasets[0]
+        // Turn the two test sets into two folds: each cell becomes two cells, one per fold.
+        data.testSets = [TestSetInfo(name: "fold 1", counts: [60, 35, 5], unseenCategories: 0, attacks: nil),
+                         TestSetInfo(name: "fold 2", counts: [20, 30, 0], unseenCategories: 0, attacks: nil)]
+        data.cells = data.cells.flatMap { cell -> [CellRecord] in
+            (1...2).map { fold in
+                var copy = cell
+                copy.fold = fold
+                copy.evaluations = cell.evaluations.isEmpty ? [] : [cell.evaluations[fold - 1]]
+                copy.evaluations.indices.forEach { copy.evaluations[$0].testSet = "fold \(fold)" }
+                return copy
             }
-            atFieldStart = false
         }
-        #expect(!quoted && row.isEmpty && field.isEmpty, "CSV ends inside a row")
-        return rows
+        data.balancings = data.balancings.flatMap { record in (1...2).map { var r = record; r.fold = $0; return r } }
+        results.datasets = [data]
+        let d = try #require(ExperimentSummary(results: results).datasets.first)
+        #expect(d.testSets == [ExperimentSummary.pooledFoldsTestSet])
+        #expect(d.testCounts[ExperimentSummary.pooledFoldsTestSet] == [80, 65, 5])
+        let row = try #require(d.row(testSet: ExperimentSummary.pooledFoldsTestSet, balancing: "none", detector: "dt"))
+        #expect(row.runs == 4 && row.succeeded == 4)
+        // The mean runs over the four (seed, fold) accuracies.
+        let expected = data.cells.filter { $0.balancing == "none" && $0.detector == "dt" }.map { $0.evaluations[0].report.accuracy }
+        let mean = expected.reduce(0, +) / 4
+        #expect(abs(try #require(row.value(.accuracy)).mean - mean) < 1e-12)
+        #expect(results.markdownSummary().contains("mean ± sample std over 4 runs (seeds × folds)"))
+        // 24 cells, each on its own fold's test set; failed cells take the name their fold's other cells use.
+        let lines = parseCSV(results.csv())
+        #expect(lines.count == 1 + 24)
+        let testSet = try #require(lines[0].firstIndex(of: "test_set")), status = try #require(lines[0].firstIndex(of: "status"))
+        #expect(lines.dropFirst().filter { $0[status] == "failed" }.allSatisfy { $0[testSet] == "fold 1" || $0[testSet] == "fold 2" })
+        try #require(ExperimentReport(results: results).html().contains("all folds"))
     }
+}
+
+/// A small RFC 4180 reader for the test: quoted fields with doubled quotes and line breaks.
+func parseCSV(_ text: String) -> [[String]] {
+    var rows: [[String]] = [], row: [String] = [], field = ""
+    var quoted = false, atFieldStart = true
+    var chars = Array(text)[...]
+    while let ch = chars.popFirst() {
+        if quoted {
+            if ch == "\"" {
+                if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
+            } else { field.append(ch) }
+        } else if ch == "\"" && atFieldStart {
+            quoted = true
+        } else if ch == "," {
+            row.append(field); field = ""; atFieldStart = true; continue
+        } else if ch == "\n" {
+            row.append(field); rows.append(row); row = []; field = ""; atFieldStart = true; continue
+        } else {
+            field.append(ch)
+        }
+        atFieldStart = false
+    }
+    #expect(!quoted && row.isEmpty && field.isEmpty, "CSV ends inside a row")
+    return rows
 }

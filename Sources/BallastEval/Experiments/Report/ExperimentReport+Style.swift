@@ -22,7 +22,7 @@ extension ExperimentReport {
     caption { text-align: left; font-weight: 600; padding: 2px 0 4px; }
     th, td { padding: 3px 9px; border-bottom: 1px solid #e5e7eb; white-space: nowrap; }
     th { background: #f3f4f6; border-bottom: 1px solid #c7ccd1; font-weight: 600; }
-    tr.group td { border-top: 1px solid #9aa1a9; }
+    tr.group td { border-top: 2px solid #aab1b9; }
     td.l, th.l { text-align: left; }
     td.r, th.r { text-align: right; }
     strong.best { font-weight: 700; background: #dcf5e3; padding: 0 3px; border-radius: 3px; }

@@ -11,7 +11,7 @@ extension ExperimentResults {
         var out = "# Experiment \(summary.name)" + (summary.simulated ? " (simulated data)" : "") + "\n\n"
         out += headerLines(summary).map { "- " + $0 }.joined(separator: "\n") + "\n"
         for d in summary.datasets {
-            out += "\n## Dataset \(d.name)" + (d.simulated ? " (simulated)" : "") + "\n\n"
+            out += "\n## Dataset \(Self.inline(d.label))\n\n"
             out += datasetLines(d).map { "- " + $0 }.joined(separator: "\n") + "\n"
             out += "\n### Accuracy and weighted precision / recall / F1 (DCBN-VAE Table 2 shape)\n"
             for t in d.testSets {

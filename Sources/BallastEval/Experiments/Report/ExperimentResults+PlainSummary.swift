@@ -13,7 +13,7 @@ extension ExperimentResults {
         let summary = ExperimentSummary(results: self)
         var out = "experiment \(summary.name)" + (summary.simulated ? " (simulated data)" : "") + "\n"
         for d in summary.datasets {
-            out += "\ndataset \(d.name)" + (d.simulated ? " (simulated)" : "") + ": \(d.description)\n"
+            out += "\ndataset \(d.label): \(d.description)\n"
             for t in d.testSets {
                 var table = summary.plainTable(d, testSet: t, showStd: true).textTable(markdown: false).renderPlain()
                 var note = summary.runsPhrase(d)

@@ -169,9 +169,9 @@ extension ExperimentSummary {
 
     /// `[n] short error` for each distinct error among `errors`.
     func errorNotes(_ errors: [String]) -> [String] {
-        ExperimentSummary.distinct(errors).compactMap { error in
-            errorNumber(error).map { "[\($0)] \(ExperimentSummary.shortened(error, limit: 100))" }
-        }
+        ExperimentSummary.distinct(errors).compactMap { error in errorNumber(error).map { ($0, error) } }
+            .sorted { $0.0 < $1.0 }
+            .map { "[\($0.0)] \(ExperimentSummary.shortened($0.1, limit: 100))" }
     }
 
     static func countText(_ stat: MeanStd?) -> String {

@@ -115,6 +115,12 @@ public struct ExperimentSummary: Sendable, Equatable {
         /// Whether any evaluation carries NSL-KDD seen/novel attack counts.
         public var hasAttackGroups: Bool
 
+        /// The name for headings: the name, with " (simulated)" added for simulated data unless the
+        /// name already says so.
+        public var label: String {
+            simulated && !name.lowercased().contains("simulated") ? name + " (simulated)" : name
+        }
+
         /// The rows of one test set.
         /// - Parameter testSet: a name from ``testSets``.
         public func rows(testSet: String) -> [Row] { rows.filter { $0.testSet == testSet } }
