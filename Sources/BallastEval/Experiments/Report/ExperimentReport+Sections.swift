@@ -27,11 +27,11 @@ extension ExperimentReport {
         sections.append(Section(id: "\(p)-overall", title: "Accuracy and weighted P / R / F1 (DCBN-VAE Table 2 shape)",
                                 level: 3, html: overall))
 
-        var f1 = ""
+        var f1 = "<div class=\"grid\">\n"
         for (t, testSet) in d.testSets.enumerated() {
             f1 += figure(weightedF1Chart(d, testSet: testSet, id: "\(p)-f1-\(t)"))
         }
-        sections.append(Section(id: "\(p)-f1", title: "Weighted F1 per detector", level: 3, html: f1))
+        sections.append(Section(id: "\(p)-f1", title: "Weighted F1 per detector", level: 3, html: f1 + "</div>\n"))
 
         var perClass = "<div class=\"grid\">\n"
         for t in d.testSets {
