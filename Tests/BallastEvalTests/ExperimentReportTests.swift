@@ -260,3 +260,23 @@ func parseCSV(_ text: String) -> [[String]] {
     #expect(!quoted && row.isEmpty && field.isEmpty, "CSV ends inside a row")
     return rows
 }
+
+@Suite("Experiment report: partial runs")
+struct ExperimentReportPartialTests {
+    @Test("Results with no finished cell yet render every output without crashing")
+    func empty() throws {
+        var results = try ReportFixtures.results()
+        results.datasets[0].cells = []
+        results.datasets[0].balancings = []
+        let summary = ExperimentSummary(results: results)
+        #expect(summary.datasets[0].rows.isEmpty)
+        #expect(summary.datasets[0].countsBefore.map { $0?.mean } == [600, 300, 5])
+        #expect(parseCSV(results.csv()).count == 1)
+        let normalRow = results.markdownSummary().split(separator: "\n").first { $0.hasPrefix("| normal ") }
+        #expect(normalRow?.contains(" 600 |") == true)
+        #expect(results.renderPlainSummary().contains("runner overhead"))
+        let html = ExperimentReport(results: results).html()
+        #expect(html.hasSuffix("</html>\n"))
+        #expect(html.contains("<svg"))
+    }
+}

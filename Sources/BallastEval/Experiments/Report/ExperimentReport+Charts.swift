@@ -9,7 +9,7 @@ extension ExperimentReport {
     /// Grouped bars of each class's rows before balancing (grey) and after each balancing, on a
     /// log scale, so that a class of 52 rows is visible beside one of 67,343.
     func countsChart(_ d: ExperimentSummary.Dataset, id: String) -> SVGChart {
-        let before = d.balancingSummaries.first?.countsBefore ?? []
+        let before = d.countsBefore
         var series = [SVGChart.Series(name: "before", color: "#9a9a9a", values: d.classNames.indices.map {
             $0 < before.count ? before[$0]?.mean : nil
         })]

@@ -49,7 +49,7 @@ extension ExperimentSummary {
     /// as means over runs (± std when they differ).
     func countsTable(_ d: Dataset, title: String) -> ReportTable {
         let summaries = d.balancingSummaries
-        let before = summaries.first?.countsBefore ?? []
+        let before = d.countsBefore
         var table = ReportTable(title: title, columns: [.init("class", .left), .init("before")]
                                 + summaries.map { .init($0.method) })
         for (c, name) in d.classNames.enumerated() {
@@ -57,6 +57,8 @@ extension ExperimentSummary {
             for s in summaries {
                 if let after = s.countsAfter {
                     cells.append(.init(c < after.count ? Self.countText(after[c]) : "–"))
+                } else if s.runs == 0 {
+                    cells.append(.init("not run"))
                 } else {
                     cells.append(failedCell(s.errors))
                 }
