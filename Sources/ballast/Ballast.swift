@@ -13,6 +13,7 @@ struct Ballast: ParsableCommand {
             Examples:
               ballast demo --quick                           # balancings × detectors, simulated traffic
               ballast demo --data ../shared/datasets/nsl-kdd # KDDTrain+ → KDDTest+
+              ballast experiment --data ../shared/datasets/nsl-kdd --balance ros,smote --models dt --seeds 3 -o exp
               ballast inspect KDDTrain+.txt --format nsl-kdd
               ballast inspect flows.csv --label Label --json
               ballast balance KDDTrain+.txt -o balanced.csv --method smote
@@ -24,6 +25,6 @@ struct Ballast: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [InspectCommand.self, BalanceCommand.self, TrainCommand.self, PredictCommand.self,
-                      EvaluateCommand.self, DemoCommand.self]
+                      EvaluateCommand.self, DemoCommand.self, ExperimentCommand.self]
     )
 }

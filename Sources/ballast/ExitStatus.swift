@@ -23,6 +23,12 @@ enum ExitStatus {
             return data
         case is ValidationFailure, is CatalogError, is ResamplingError: return usage
         case is BundleError, is PreprocessingError: return data
+        case let e as ExperimentError:
+            switch e {
+            case .invalidSpec, .specSyntax, .specChanged: return usage
+            case .corruptJournal, .classMismatch: return data
+            case .stopped: return 75  // EX_TEMPFAIL: run again to continue
+            }
         case is CocoaError, is POSIXError: return io
         default: return data
         }

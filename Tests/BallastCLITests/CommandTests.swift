@@ -13,11 +13,17 @@ struct CommandTests {
         return path
     }
 
-    @Test("demo prints one comparison table: baseline first, a row per cell, best values marked, quick settings said")
+    private func tempDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("ballast-cli-\(UUID().uuidString)").path
+    }
+
+    @Test("demo prints one comparison table (baseline first, a row per cell, best values marked, quick settings said) and writes the report")
     func demoTable() throws {
         let runner = try #require(runner, "the ballast executable was not built")
+        let output = tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: output) }
         let out = try runner.run(["demo", "--quick", "--rows", "1500", "--balance", "smote,class-weights",
-                                  "--models", "dt,rf", "--seed", "3"])
+                                  "--models", "dt,rf", "--seed", "3", "-o", output])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("simulated"))
         #expect(out.stdout.contains("seed: 3"))
@@ -31,26 +37,94 @@ struct CommandTests {
         #expect(rows.count == 6, "3 balancings × 2 detectors:\n\(out.stdout)")
         #expect(rows.first?.hasPrefix("none") == true)
         #expect(rows.contains { $0.contains("*") }, "best values are marked")
+        #expect(out.stdout.contains("report: \(output)/report.html"))
+        #expect(FileManager.default.fileExists(atPath: output + "/report.html"))
         #expect(out.stderr.isEmpty, "a piped run must not draw progress: \(out.stderr)")
     }
 
-    @Test("demo is deterministic for a seed, --json parses, --markdown bolds the best values")
+    @Test("demo is deterministic for a seed, --json prints results.json, --markdown bolds the best values")
     func demoJSON() throws {
         let runner = try #require(runner)
-        let arguments = ["demo", "--rows", "1500", "--balance", "ros", "--models", "dt", "--seed", "5"]
+        let output = tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let arguments = ["demo", "--rows", "1500", "--balance", "ros", "--models", "dt", "--seed", "5", "-o", output]
         let a = try runner.run(arguments + ["--json"])
         let b = try runner.run(arguments + ["--json"])
         #expect(a.status == 0, "\(a.stderr)")
-        let ja = try #require(JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any])
-        let jb = try #require(JSONSerialization.jsonObject(with: Data(b.stdout.utf8)) as? [String: Any])
-        #expect(ja["simulated"] as? Bool == true)
-        let ca = try #require(ja["cells"] as? [[String: Any]]), cb = try #require(jb["cells"] as? [[String: Any]])
+        func cells(_ text: String) throws -> [[String: Any]] {
+            let object = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let dataset = try #require((object["datasets"] as? [[String: Any]])?.first)
+            #expect(dataset["simulated"] as? Bool == true)
+            return try #require(dataset["cells"] as? [[String: Any]])
+        }
+        let ca = try cells(a.stdout), cb = try cells(b.stdout)
         #expect(ca.count == 2)
-        #expect(ca.map { NSDictionary(dictionary: $0["report"] as? [String: Any] ?? [:]) }
-            == cb.map { NSDictionary(dictionary: $0["report"] as? [String: Any] ?? [:]) })
+        #expect(ca.map { NSArray(array: $0["evaluations"] as? [Any] ?? []) } == cb.map { NSArray(array: $0["evaluations"] as? [Any] ?? []) })
         let md = try runner.run(arguments + ["--markdown"])
         #expect(md.status == 0)
         #expect(md.stdout.contains("| balancing") && md.stdout.contains("**"))
+    }
+
+    @Test("experiment: a run killed mid-way resumes where it stopped and ends with the results of an uninterrupted run")
+    func experimentKillAndResume() throws {
+        let runner = try #require(runner)
+        let killed = tempDirectory(), whole = tempDirectory()
+        defer {
+            try? FileManager.default.removeItem(atPath: killed)
+            try? FileManager.default.removeItem(atPath: whole)
+        }
+        let arguments = ["experiment", "--simulator", "4000", "--balance", "smote,rus,ros", "--models", "dt,gbdt:rounds=30",
+                         "--seeds", "2"]
+        // Start a run and kill it (SIGKILL: no chance to clean up) once a few cells are journaled.
+        let process = Process()
+        process.executableURL = runner.executable
+        process.arguments = arguments + ["-o", killed]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let journal = killed + "/journal.jsonl"
+        var cellsBeforeKill = 0
+        for _ in 0..<600 where process.isRunning {
+            let text = (try? String(contentsOfFile: journal, encoding: .utf8)) ?? ""
+            cellsBeforeKill = text.components(separatedBy: "\"kind\":\"cell\"").count - 1
+            if cellsBeforeKill >= 3 { break }
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: killed + "/results.json") || cellsBeforeKill >= 16,
+                "a killed run writes no final results")
+        let resumed = try runner.run(arguments + ["-o", killed, "--json"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let uninterrupted = try runner.run(arguments + ["-o", whole, "--json"])
+        func evaluations(_ text: String) throws -> [NSArray] {
+            let object = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let cells = try #require(((object["datasets"] as? [[String: Any]])?.first)?["cells"] as? [[String: Any]])
+            #expect(cells.count == 16)
+            return cells.map { NSArray(array: $0["evaluations"] as? [Any] ?? []) }
+        }
+        #expect(try evaluations(resumed.stdout) == evaluations(uninterrupted.stdout))
+        #expect(resumed.stdout.contains("\"resumedCount\" : 1") || cellsBeforeKill == 0)
+    }
+
+    @Test("experiment: bad usage and a changed spec in the same directory exit 64 with a message")
+    func experimentUsage() throws {
+        let runner = try #require(runner)
+        let output = tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let none = try runner.run(["experiment", "-o", output])
+        #expect(none.status == 64 && none.stderr.contains("--data"))
+        let first = try runner.run(["experiment", "--simulator", "500", "--models", "dt", "--seeds", "1", "-o", output])
+        #expect(first.status == 0, "\(first.stderr)")
+        let changed = try runner.run(["experiment", "--simulator", "500", "--models", "lr", "--seeds", "1", "-o", output])
+        #expect(changed.status == 64 && changed.stderr.contains("--fresh"), "\(changed.stderr)")
+        let stopped = try runner.run(["experiment", "--simulator", "500", "--models", "lr", "--seeds", "1", "-o", output,
+                                      "--fresh", "--max-cells", "1"])
+        #expect(stopped.status == 75 && stopped.stderr.contains("run the same command again"), "\(stopped.stderr)")
+        let spec = output + "/bad.toml"
+        try "detectors = [\"dt\"]\nbalancing = [\"smote\"]\n".write(toFile: spec, atomically: true, encoding: .utf8)
+        let bad = try runner.run(["experiment", spec, "-o", output + "/x"])
+        #expect(bad.status == 64 && bad.stderr.contains("line 2: unknown key 'balancing'"), "\(bad.stderr)")
     }
 
     @Test("inspect reports classes, imbalance, types and invalid values of a CSV")

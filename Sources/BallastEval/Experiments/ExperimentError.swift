@@ -10,6 +10,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case corruptJournal(file: String, line: Int, message: String)
     /// Training and test files disagree on class names.
     case classMismatch(dataset: String, train: [String], test: [String], file: String)
+    /// The run stopped after the number of new cells it was allowed; running again continues.
+    case stopped(cellsDone: Int, cellsTotal: Int)
 
     /// A readable message naming what is wrong and what to do.
     public var description: String {
@@ -22,6 +24,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "\(file), line \(line): \(message); delete the file or use --fresh to start over"
         case .classMismatch(let dataset, let train, let test, let file):
             return "dataset '\(dataset)': \(file) has classes \(test), training has \(train)"
+        case .stopped(let done, let total):
+            return "stopped after \(done) of \(total) cells as asked; run the same command again to continue"
         }
     }
 }

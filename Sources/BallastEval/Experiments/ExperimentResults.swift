@@ -108,13 +108,17 @@ public struct TestSetInfo: Sendable, Equatable, Codable {
     public var unseenCategories: Int
     /// NSL-KDD only: attack names in this test set and whether each occurs in the training file.
     public var attacks: [AttackInfo]?
+    /// Test rows whose label never occurs in training, by label: left out of every metric (a
+    /// detector cannot predict a class it never saw), and counted here.
+    public var unknownLabels: [String: Int]
 
     /// Creates a test-set record.
-    public init(name: String, counts: [Int], unseenCategories: Int, attacks: [AttackInfo]?) {
+    public init(name: String, counts: [Int], unseenCategories: Int, attacks: [AttackInfo]?, unknownLabels: [String: Int] = [:]) {
         self.name = name
         self.counts = counts
         self.unseenCategories = unseenCategories
         self.attacks = attacks
+        self.unknownLabels = unknownLabels
     }
 }
 

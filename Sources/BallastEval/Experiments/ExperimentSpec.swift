@@ -34,10 +34,19 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         self.preprocessing = preprocessing
     }
 
-    /// The balancings in run order: the baseline first, each once.
+    /// The balancings in run order: the baseline (`none`) first, each once; `baseline` is written
+    /// `none` and `class-weight`/`weights` are written `class-weights`.
     public var plannedBalancings: [String] {
         var seen: Set<String> = ["none"]
-        return ["none"] + balancings.filter { seen.insert($0).inserted }
+        let canonical = balancings.map { text -> String in
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            switch trimmed.lowercased() {
+            case "none", "baseline": return "none"
+            case "class-weights", "class-weight", "weights": return "class-weights"
+            default: return trimmed
+            }
+        }
+        return ["none"] + canonical.filter { seen.insert($0).inserted }
     }
 
     /// Checks every name and number, so that a typo fails before hours of work.

@@ -1,7 +1,7 @@
 import BallastLearn
 import Foundation
 
-/// One detector of the demo's comparison: a catalogue classifier specification such as `rf` or
+/// One detector of an experiment: a catalogue classifier specification such as `rf` or
 /// `gbdt:rounds=200`, with the lighter settings of quick mode.
 public struct DetectorChoice: Sendable, Hashable, CustomStringConvertible {
     /// The specification as given (canonical form).
@@ -31,12 +31,12 @@ public struct DetectorChoice: Sendable, Hashable, CustomStringConvertible {
     /// Parses a comma-separated list (`dt,rf:trees=50,depth=12,gbdt`; a piece with `=` but no `:`
     /// continues the previous specification). Repeated detectors are kept once.
     /// - Parameter text: the list as typed after `--models`.
-    /// - Throws: ``CatalogError`` for an unknown model or invalid parameter, ``DemoError/emptyList(option:)``
+    /// - Throws: ``CatalogError`` for an unknown model or invalid parameter, ``ExperimentError/invalidSpec(_:)``
     ///   for a list naming nothing.
     public static func parseList(_ text: String) throws -> [DetectorChoice] {
         var seen: Set<DetectorChoice> = []
         let choices = try specificationList(text).map(DetectorChoice.init(parsing:)).filter { seen.insert($0).inserted }
-        guard !choices.isEmpty else { throw DemoError.emptyList(option: "--models") }
+        guard !choices.isEmpty else { throw ExperimentError.invalidSpec("--models names no detector: expected a comma-separated list such as dt,rf") }
         return choices
     }
 

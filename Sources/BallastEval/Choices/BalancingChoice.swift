@@ -1,7 +1,7 @@
 import BallastLearn
 import Foundation
 
-/// One way of handling imbalance in the demo's comparison: nothing, class weights on the detector,
+/// One way of handling imbalance in an experiment: nothing, class weights on the detector,
 /// or a resampler from the ``Catalog``.
 public enum BalancingChoice: Sendable, Hashable, CustomStringConvertible {
     /// The baseline: the training rows as they are, unweighted.
@@ -43,14 +43,14 @@ public enum BalancingChoice: Sendable, Hashable, CustomStringConvertible {
     /// continues the previous specification's parameters). `all` stands for ``all``; the baseline
     /// is added first when missing, and repeated choices are kept once.
     /// - Parameter text: the list as typed after `--balance`.
-    /// - Throws: ``CatalogError`` for an unknown name or invalid parameter, ``DemoError/emptyList(option:)``
+    /// - Throws: ``CatalogError`` for an unknown name or invalid parameter, ``ExperimentError/invalidSpec(_:)``
     ///   for a list naming nothing.
     public static func parseList(_ text: String) throws -> [BalancingChoice] {
         var choices: [BalancingChoice] = []
         for item in specificationList(text) {
             if item.lowercased() == "all" { choices += all } else { choices.append(try BalancingChoice(parsing: item)) }
         }
-        guard !choices.isEmpty else { throw DemoError.emptyList(option: "--balance") }
+        guard !choices.isEmpty else { throw ExperimentError.invalidSpec("--balance names no method: expected a comma-separated list such as smote,rus") }
         return withBaseline(choices)
     }
 

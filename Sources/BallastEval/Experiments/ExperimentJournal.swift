@@ -1,0 +1,149 @@
+import BallastCore
+import Foundation
+
+/// The append-only record of a run in its output directory (`journal.jsonl`), which is what makes
+/// an interrupted experiment resumable.
+///
+/// The first line holds the specification and its SHA-256; then one line per finished balancing and
+/// per finished cell, each written and flushed as soon as the step ends, and one line each time the
+/// run is resumed. A run killed mid-write leaves at most a partial last line, which is dropped on
+/// resume (the step it described runs again). A directory whose journal holds a different
+/// specification is refused rather than mixed.
+struct ExperimentJournal {
+    /// One line of the journal.
+    struct Entry: Codable {
+        enum Kind: String, Codable { case start, resume, balancing, cell }
+        var kind: Kind
+        /// Seconds since the start of the part of the run that wrote this line.
+        var partSeconds: Double
+        var spec: ExperimentSpec?
+        var specHash: String?
+        var at: String?
+        var ballastVersion: String?
+        var dataset: String?
+        var balancing: BalancingRecord?
+        var cell: CellRecord?
+    }
+
+    /// What an existing journal says.
+    struct State {
+        var startedAt: String
+        var resumedCount: Int
+        /// Wall time of the earlier parts of the run.
+        var earlierSeconds: Double
+        var balancings: [String: [BalancingRecord]] = [:]
+        var cells: [String: [CellRecord]] = [:]
+    }
+
+    let url: URL
+    private let handle: FileHandle
+    /// Seconds already spent in earlier parts of the run.
+    let state: State
+
+    /// Opens the journal in `directory`, resuming it when it holds the same specification.
+    /// - Parameters:
+    ///   - directory: the output directory (created when missing).
+    ///   - spec: the specification about to run.
+    ///   - fresh: discard an existing journal instead of resuming it.
+    /// - Throws: ``ExperimentError/specChanged(directory:)`` when the journal holds another
+    ///   specification; ``ExperimentError/corruptJournal(file:line:message:)`` when a complete line
+    ///   cannot be read; ``DataError`` when the directory cannot be written.
+    init(directory: URL, spec: ExperimentSpec, fresh: Bool) throws {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ExperimentError.invalidSpec("cannot create the output directory \(directory.path): \(error.localizedDescription)")
+        }
+        url = directory.appendingPathComponent("journal.jsonl")
+        let hash = Self.hash(spec)
+        let now = Self.timestamp()
+        var state = State(startedAt: now, resumedCount: 0, earlierSeconds: 0)
+        var lines: [Entry] = []
+        if !fresh, let data = manager.contents(atPath: url.path), !data.isEmpty {
+            (lines, state) = try Self.read(data, file: url.path, expectedHash: hash, directory: directory.path)
+            state.resumedCount += 1  // this run
+            // Drop a partial last line left by a kill mid-write.
+            let complete = data.lastIndex(of: UInt8(ascii: "\n")).map { data.prefix(through: $0) } ?? Data()
+            try Data(complete).write(to: url)
+        } else {
+            manager.createFile(atPath: url.path, contents: nil)
+        }
+        guard let handle = FileHandle(forWritingAtPath: url.path) else {
+            throw ExperimentError.invalidSpec("cannot write \(url.path)")
+        }
+        handle.seekToEndOfFile()
+        self.handle = handle
+        self.state = state
+        if lines.isEmpty {
+            try append(Entry(kind: .start, partSeconds: 0, spec: spec, specHash: hash, at: now, ballastVersion: BallastVersion.current))
+        } else {
+            try append(Entry(kind: .resume, partSeconds: 0, at: now))
+        }
+    }
+
+    /// Appends one entry as one line and flushes it to disk.
+    func append(_ entry: Entry) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var data = try encoder.encode(entry)
+        data.append(UInt8(ascii: "\n"))
+        handle.write(data)
+        try handle.synchronize()
+    }
+
+    /// Closes the file.
+    func close() { try? handle.close() }
+
+    static func read(_ data: Data, file: String, expectedHash: String, directory: String) throws -> ([Entry], State) {
+        let decoder = JSONDecoder()
+        var entries: [Entry] = []
+        let text = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        let endsWithNewline = data.last == UInt8(ascii: "\n")
+        for (index, line) in text.enumerated() where !line.isEmpty {
+            let isLast = index == text.count - 1
+            do {
+                entries.append(try decoder.decode(Entry.self, from: Data(line)))
+            } catch {
+                if isLast && !endsWithNewline { break }  // partial line from an interrupted write
+                throw ExperimentError.corruptJournal(file: file, line: index + 1, message: "not a journal entry (\(error))")
+            }
+        }
+        guard let first = entries.first, first.kind == .start, let hash = first.specHash else {
+            throw ExperimentError.corruptJournal(file: file, line: 1, message: "the first line is not the start of a run")
+        }
+        guard hash == expectedHash else { throw ExperimentError.specChanged(directory: directory) }
+        var state = State(startedAt: first.at ?? timestamp(), resumedCount: 0, earlierSeconds: 0)
+        var partSeconds = 0.0
+        for entry in entries {
+            switch entry.kind {
+            case .start: break
+            case .resume:
+                state.resumedCount += 1
+                state.earlierSeconds += partSeconds
+                partSeconds = 0
+            case .balancing:
+                if let record = entry.balancing, let dataset = entry.dataset { state.balancings[dataset, default: []].append(record) }
+            case .cell:
+                if let record = entry.cell, let dataset = entry.dataset { state.cells[dataset, default: []].append(record) }
+            }
+            partSeconds = max(partSeconds, entry.partSeconds)
+        }
+        state.earlierSeconds += partSeconds
+        return (entries, state)
+    }
+
+    /// The SHA-256 of the specification's canonical JSON.
+    static func hash(_ spec: ExperimentSpec) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return SHA256.hex((try? encoder.encode(spec)).map { Array($0) } ?? [])
+    }
+
+    /// Now, ISO 8601 in UTC.
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date())
+    }
+}
