@@ -280,3 +280,26 @@ struct ExperimentReportPartialTests {
         #expect(html.contains("<svg"))
     }
 }
+
+@Suite("Experiment report: run notes")
+struct ExperimentReportNotesTests {
+    @Test("The seeds, quick-mode settings and test labels unseen in training are stated in every rendering")
+    func notes() throws {
+        var results = try ReportFixtures.results()
+        results.spec.quick = true
+        results.datasets[0].cells = results.datasets[0].cells.map { cell in
+            var copy = cell
+            if copy.detector == "mlp" { copy.trainedDetector = "mlp:epochs=5" }
+            return copy
+        }
+        results.datasets[0].testSets[1].unknownLabels = ["spy": 3, "mailbomb": 2]
+        let plain = results.renderPlainSummary(), markdown = results.markdownSummary()
+        let html = ExperimentReport(results: results).html()
+        for text in [plain, markdown, html] {
+            #expect(text.contains("seeds: 1, 2"))
+            #expect(text.contains("quick mode: mlp trained as mlp:epochs=5"))
+            #expect(text.contains("5 rows with labels never seen in training are left out of the metrics (mailbomb 2, spy 3)"))
+        }
+        #expect(try ReportFixtures.results(seeds: [7]).renderPlainSummary().contains("seed: 7\n"))
+    }
+}

@@ -66,7 +66,7 @@ extension ExperimentResults {
             String(format: "time: total %.1f s; balancing, fitting and predicting %.1f s; runner overhead %.1f s",
                    totalSeconds, workSeconds, overhead) + share,
             "machine: \(environment.threads) threads, BLAS \(environment.blas ?? "none (Swift kernels)"), \(environment.operatingSystem)",
-            "seeds: " + spec.seeds.map(String.init).joined(separator: ", ") + (spec.quick ? "; quick detector settings" : ""),
+        ] + seedLines() + [
             "balancings: " + spec.plannedBalancings.joined(separator: ", ") + "; detectors: " + spec.detectors.joined(separator: ", "),
         ]
         if !summary.errors.isEmpty { lines.append("\(summary.failures.count) failed runs: see Failures") }
@@ -74,6 +74,31 @@ extension ExperimentResults {
             "values in % (MCC as a coefficient), mean ± sample standard deviation over the runs that succeeded; "
                 + "**bold**: best in its column (ties all bold); n/a: the class has no rows in that test set",
         ]
+    }
+
+    /// `seeds: 1, 2, 3` (or `seed: 7`), and with quick settings `quick mode: rf trained as
+    /// rf:trees=30, …` naming every detector whose trained settings differ from the spec.
+    func seedLines() -> [String] {
+        var lines = [(spec.seeds.count == 1 ? "seed: " : "seeds: ") + spec.seeds.map(String.init).joined(separator: ", ")]
+        if spec.quick {
+            var seen: Set<String> = []
+            let changed = datasets.flatMap(\.cells).filter { $0.trainedDetector != $0.detector }
+                .map { "\($0.detector) trained as \($0.trainedDetector)" }
+                .filter { seen.insert($0).inserted }
+            lines.append("quick mode: " + (changed.isEmpty ? "on (no detector setting changed)" : changed.joined(separator: ", ")))
+        }
+        return lines
+    }
+
+    /// Per test set: the rows left out of every metric because their label never occurs in training.
+    func unknownLabelLines(_ d: ExperimentSummary.Dataset) -> [String] {
+        guard let data = datasets.first(where: { $0.name == d.name }) else { return [] }
+        return data.testSets.compactMap { info in
+            guard !info.unknownLabels.isEmpty else { return nil }
+            let total = info.unknownLabels.values.reduce(0, +)
+            let labels = info.unknownLabels.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            return "test set \(info.name): \(total) rows with labels never seen in training are left out of the metrics (\(labels))"
+        }
     }
 
     func datasetLines(_ d: ExperimentSummary.Dataset) -> [String] {
@@ -87,6 +112,7 @@ extension ExperimentResults {
                 lines.append("test set \(t): " + zip(d.classNames, counts).map { "\($0) \($1)" }.joined(separator: ", "))
             }
         }
+        lines += unknownLabelLines(d)
         lines.append("features after preprocessing (fitted on training rows only): \(d.featureColumns)")
         return lines.map(Self.inline)
     }
