@@ -19,6 +19,7 @@ examples:
   BALLAST_REPORT_SAMPLE_DIR=/tmp/ballast-report-sample \
       swift test -c release --filter ExperimentReportTests/sample
   Scripts/screenshot-report.sh /tmp/ballast-report-sample/report.html /tmp/report-sample.png
+  # add BALLAST_REPORT_RESULTS=DIR/results.json to the test's environment to re-render an existing run instead
 
 Chromium is looked up as chromium, chromium-browser, google-chrome (or $CHROMIUM); when none is
 found, Debian's `chromium` package is installed with apt-get (through sudo when not root).

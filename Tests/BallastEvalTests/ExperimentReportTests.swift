@@ -160,12 +160,19 @@ struct ExperimentReportTests {
         let plain = results.renderPlainSummary()
         #expect(plain.split(separator: "\n").allSatisfy { $0.count <= ExperimentResults.plainSummaryWidth })
         #expect(plain.contains("(simulated"))
-        if let directory = ProcessInfo.processInfo.environment["BALLAST_REPORT_SAMPLE_DIR"] {
+        // For looking at a report by eye (Scripts/screenshot-report.sh): write the sample's outputs, or
+        // those of an existing results.json named by BALLAST_REPORT_RESULTS, into BALLAST_REPORT_SAMPLE_DIR.
+        let environment = ProcessInfo.processInfo.environment
+        if let directory = environment["BALLAST_REPORT_SAMPLE_DIR"] {
+            var shown = results
+            if let path = environment["BALLAST_REPORT_RESULTS"] {
+                shown = try JSONDecoder().decode(ExperimentResults.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            }
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try Data(html.utf8).write(to: URL(fileURLWithPath: directory + "/report.html"))
-            try Data(results.markdownSummary().utf8).write(to: URL(fileURLWithPath: directory + "/summary.md"))
-            try Data(results.csv().utf8).write(to: URL(fileURLWithPath: directory + "/results.csv"))
-            try Data(plain.utf8).write(to: URL(fileURLWithPath: directory + "/summary.txt"))
+            try Data(ExperimentReport(results: shown).html().utf8).write(to: URL(fileURLWithPath: directory + "/report.html"))
+            try Data(shown.markdownSummary().utf8).write(to: URL(fileURLWithPath: directory + "/summary.md"))
+            try Data(shown.csv().utf8).write(to: URL(fileURLWithPath: directory + "/results.csv"))
+            try Data(shown.renderPlainSummary().utf8).write(to: URL(fileURLWithPath: directory + "/summary.txt"))
         }
     }
 

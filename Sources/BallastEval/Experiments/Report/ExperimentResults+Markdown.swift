@@ -104,7 +104,7 @@ extension ExperimentResults {
     func datasetLines(_ d: ExperimentSummary.Dataset) -> [String] {
         let train = datasets.first { $0.name == d.name }?.trainCounts ?? []
         var lines = [d.description]
-        lines.append("classes (training rows): " + d.classNames.enumerated().map { c, name in
+        lines.append("classes (rows of the training data as loaded, before any split or balancing): " + d.classNames.enumerated().map { c, name in
             c < train.count ? "\(name) \(train[c])" : name
         }.joined(separator: ", "))
         for t in d.testSets {
