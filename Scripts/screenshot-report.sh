@@ -12,8 +12,14 @@ usage: Scripts/screenshot-report.sh REPORT.html [OUT.png] [WIDTHxHEIGHT]
   OUT.png       where to write the screenshot (default: REPORT.png beside the report)
   WIDTHxHEIGHT  the window size in pixels (default: 1400x4000; the page is cut at HEIGHT)
 
-example:
+examples:
   Scripts/screenshot-report.sh results/nsl-kdd-table2/report.html /tmp/report.png 1400x6000
+
+  # a sample report from hand-built results (no dataset needed), then its screenshot:
+  BALLAST_REPORT_SAMPLE_DIR=/tmp/ballast-report-sample \
+      swift test -c release --filter ExperimentReportTests/sample
+  Scripts/screenshot-report.sh /tmp/ballast-report-sample/report.html /tmp/report-sample.png
+  # add BALLAST_REPORT_RESULTS=DIR/results.json to the test's environment to re-render an existing run instead
 
 Chromium is looked up as chromium, chromium-browser, google-chrome (or $CHROMIUM); when none is
 found, Debian's `chromium` package is installed with apt-get (through sudo when not root).

@@ -110,7 +110,7 @@ struct ExperimentReportTests {
     @Test("results.csv: header, one row per (cell, test set), RFC 4180 quoting")
     func csv() throws {
         let results = try ReportFixtures.results()
-        let lines = try parseCSV(results.csv())
+        let lines = parseCSV(results.csv())
         let header = try #require(lines.first)
         #expect(Array(header.prefix(ExperimentResults.csvFixedColumns.count)) == ExperimentResults.csvFixedColumns)
         #expect(header.suffix(4) == ["precision_U2R", "recall_U2R", "f1_U2R", "support_U2R"])
@@ -160,12 +160,19 @@ struct ExperimentReportTests {
         let plain = results.renderPlainSummary()
         #expect(plain.split(separator: "\n").allSatisfy { $0.count <= ExperimentResults.plainSummaryWidth })
         #expect(plain.contains("(simulated"))
-        if let directory = ProcessInfo.processInfo.environment["BALLAST_REPORT_SAMPLE_DIR"] {
+        // For looking at a report by eye (Scripts/screenshot-report.sh): write the sample's outputs, or
+        // those of an existing results.json named by BALLAST_REPORT_RESULTS, into BALLAST_REPORT_SAMPLE_DIR.
+        let environment = ProcessInfo.processInfo.environment
+        if let directory = environment["BALLAST_REPORT_SAMPLE_DIR"] {
+            var shown = results
+            if let path = environment["BALLAST_REPORT_RESULTS"] {
+                shown = try JSONDecoder().decode(ExperimentResults.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            }
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try Data(html.utf8).write(to: URL(fileURLWithPath: directory + "/report.html"))
-            try Data(results.markdownSummary().utf8).write(to: URL(fileURLWithPath: directory + "/summary.md"))
-            try Data(results.csv().utf8).write(to: URL(fileURLWithPath: directory + "/results.csv"))
-            try Data(plain.utf8).write(to: URL(fileURLWithPath: directory + "/summary.txt"))
+            try Data(ExperimentReport(results: shown).html().utf8).write(to: URL(fileURLWithPath: directory + "/report.html"))
+            try Data(shown.markdownSummary().utf8).write(to: URL(fileURLWithPath: directory + "/summary.md"))
+            try Data(shown.csv().utf8).write(to: URL(fileURLWithPath: directory + "/results.csv"))
+            try Data(shown.renderPlainSummary().utf8).write(to: URL(fileURLWithPath: directory + "/summary.txt"))
         }
     }
 
@@ -195,29 +202,111 @@ struct ExperimentReportTests {
             #expect(!svg.contains("NaN") && !svg.contains("nan\""))
         }
     }
+}
 
-    /// A small RFC 4180 reader for the test: quoted fields with doubled quotes and line breaks.
-    private func parseCSV(_ text: String) throws -> [[String]] {
-        var rows: [[String]] = [], row: [String] = [], field = ""
-        var quoted = false, atFieldStart = true
-        var chars = Array(text)[...]
-        while let ch = chars.popFirst() {
-            if quoted {
-                if ch == "\"" {
-                    if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
-                } else { field.append(ch) }
-            } else if ch == "\"" && atFieldStart {
-                quoted = true
-            } else if ch == "," {
-                row.append(field); field = ""; atFieldStart = true; continue
-            } else if ch == "\n" {
-                row.append(field); rows.append(row); row = []; field = ""; atFieldStart = true; continue
-            } else {
-                field.append(ch)
+@Suite("Experiment report: K-fold")
+struct ExperimentReportKFoldTests {
+    @Test("K-fold evaluations are pooled into one test set; mean ± std runs over seeds × folds")
+    func pooledFolds() throws {
+        var results = try ReportFixtures.results()
+        var data = results.datasets[0]
+        // Turn the two test sets into two folds: each cell becomes two cells, one per fold.
+        data.testSets = [TestSetInfo(name: "fold 1", counts: [60, 35, 5], unseenCategories: 0, attacks: nil),
+                         TestSetInfo(name: "fold 2", counts: [20, 30, 0], unseenCategories: 0, attacks: nil)]
+        data.cells = data.cells.flatMap { cell -> [CellRecord] in
+            (1...2).map { fold in
+                var copy = cell
+                copy.fold = fold
+                copy.evaluations = cell.evaluations.isEmpty ? [] : [cell.evaluations[fold - 1]]
+                copy.evaluations.indices.forEach { copy.evaluations[$0].testSet = "fold \(fold)" }
+                return copy
             }
-            atFieldStart = false
         }
-        #expect(!quoted && row.isEmpty && field.isEmpty, "CSV ends inside a row")
-        return rows
+        data.balancings = data.balancings.flatMap { record in (1...2).map { var r = record; r.fold = $0; return r } }
+        results.datasets = [data]
+        let d = try #require(ExperimentSummary(results: results).datasets.first)
+        #expect(d.testSets == [ExperimentSummary.pooledFoldsTestSet])
+        #expect(d.testCounts[ExperimentSummary.pooledFoldsTestSet] == [80, 65, 5])
+        let row = try #require(d.row(testSet: ExperimentSummary.pooledFoldsTestSet, balancing: "none", detector: "dt"))
+        #expect(row.runs == 4 && row.succeeded == 4)
+        // The mean runs over the four (seed, fold) accuracies.
+        let expected = data.cells.filter { $0.balancing == "none" && $0.detector == "dt" }.map { $0.evaluations[0].report.accuracy }
+        let mean = expected.reduce(0, +) / 4
+        #expect(abs(try #require(row.value(.accuracy)).mean - mean) < 1e-12)
+        #expect(results.markdownSummary().contains("mean ± sample std over 4 runs (seeds × folds)"))
+        // 24 cells, each on its own fold's test set; failed cells take the name their fold's other cells use.
+        let lines = parseCSV(results.csv())
+        #expect(lines.count == 1 + 24)
+        let testSet = try #require(lines[0].firstIndex(of: "test_set")), status = try #require(lines[0].firstIndex(of: "status"))
+        #expect(lines.dropFirst().filter { $0[status] == "failed" }.allSatisfy { $0[testSet] == "fold 1" || $0[testSet] == "fold 2" })
+        try #require(ExperimentReport(results: results).html().contains("all folds"))
+    }
+}
+
+/// A small RFC 4180 reader for the test: quoted fields with doubled quotes and line breaks.
+func parseCSV(_ text: String) -> [[String]] {
+    var rows: [[String]] = [], row: [String] = [], field = ""
+    var quoted = false, atFieldStart = true
+    var chars = Array(text)[...]
+    while let ch = chars.popFirst() {
+        if quoted {
+            if ch == "\"" {
+                if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
+            } else { field.append(ch) }
+        } else if ch == "\"" && atFieldStart {
+            quoted = true
+        } else if ch == "," {
+            row.append(field); field = ""; atFieldStart = true; continue
+        } else if ch == "\n" {
+            row.append(field); rows.append(row); row = []; field = ""; atFieldStart = true; continue
+        } else {
+            field.append(ch)
+        }
+        atFieldStart = false
+    }
+    #expect(!quoted && row.isEmpty && field.isEmpty, "CSV ends inside a row")
+    return rows
+}
+
+@Suite("Experiment report: partial runs")
+struct ExperimentReportPartialTests {
+    @Test("Results with no finished cell yet render every output without crashing")
+    func empty() throws {
+        var results = try ReportFixtures.results()
+        results.datasets[0].cells = []
+        results.datasets[0].balancings = []
+        let summary = ExperimentSummary(results: results)
+        #expect(summary.datasets[0].rows.isEmpty)
+        #expect(summary.datasets[0].countsBefore.map { $0?.mean } == [600, 300, 5])
+        #expect(parseCSV(results.csv()).count == 1)
+        let normalRow = results.markdownSummary().split(separator: "\n").first { $0.hasPrefix("| normal ") }
+        #expect(normalRow?.contains(" 600 |") == true)
+        #expect(results.renderPlainSummary().contains("runner overhead"))
+        let html = ExperimentReport(results: results).html()
+        #expect(html.hasSuffix("</html>\n"))
+        #expect(html.contains("<svg"))
+    }
+}
+
+@Suite("Experiment report: run notes")
+struct ExperimentReportNotesTests {
+    @Test("The seeds, quick-mode settings and test labels unseen in training are stated in every rendering")
+    func notes() throws {
+        var results = try ReportFixtures.results()
+        results.spec.quick = true
+        results.datasets[0].cells = results.datasets[0].cells.map { cell in
+            var copy = cell
+            if copy.detector == "mlp" { copy.trainedDetector = "mlp:epochs=5" }
+            return copy
+        }
+        results.datasets[0].testSets[1].unknownLabels = ["spy": 3, "mailbomb": 2]
+        let plain = results.renderPlainSummary(), markdown = results.markdownSummary()
+        let html = ExperimentReport(results: results).html()
+        for text in [plain, markdown, html] {
+            #expect(text.contains("seeds: 1, 2"))
+            #expect(text.contains("quick mode: mlp trained as mlp:epochs=5"))
+            #expect(text.contains("5 rows with labels never seen in training are left out of the metrics (mailbomb 2, spy 3)"))
+        }
+        #expect(try ReportFixtures.results(seeds: [7]).renderPlainSummary().contains("seed: 7\n"))
     }
 }

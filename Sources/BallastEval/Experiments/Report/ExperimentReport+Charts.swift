@@ -9,7 +9,7 @@ extension ExperimentReport {
     /// Grouped bars of each class's rows before balancing (grey) and after each balancing, on a
     /// log scale, so that a class of 52 rows is visible beside one of 67,343.
     func countsChart(_ d: ExperimentSummary.Dataset, id: String) -> SVGChart {
-        let before = d.balancingSummaries.first?.countsBefore ?? []
+        let before = d.countsBefore
         var series = [SVGChart.Series(name: "before", color: "#9a9a9a", values: d.classNames.indices.map {
             $0 < before.count ? before[$0]?.mean : nil
         })]
@@ -19,8 +19,7 @@ extension ExperimentReport {
                                           values: d.classNames.indices.map { c in after.flatMap { c < $0.count ? $0[c]?.mean : nil } }))
         }
         let top = series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1
-        return .groupedBars(id: id, title: "Training rows per class before and after balancing — \(d.name)"
-                                + (d.simulated ? " (simulated)" : ""),
+        return .groupedBars(id: id, title: "Training rows per class before and after balancing — \(d.label)",
                             description: "Grouped bars: for each class, its training rows before balancing and after each "
                                 + "balancing method, on a logarithmic axis.",
                             groups: d.classNames, groupAxisTitle: "class",
@@ -60,7 +59,7 @@ extension ExperimentReport {
     /// Stacked horizontal bars of balance + fit + predict seconds per (balancing, detector).
     func timeChart(_ d: ExperimentSummary.Dataset, id: String) -> SVGChart {
         let rows = d.testSets.first.map { d.rows(testSet: $0) } ?? []
-        return .stackedBars(id: id, title: "Time per balancing × detector — \(d.name)" + (d.simulated ? " (simulated)" : ""),
+        return .stackedBars(id: id, title: "Time per balancing × detector — \(d.label)",
                             description: "Stacked horizontal bars: seconds spent balancing the training data, fitting the "
                                 + "detector and predicting the test sets, mean over successful runs.",
                             rows: rows.map { "\($0.balancing) × \($0.detector)" },

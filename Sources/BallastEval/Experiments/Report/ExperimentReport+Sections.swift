@@ -4,7 +4,6 @@ extension ExperimentReport {
     /// The sections of one dataset: its tables in the papers' shapes and its charts.
     func datasetSections(_ d: ExperimentSummary.Dataset, index: Int, summary: ExperimentSummary) -> [Section] {
         let p = "d\(index)"
-        let label = d.name + (d.simulated ? " (simulated)" : "")
         var sections: [Section] = []
 
         var intro = "<ul class=\"meta\">\n" + results.datasetLines(d).map { "<li>\(Self.plain($0).htmlEscaped)</li>" }
@@ -15,7 +14,7 @@ extension ExperimentReport {
                 "\($0.method): \($0.succeeded) of \($0.runs) runs succeeded".htmlEscaped
             }.joined(separator: "; ") + " (means are over the runs that succeeded).</p>\n"
         }
-        sections.append(Section(id: p, title: "Dataset \(label)", level: 2, html: intro))
+        sections.append(Section(id: p, title: "Dataset \(d.label)", level: 2, html: intro))
 
         var overall = "<p>\(summary.runsPhrase(d).htmlEscaped). One table per test set and detector; rows are balancings.</p>\n"
         overall += "<div class=\"grid\">\n"
@@ -28,11 +27,11 @@ extension ExperimentReport {
         sections.append(Section(id: "\(p)-overall", title: "Accuracy and weighted P / R / F1 (DCBN-VAE Table 2 shape)",
                                 level: 3, html: overall))
 
-        var f1 = ""
+        var f1 = "<div class=\"grid\">\n"
         for (t, testSet) in d.testSets.enumerated() {
             f1 += figure(weightedF1Chart(d, testSet: testSet, id: "\(p)-f1-\(t)"))
         }
-        sections.append(Section(id: "\(p)-f1", title: "Weighted F1 per detector", level: 3, html: f1))
+        sections.append(Section(id: "\(p)-f1", title: "Weighted F1 per detector", level: 3, html: f1 + "</div>\n"))
 
         var perClass = "<div class=\"grid\">\n"
         for t in d.testSets {

@@ -3,7 +3,7 @@ extension ExperimentReport {
     static let css = """
     :root { color-scheme: light; }
     body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", Arial, sans-serif;
-           color: #1d1d1f; background: #ffffff; margin: 0 auto; max-width: 1280px; padding: 24px 32px 48px;
+           color: #1d1d1f; background: #ffffff; margin: 0 auto; max-width: 1400px; padding: 24px 32px 48px;
            line-height: 1.45; font-size: 15px; }
     h1 { font-size: 1.8em; margin: 0 0 0.3em; }
     h2 { font-size: 1.4em; margin: 1.6em 0 0.4em; border-bottom: 2px solid #d0d7de; padding-bottom: 0.2em; }
@@ -17,12 +17,13 @@ extension ExperimentReport {
     nav.toc h2 { font-size: 1.1em; border: none; margin: 0.4em 0; }
     nav.toc ol { margin: 0.2em 0; padding-left: 1.4em; }
     nav.toc a { color: #0550ae; text-decoration: none; }
-    .grid { display: flex; flex-wrap: wrap; gap: 8px 28px; align-items: flex-start; }
+    .grid { display: flex; flex-wrap: wrap; gap: 8px 24px; align-items: flex-start; }
+    .grid figure { margin: 8px 0; }
     table { border-collapse: collapse; margin: 8px 0 4px; font-size: 13px; font-variant-numeric: tabular-nums; }
     caption { text-align: left; font-weight: 600; padding: 2px 0 4px; }
-    th, td { padding: 3px 9px; border-bottom: 1px solid #e5e7eb; white-space: nowrap; }
+    th, td { padding: 3px 7px; border-bottom: 1px solid #e5e7eb; white-space: nowrap; }
     th { background: #f3f4f6; border-bottom: 1px solid #c7ccd1; font-weight: 600; }
-    tr.group td { border-top: 1px solid #9aa1a9; }
+    tr.group td { border-top: 2px solid #aab1b9; }
     td.l, th.l { text-align: left; }
     td.r, th.r { text-align: right; }
     strong.best { font-weight: 700; background: #dcf5e3; padding: 0 3px; border-radius: 3px; }

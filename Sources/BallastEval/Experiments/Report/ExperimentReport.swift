@@ -115,7 +115,7 @@ public struct ExperimentReport: Sendable {
                 + "categorical \(spec.preprocessing.categorical)"),
             ("datasets", spec.datasets.map { "\($0.name) (\($0.source.rawValue), split \($0.split.rawValue))" }.joined(separator: "; ")),
             ("Ballast", results.ballastVersion), ("started", results.startedAt), ("finished", results.finishedAt),
-            ("resumed", "\(results.resumedCount) times"),
+            ("resumed", results.resumedCount == 1 ? "once" : "\(results.resumedCount) times"),
             ("threads", String(results.environment.threads)), ("BLAS", results.environment.blas ?? "none (Swift kernels)"),
             ("operating system", results.environment.operatingSystem),
         ]

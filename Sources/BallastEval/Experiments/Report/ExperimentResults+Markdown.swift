@@ -11,7 +11,7 @@ extension ExperimentResults {
         var out = "# Experiment \(summary.name)" + (summary.simulated ? " (simulated data)" : "") + "\n\n"
         out += headerLines(summary).map { "- " + $0 }.joined(separator: "\n") + "\n"
         for d in summary.datasets {
-            out += "\n## Dataset \(d.name)" + (d.simulated ? " (simulated)" : "") + "\n\n"
+            out += "\n## Dataset \(Self.inline(d.label))\n\n"
             out += datasetLines(d).map { "- " + $0 }.joined(separator: "\n") + "\n"
             out += "\n### Accuracy and weighted precision / recall / F1 (DCBN-VAE Table 2 shape)\n"
             for t in d.testSets {
@@ -66,7 +66,7 @@ extension ExperimentResults {
             String(format: "time: total %.1f s; balancing, fitting and predicting %.1f s; runner overhead %.1f s",
                    totalSeconds, workSeconds, overhead) + share,
             "machine: \(environment.threads) threads, BLAS \(environment.blas ?? "none (Swift kernels)"), \(environment.operatingSystem)",
-            "seeds: " + spec.seeds.map(String.init).joined(separator: ", ") + (spec.quick ? "; quick detector settings" : ""),
+        ] + seedLines() + [
             "balancings: " + spec.plannedBalancings.joined(separator: ", ") + "; detectors: " + spec.detectors.joined(separator: ", "),
         ]
         if !summary.errors.isEmpty { lines.append("\(summary.failures.count) failed runs: see Failures") }
@@ -76,10 +76,35 @@ extension ExperimentResults {
         ]
     }
 
+    /// `seeds: 1, 2, 3` (or `seed: 7`), and with quick settings `quick mode: rf trained as
+    /// rf:trees=30, …` naming every detector whose trained settings differ from the spec.
+    func seedLines() -> [String] {
+        var lines = [(spec.seeds.count == 1 ? "seed: " : "seeds: ") + spec.seeds.map(String.init).joined(separator: ", ")]
+        if spec.quick {
+            var seen: Set<String> = []
+            let changed = datasets.flatMap(\.cells).filter { $0.trainedDetector != $0.detector }
+                .map { "\($0.detector) trained as \($0.trainedDetector)" }
+                .filter { seen.insert($0).inserted }
+            lines.append("quick mode: " + (changed.isEmpty ? "on (no detector setting changed)" : changed.joined(separator: ", ")))
+        }
+        return lines
+    }
+
+    /// Per test set: the rows left out of every metric because their label never occurs in training.
+    func unknownLabelLines(_ d: ExperimentSummary.Dataset) -> [String] {
+        guard let data = datasets.first(where: { $0.name == d.name }) else { return [] }
+        return data.testSets.compactMap { info in
+            guard !info.unknownLabels.isEmpty else { return nil }
+            let total = info.unknownLabels.values.reduce(0, +)
+            let labels = info.unknownLabels.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            return "test set \(info.name): \(total) rows with labels never seen in training are left out of the metrics (\(labels))"
+        }
+    }
+
     func datasetLines(_ d: ExperimentSummary.Dataset) -> [String] {
         let train = datasets.first { $0.name == d.name }?.trainCounts ?? []
         var lines = [d.description]
-        lines.append("classes (training rows): " + d.classNames.enumerated().map { c, name in
+        lines.append("classes (rows of the training data as loaded, before any split or balancing): " + d.classNames.enumerated().map { c, name in
             c < train.count ? "\(name) \(train[c])" : name
         }.joined(separator: ", "))
         for t in d.testSets {
@@ -87,6 +112,7 @@ extension ExperimentResults {
                 lines.append("test set \(t): " + zip(d.classNames, counts).map { "\($0) \($1)" }.joined(separator: ", "))
             }
         }
+        lines += unknownLabelLines(d)
         lines.append("features after preprocessing (fitted on training rows only): \(d.featureColumns)")
         return lines.map(Self.inline)
     }

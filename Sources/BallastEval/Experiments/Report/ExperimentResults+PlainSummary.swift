@@ -12,8 +12,9 @@ extension ExperimentResults {
     public func renderPlainSummary() -> String {
         let summary = ExperimentSummary(results: self)
         var out = "experiment \(summary.name)" + (summary.simulated ? " (simulated data)" : "") + "\n"
+        out += seedLines().joined(separator: "\n") + "\n"
         for d in summary.datasets {
-            out += "\ndataset \(d.name)" + (d.simulated ? " (simulated)" : "") + ": \(d.description)\n"
+            out += "\ndataset \(d.label): \(d.description)\n"
             for t in d.testSets {
                 var table = summary.plainTable(d, testSet: t, showStd: true).textTable(markdown: false).renderPlain()
                 var note = summary.runsPhrase(d)
@@ -25,6 +26,7 @@ extension ExperimentResults {
                 out += "\ntest set \(t): \(note); values in %; class columns: recall; *: best in column\n"
                 out += table
             }
+            out += unknownLabelLines(d).map { "note: " + $0 + "\n" }.joined()
             let notes = summary.errorNotes(d.rows.flatMap(\.errors) + d.balancingSummaries.flatMap(\.errors))
             if !notes.isEmpty {
                 out += "failed:\n" + notes.map { "  " + $0 }.joined(separator: "\n") + "\n"

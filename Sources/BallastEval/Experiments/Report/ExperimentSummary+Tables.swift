@@ -49,7 +49,7 @@ extension ExperimentSummary {
     /// as means over runs (± std when they differ).
     func countsTable(_ d: Dataset, title: String) -> ReportTable {
         let summaries = d.balancingSummaries
-        let before = summaries.first?.countsBefore ?? []
+        let before = d.countsBefore
         var table = ReportTable(title: title, columns: [.init("class", .left), .init("before")]
                                 + summaries.map { .init($0.method) })
         for (c, name) in d.classNames.enumerated() {
@@ -57,6 +57,8 @@ extension ExperimentSummary {
             for s in summaries {
                 if let after = s.countsAfter {
                     cells.append(.init(c < after.count ? Self.countText(after[c]) : "–"))
+                } else if s.runs == 0 {
+                    cells.append(.init("not run"))
                 } else {
                     cells.append(failedCell(s.errors))
                 }
@@ -169,9 +171,9 @@ extension ExperimentSummary {
 
     /// `[n] short error` for each distinct error among `errors`.
     func errorNotes(_ errors: [String]) -> [String] {
-        ExperimentSummary.distinct(errors).compactMap { error in
-            errorNumber(error).map { "[\($0)] \(ExperimentSummary.shortened(error, limit: 100))" }
-        }
+        ExperimentSummary.distinct(errors).compactMap { error in errorNumber(error).map { ($0, error) } }
+            .sorted { $0.0 < $1.0 }
+            .map { "[\($0.0)] \(ExperimentSummary.shortened($0.1, limit: 100))" }
     }
 
     static func countText(_ stat: MeanStd?) -> String {

@@ -100,6 +100,9 @@ public struct ExperimentSummary: Sendable, Equatable {
         public var classNames: [String]
         /// Feature columns after preprocessing.
         public var featureColumns: Int
+        /// Training rows per class before balancing: the mean over the balancings' runs (per fold
+        /// for K-fold), or the whole training set's counts when no balancing has run yet.
+        public var countsBefore: [MeanStd?]
         /// Test sets in order (K-fold folds pooled into ``ExperimentSummary/pooledFoldsTestSet``).
         public var testSets: [String]
         /// Rows per class of each test set (summed over folds when pooled).
@@ -114,6 +117,12 @@ public struct ExperimentSummary: Sendable, Equatable {
         public var balancingSummaries: [BalancingSummary]
         /// Whether any evaluation carries NSL-KDD seen/novel attack counts.
         public var hasAttackGroups: Bool
+
+        /// The name for headings: the name, with " (simulated)" added for simulated data unless the
+        /// name already says so.
+        public var label: String {
+            simulated && !name.lowercased().contains("simulated") ? name + " (simulated)" : name
+        }
 
         /// The rows of one test set.
         /// - Parameter testSet: a name from ``testSets``.
@@ -262,8 +271,10 @@ public struct ExperimentSummary: Sendable, Equatable {
             }
         }
         let hasAttackGroups = data.cells.contains { $0.evaluations.contains { $0.attackGroups != nil } }
+        let recorded = balancingSummaries.first { $0.runs > 0 }?.countsBefore
+        let countsBefore = recorded ?? (0..<k).map { c in c < data.trainCounts.count ? MeanStd([data.trainCounts[c]]) : nil }
         return Dataset(name: data.name, description: data.description, simulated: data.simulated, classNames: data.classNames,
-                       featureColumns: data.featureColumns, testSets: testSets, testCounts: testCounts,
+                       featureColumns: data.featureColumns, countsBefore: countsBefore, testSets: testSets, testCounts: testCounts,
                        balancings: balancings, detectors: detectors, rows: rows,
                        balancingSummaries: balancingSummaries, hasAttackGroups: hasAttackGroups)
     }

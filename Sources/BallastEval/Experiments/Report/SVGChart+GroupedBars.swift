@@ -28,7 +28,7 @@ extension SVGChart {
     ///   - valueFormat: how a value is written in tooltips and above wide bars.
     static func groupedBars(id: String, title: String, description: String, groups: [String], groupAxisTitle: String,
                             series: [Series], axis: ValueAxis, valueFormat: (Double) -> String) -> SVGChart {
-        let width = max(560, min(1100, 130 + Double(groups.count * max(series.count, 1)) * 26 + Double(groups.count) * 20))
+        let width = max(560, min(1100, 100 + Double(groups.count * max(series.count, 1)) * 26 + Double(groups.count) * 20))
         var chart = SVGChart(id: id, title: title, description: description, width: width, height: 0)
         let left = 72.0, right = 16.0
         let (legendMarkup, legendHeight) = chart.legend(series.map { ($0.name, $0.color) }, x: left, y: 44,
