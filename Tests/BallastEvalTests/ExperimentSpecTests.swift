@@ -58,6 +58,9 @@ struct ExperimentSpecTests {
         let path = SharedData.packageRoot.appendingPathComponent("Experiments/dcbn-vae-table2.toml").path
         let spec = try ExperimentSpec(contentsOf: path)
         #expect(spec.balancings.count == 5 && spec.detectors == ["dt"] && spec.seeds == [1, 2, 3])
+        #expect(spec.references.count == 6 && spec.references[0].values == ["accuracy": 75.88, "weighted-f1": 72.74])
+        #expect(spec.references.allSatisfy { $0.tolerance == 2 && $0.testSet == "KDDTest+" })
+        #expect(spec.notes?.hasPrefix("Reproduction of the classic rows") == true && spec.notes?.contains("\n\nWhy some rows") == true)
         #expect(spec.datasets[0].directory?.hasSuffix("shared/datasets/nsl-kdd") == true)
         try spec.validate()
     }
@@ -82,6 +85,9 @@ struct ExperimentSpecTests {
         #expect(message("a.b = 1").contains("dotted keys are not supported"))
         #expect(message("p = {x = 1}").contains("inline tables are not supported"))
         #expect(message("detectors = [\"dt\"\nseeds = 3").contains("expected ',' or ']'"))
+        #expect(message("notes = \"\"\"\nopen") == "x.toml, line 1: multi-line string not closed with \"\"\"")
+        #expect(message("[[reference]]\nbalancing = \"smote\"\nrecall = 3").contains("line 3: unknown key 'recall' in [[reference]]"))
+        #expect(message("[[reference]]\nbalancing = \"smote\"").contains("gives no values"))
     }
 
     @Test("Validation refuses what would fail later: empty lists, wrong split for a source, bad fractions")

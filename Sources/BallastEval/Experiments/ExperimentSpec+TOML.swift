@@ -115,7 +115,7 @@ struct TOMLSpecReader {
     }
 
     func spec(_ root: Table) throws -> ExperimentSpec {
-        try checkKeys(root, allowed: ["name", "balancings", "detectors", "seeds", "quick", "preprocessing", "dataset"],
+        try checkKeys(root, allowed: ["name", "balancings", "detectors", "seeds", "quick", "preprocessing", "dataset", "reference", "notes"],
                       context: "the experiment")
         var seeds: [UInt64] = [1, 2, 3]
         switch root["seeds"] {
@@ -143,9 +143,32 @@ struct TOMLSpecReader {
         case .tables(let tables): datasets = try tables.map(dataset)
         default: throw fail(root, "dataset", "datasets are given as [[dataset]] tables")
         }
+        var references: [ReferenceRow] = []
+        switch root["reference"] {
+        case nil: break
+        case .tables(let tables): references = try tables.map(reference)
+        default: throw fail(root, "reference", "references are given as [[reference]] tables")
+        }
         return ExperimentSpec(name: try string(root, "name") ?? "experiment", datasets: datasets,
                               balancings: try strings(root, "balancings") ?? [], detectors: try strings(root, "detectors") ?? [],
-                              seeds: seeds, quick: try bool(root, "quick") ?? false, preprocessing: preprocessing)
+                              seeds: seeds, quick: try bool(root, "quick") ?? false, preprocessing: preprocessing,
+                              references: references, notes: try string(root, "notes"))
+    }
+
+    func reference(_ table: Table) throws -> ReferenceRow {
+        let fixed = ["source", "test-set", "balancing", "detector", "tolerance"]
+        try checkKeys(table, allowed: fixed + ReferenceRow.metrics, context: "[[reference]]")
+        guard let balancing = try string(table, "balancing") else { throw fail(table, nil, "[[reference]] needs balancing = \"…\"") }
+        var values: [String: Double] = [:]
+        for metric in ReferenceRow.metrics {
+            if let v = try double(table, metric) { values[metric] = v }
+        }
+        guard !values.isEmpty else {
+            throw fail(table, nil, "[[reference]] for '\(balancing)' gives no values; add e.g. accuracy = 75.88 (percent)")
+        }
+        return ReferenceRow(source: try string(table, "source") ?? "reference", testSet: try string(table, "test-set") ?? "KDDTest+",
+                            balancing: balancing, detector: try string(table, "detector") ?? "dt",
+                            tolerance: try double(table, "tolerance"), values: values)
     }
 
     func dataset(_ table: Table) throws -> ExperimentDataset {

@@ -21,10 +21,17 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var quick: Bool
     /// How features are prepared (fitted on each training part only).
     public var preprocessing: PreprocessingChoice
+    /// Published values to compare with (e.g. a paper's table); the report shows each beside the
+    /// measured mean with the difference and whether it is within the tolerance.
+    public var references: [ReferenceRow]
+    /// Free text shown at the top of the summary and report (what the experiment reproduces, known
+    /// differences from the original setup).
+    public var notes: String?
 
     /// Creates a specification; ``validate()`` checks it.
     public init(name: String, datasets: [ExperimentDataset], balancings: [String], detectors: [String],
-                seeds: [UInt64] = [1, 2, 3], quick: Bool = false, preprocessing: PreprocessingChoice = PreprocessingChoice()) {
+                seeds: [UInt64] = [1, 2, 3], quick: Bool = false, preprocessing: PreprocessingChoice = PreprocessingChoice(),
+                references: [ReferenceRow] = [], notes: String? = nil) {
         self.name = name
         self.datasets = datasets
         self.balancings = balancings
@@ -32,6 +39,26 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         self.seeds = seeds
         self.quick = quick
         self.preprocessing = preprocessing
+        self.references = references
+        self.notes = notes
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, datasets, balancings, detectors, seeds, quick, preprocessing, references, notes
+    }
+
+    /// Decodes a specification; `references` and `notes` may be absent (results of older runs).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        datasets = try c.decode([ExperimentDataset].self, forKey: .datasets)
+        balancings = try c.decode([String].self, forKey: .balancings)
+        detectors = try c.decode([String].self, forKey: .detectors)
+        seeds = try c.decode([UInt64].self, forKey: .seeds)
+        quick = try c.decode(Bool.self, forKey: .quick)
+        preprocessing = try c.decode(PreprocessingChoice.self, forKey: .preprocessing)
+        references = try c.decodeIfPresent([ReferenceRow].self, forKey: .references) ?? []
+        notes = try c.decodeIfPresent(String.self, forKey: .notes)
     }
 
     /// The balancings in run order: the baseline (`none`) first, each once; `baseline` is written
@@ -67,6 +94,43 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         for text in plannedBalancings { _ = try BalancingChoice(parsing: text) }
         for text in detectors { _ = try DetectorChoice(parsing: text).classifier(classWeights: false, quick: quick) }
         _ = try preprocessing.preprocessor()
+        for reference in references {
+            for key in reference.values.keys where !ReferenceRow.metrics.contains(key) {
+                throw ExperimentError.invalidSpec("reference '\(reference.balancing)': unknown metric '\(key)'; accepted: "
+                    + ReferenceRow.metrics.joined(separator: ", "))
+            }
+        }
+    }
+}
+
+/// One row of published values to compare with: a balancing × detector on a test set, with the
+/// values in percent as the source prints them.
+public struct ReferenceRow: Sendable, Equatable, Codable {
+    /// The metrics a reference may give (percent): `accuracy`, `weighted-precision`,
+    /// `weighted-recall`, `weighted-f1`, `macro-f1`.
+    public static let metrics = ["accuracy", "weighted-precision", "weighted-recall", "weighted-f1", "macro-f1"]
+
+    /// Where the values come from (`DCBN-VAE paper, Table 2`).
+    public var source: String
+    /// The test set they were measured on (`KDDTest+`).
+    public var testSet: String
+    /// The balancing, as written in ``ExperimentSpec/balancings`` (`none`, `smote`).
+    public var balancing: String
+    /// The detector, as written in ``ExperimentSpec/detectors``.
+    public var detector: String
+    /// The largest difference, in points, counted as reproduced (e.g. 2).
+    public var tolerance: Double?
+    /// Values by metric name (see ``metrics``), in percent.
+    public var values: [String: Double]
+
+    /// Creates a reference row.
+    public init(source: String, testSet: String, balancing: String, detector: String, tolerance: Double?, values: [String: Double]) {
+        self.source = source
+        self.testSet = testSet
+        self.balancing = balancing
+        self.detector = detector
+        self.tolerance = tolerance
+        self.values = values
     }
 }
 

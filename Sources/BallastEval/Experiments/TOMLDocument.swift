@@ -4,9 +4,9 @@ import Foundation
 ///
 /// Supported: comments, `key = value` with bare or quoted keys, basic strings (`"…"` with `\\`,
 /// `\"`, `\n`, `\t`, `\uXXXX` escapes), literal strings (`'…'`), integers (with `_` separators),
-/// floats, booleans, arrays (possibly over several lines, trailing comma allowed), `[table]` and
-/// `[[array-of-tables]]` headers. Not supported (an error names the line): dotted keys, inline
-/// tables, dates, multi-line strings. Duplicate keys are an error, as in TOML.
+/// multi-line strings (`"""…"""`, escapes not interpreted), floats, booleans, arrays (possibly
+/// over several lines, trailing comma allowed), `[table]` and `[[array-of-tables]]` headers. Not
+/// supported (an error names the line): dotted keys, inline tables, dates. Duplicate keys are an error, as in TOML.
 public struct TOMLDocument: Sendable, Equatable {
     /// A TOML value.
     public indirect enum Value: Sendable, Equatable {
@@ -203,7 +203,7 @@ extension TOMLDocument {
             switch c {
             case "\"":
                 if position + 2 < scalars.count, scalars[position + 1] == "\"", scalars[position + 2] == "\"" {
-                    throw fail("multi-line strings are not supported")
+                    return .string(try multiLineString())
                 }
                 return .string(try basicString())
             case "'": return .string(try literalString())
@@ -242,6 +242,25 @@ extension TOMLDocument {
                 return .float(double)
             }
             throw fail("'\(text)' is not a value: strings need quotes (\"\(text)\"), numbers and true/false do not")
+        }
+
+        /// `"""…"""`, possibly over several lines; a line end right after the opening quotes is
+        /// dropped, as in TOML. Escapes are not interpreted.
+        mutating func multiLineString() throws -> String {
+            let startLine = line
+            for _ in 0..<3 { advance() }
+            if current == "\r" { advance() }
+            if current == "\n" { advance() }
+            var text = ""
+            while let c = current {
+                if c == "\"", position + 2 < scalars.count, scalars[position + 1] == "\"", scalars[position + 2] == "\"" {
+                    for _ in 0..<3 { advance() }
+                    return text
+                }
+                text.unicodeScalars.append(c)
+                advance()
+            }
+            throw ExperimentError.specSyntax(file: file, line: startLine, message: "multi-line string not closed with \"\"\"")
         }
 
         mutating func literalString() throws -> String {

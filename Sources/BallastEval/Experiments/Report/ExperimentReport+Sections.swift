@@ -16,6 +16,10 @@ extension ExperimentReport {
         }
         sections.append(Section(id: p, title: "Dataset \(d.label)", level: 2, html: intro))
 
+        if let table = summary.referenceTable(d, references: results.spec.references, title: "measured vs published") {
+            sections.append(Section(id: "\(p)-reference", title: "Comparison with published values", level: 3, html: table.html()))
+        }
+
         var overall = "<p>\(summary.runsPhrase(d).htmlEscaped). One table per test set and detector; rows are balancings.</p>\n"
         overall += "<div class=\"grid\">\n"
         for t in d.testSets {

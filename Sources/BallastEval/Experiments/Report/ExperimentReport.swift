@@ -62,6 +62,9 @@ public struct ExperimentReport: Sendable {
         }
         out += "<ul class=\"meta\">\n" + results.headerLines(summary).dropLast().map { "<li>\(Self.plain($0).htmlEscaped)</li>" }
             .joined(separator: "\n") + "\n</ul>\n"
+        if let notes = results.spec.notes, !notes.isEmpty {
+            out += notes.components(separatedBy: "\n\n").map { "<p class=\"notes\">\($0.htmlEscaped)</p>\n" }.joined()
+        }
         out += "<p class=\"legend\">Values in % (MCC as a coefficient), mean ± sample standard deviation over the runs "
             + "that succeeded; <strong class=\"best\">bold</strong>: best in its column (ties all marked; failed runs never); "
             + "n/a: the class has no rows in that test set.</p>\n</header>\n"

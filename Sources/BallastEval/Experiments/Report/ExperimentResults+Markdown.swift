@@ -10,9 +10,13 @@ extension ExperimentResults {
         let summary = ExperimentSummary(results: self)
         var out = "# Experiment \(summary.name)" + (summary.simulated ? " (simulated data)" : "") + "\n\n"
         out += headerLines(summary).map { "- " + $0 }.joined(separator: "\n") + "\n"
+        if let notes = spec.notes, !notes.isEmpty { out += "\n" + notes + "\n" }
         for d in summary.datasets {
             out += "\n## Dataset \(Self.inline(d.label))\n\n"
             out += datasetLines(d).map { "- " + $0 }.joined(separator: "\n") + "\n"
+            if let table = summary.referenceTable(d, references: spec.references, title: "measured vs published") {
+                out += "\n### Comparison with published values\n" + Self.markdown(table)
+            }
             out += "\n### Accuracy and weighted precision / recall / F1 (DCBN-VAE Table 2 shape)\n"
             for t in d.testSets {
                 for detector in d.detectors {

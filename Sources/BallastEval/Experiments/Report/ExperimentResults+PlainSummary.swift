@@ -27,6 +27,10 @@ extension ExperimentResults {
                 out += table
             }
             out += unknownLabelLines(d).map { "note: " + $0 + "\n" }.joined()
+            if let table = summary.referenceTable(d, references: spec.references, title: "measured vs published") {
+                out += "\ncomparison with published values (%):\n" + table.textTable(markdown: false).renderPlain()
+                out += table.notes.map { $0 + "\n" }.joined()
+            }
             let notes = summary.errorNotes(d.rows.flatMap(\.errors) + d.balancingSummaries.flatMap(\.errors))
             if !notes.isEmpty {
                 out += "failed:\n" + notes.map { "  " + $0 }.joined(separator: "\n") + "\n"
