@@ -30,15 +30,17 @@ struct ExperimentReportTests {
         #expect(smote.countsAfter?.compactMap { $0?.std }.allSatisfy { $0 == 0 } == true)
     }
 
-    @Test("Best is the highest printed mean; ties all marked; failed rows never best")
+    @Test("Best is the highest printed mean; ties for the top all marked, a column where every row ties has none; failed rows never best")
     func bestMarking() throws {
         let summary = ExperimentSummary(results: try ReportFixtures.results())
         let d = try #require(summary.datasets.first)
         let rows = d.rows(testSet: "test").filter { $0.detector == "dt" }
         let best = ExperimentSummary.best(.accuracy, among: rows)
         #expect(best.map { rows[$0].balancing } == ["smote"])  // 87 and 91 → 89.00
-        let tied = [rows[1], rows[1]]
-        #expect(ExperimentSummary.best(.accuracy, among: tied) == [0, 1])
+        let top = try #require(best.first)
+        let other = try #require(rows.indices.first { $0 != top && !rows[$0].failed })
+        #expect(ExperimentSummary.best(.accuracy, among: [rows[top], rows[top], rows[other]]) == [0, 1])
+        #expect(ExperimentSummary.best(.accuracy, among: [rows[top], rows[top]]) == [], "all rows tie: nothing is best")
         let mlp = d.rows(testSet: "test").filter { $0.detector == "mlp" }
         let failed = try #require(mlp.firstIndex { $0.balancing == "smote" })
         #expect(mlp[failed].failed)

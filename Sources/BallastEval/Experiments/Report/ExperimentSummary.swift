@@ -195,13 +195,16 @@ public struct ExperimentSummary: Sendable, Equatable {
 
     /// The indices (into `rows`) of the rows with the best mean of `metric`: every row whose mean,
     /// at the printed precision, equals the highest. Failed rows and rows where the metric is
-    /// undefined are never best; empty when no row has a value.
+    /// undefined are never best; empty when no row has a value, or when two or more rows all tie.
     /// - Parameters:
     ///   - metric: the metric compared.
     ///   - rows: the rows of one table.
     public static func best(_ metric: SummaryMetric, among rows: [Row]) -> Set<Int> {
         let shown = rows.map { row in row.failed ? nil : row.value(metric).map { metric.displayed($0.mean) } }
-        guard let top = shown.compactMap({ $0 }).max() else { return [] }
+        let values = shown.compactMap { $0 }
+        guard let top = values.max() else { return [] }
+        // A column where every row ties (say, 0% recall of a class nobody catches) has no best.
+        if values.count > 1 && values.allSatisfy({ $0 == top }) { return [] }
         return Set(shown.indices.filter { shown[$0] == top })
     }
 
