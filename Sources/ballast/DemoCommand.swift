@@ -86,20 +86,8 @@ struct DemoCommand: ParsableCommand {
                 balancings: try balance.map(BalancingChoice.parseList) ?? BalancingChoice.defaults,
                 detectors: try models.map(DetectorChoice.parseList) ?? DetectorChoice.defaults,
                 seed: seed, quick: quick)
-            let bar = ProgressBar("demo")
-            let results = try ExperimentRunner(spec: spec, outputDirectory: output, fresh: true).run { step in
-                let left = step.remainingSeconds.map { ", ~\(ExperimentCommand.duration($0)) left" } ?? ""
-                bar.update(step.fraction, detail: "\(step.cellsDone)/\(step.cellsTotal) cells\(left) · \(step.stage)")
-            }
-            bar.finish()
-            if json {
-                print(ExperimentOutput.json(results))
-            } else if markdown {
-                print(results.markdownSummary(), terminator: "")
-            } else {
-                print(results.renderPlainSummary(), terminator: "")
-                print("report: \(URL(fileURLWithPath: output).appendingPathComponent("report.html").path)")
-            }
+            try ExperimentCommand.run(ExperimentRunner(spec: spec, outputDirectory: output, fresh: true), title: "demo",
+                                      json: json, markdown: markdown)
         }
     }
 }

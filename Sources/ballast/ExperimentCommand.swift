@@ -108,20 +108,7 @@ struct ExperimentCommand: ParsableCommand {
         try reportingErrors {
             let experiment = try makeSpec()
             let runner = ExperimentRunner(spec: experiment, outputDirectory: output, fresh: fresh, maximumNewCells: maxCells)
-            let bar = ProgressBar("experiment")
-            let results = try runner.run { step in
-                let left = step.remainingSeconds.map { ", ~\(Self.duration($0)) left" } ?? ""
-                bar.update(step.fraction, detail: "\(step.cellsDone)/\(step.cellsTotal) cells\(left) · \(step.stage)")
-            }
-            bar.finish()
-            if json {
-                print(ExperimentOutput.json(results))
-            } else if markdown {
-                print(results.markdownSummary(), terminator: "")
-            } else {
-                print(results.renderPlainSummary(), terminator: "")
-                print("report: \(URL(fileURLWithPath: output).appendingPathComponent("report.html").path)")
-            }
+            try Self.run(runner, title: "experiment", json: json, markdown: markdown)
         }
     }
 
@@ -134,8 +121,8 @@ struct ExperimentCommand: ParsableCommand {
             experiment = ExperimentSpec(name: URL(fileURLWithPath: output).lastPathComponent, datasets: [try dataset()],
                                         balancings: [], detectors: ["dt"])
         }
-        if let balance { experiment.balancings = Self.list(balance) }
-        if let models { experiment.detectors = Self.list(models) }
+        if let balance { experiment.balancings = specificationList(balance) }
+        if let models { experiment.detectors = specificationList(models) }
         if let seeds { experiment.seeds = try Self.seedList(seeds) }
         if quick { experiment.quick = true }
         return experiment
@@ -184,23 +171,29 @@ struct ExperimentCommand: ParsableCommand {
         if test.count > 1 { throw ValidationFailure("a CSV experiment takes one --test file (got \(test.count))") }
         let name = trainURL.deletingPathExtension().lastPathComponent
         return ExperimentDataset(name: name.isEmpty ? "data" : name, source: .csv, path: train, test: test.first, label: label,
-                                 drop: drop.map(Self.list), split: test.isEmpty ? (splitKind ?? .holdout) : .fixed,
+                                 drop: drop.map(specificationList), split: test.isEmpty ? (splitKind ?? .holdout) : .fixed,
                                  testFraction: testFraction, folds: folds)
     }
 
-    /// Splits a comma-separated list, keeping `name:k=v,k2=v2` specifications together.
-    static func list(_ text: String) -> [String] {
-        var items: [String] = []
-        for piece in text.split(separator: ",") {
-            let p = piece.trimmingCharacters(in: .whitespaces)
-            guard !p.isEmpty else { continue }
-            if p.contains("="), !p.contains(":"), let last = items.last, last.contains(":") {
-                items[items.count - 1] = last + "," + p
-            } else {
-                items.append(p)
-            }
+    /// Runs an experiment with a progress bar on a terminal and prints the summary table and the
+    /// report's path, results.json (`json`) or summary.md (`markdown`).
+    /// - Throws: what ``ExperimentRunner/run(progress:)`` throws.
+    static func run(_ runner: ExperimentRunner, title: String, json: Bool, markdown: Bool) throws {
+        let bar = ProgressBar(title)
+        let results = try runner.run { step in
+            let left = step.remainingSeconds.map { ", ~\(duration($0)) left" } ?? ""
+            bar.update(step.fraction, detail: "\(step.cellsDone)/\(step.cellsTotal) cells\(left) · \(step.stage)")
         }
-        return items
+        bar.finish()
+        if json {
+            print(ExperimentOutput.json(results))
+        } else if markdown {
+            print(results.markdownSummary(), terminator: "")
+        } else {
+            print(results.renderPlainSummary(), terminator: "")
+            let directory = runner.outputDirectory ?? "."
+            print("report: \(URL(fileURLWithPath: directory).appendingPathComponent("report.html").path)")
+        }
     }
 
     /// `3` → 1, 2, 3; `1,7,42` → those.

@@ -72,7 +72,8 @@ public enum BalancingChoice: Sendable, Hashable, CustomStringConvertible {
 
 /// Splits `a,b:k=1,x=2,c` into specifications (`a`, `b:k=1,x=2`, `c`): a piece holding `=` but no
 /// `:` continues the previous specification.
-func specificationList(_ text: String) -> [String] {
+/// - Parameter text: a comma-separated list as typed after `--balance` or `--models`.
+public func specificationList(_ text: String) -> [String] {
     var items: [String] = []
     for piece in text.split(separator: ",", omittingEmptySubsequences: true) {
         let p = piece.trimmingCharacters(in: .whitespaces)
