@@ -21,7 +21,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIR = os.path.join(ROOT, "Benchmarks", "results")
-BENCH = os.path.join(ROOT, ".build", "release", "ballast-bench")
+# BALLAST_BENCH overrides the binary (e.g. a copy, so that a rebuild can run meanwhile).
+BENCH = os.environ.get("BALLAST_BENCH", os.path.join(ROOT, ".build", "release", "ballast-bench"))
 
 CHILD = r"""
 import json, sys, time

@@ -25,7 +25,8 @@ import tempfile
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(ROOT, ".build", "release", "ballast-bench")
+# BALLAST_BENCH overrides the binary (e.g. a copy, so that a rebuild can run meanwhile).
+BENCH = os.environ.get("BALLAST_BENCH", os.path.join(ROOT, ".build", "release", "ballast-bench"))
 
 
 def bf16_bytes(a):
@@ -132,17 +133,43 @@ def main():
               "Ballast's file is byte-for-byte the reference writer's")
 
         try:
-            from safetensors.numpy import load_file
+            from safetensors.numpy import load_file, save_file
+        except ImportError:
+            print("skip safetensors package not installed (the reference implementation)")
+        else:
             loaded = load_file(dst)
-            check(all(np.array_equal(loaded[n], expected[n]) for n in expected), "safetensors.numpy.load_file reads Ballast's file")
-        except ImportError:
-            print("skip safetensors package not installed")
-        try:
-            import torch
-            t = {n: torch.frombuffer(bytearray(back[n].tobytes()), dtype=torch.float32).reshape(back[n].shape) for n in back}
-            check(torch.equal(t["encoder.0.weight"], torch.from_numpy(expected["encoder.0.weight"])), "torch tensors from Ballast's file")
-        except ImportError:
-            print("skip torch not installed")
+            check(sorted(loaded) == sorted(expected) and
+                  all(np.array_equal(loaded[n].view(np.uint32), expected[n].view(np.uint32)) for n in expected),
+                  "safetensors.numpy.load_file reads Ballast's file bit-exactly")
+            ref = os.path.join(tmp, "reference.safetensors")
+            save_file({n: a.copy(order="C") for n, a in expected.items()}, ref,
+                      metadata=dict(metadata, written_by="ballast"))
+            theirs = open(ref, "rb").read()
+            (n,) = struct.unpack("<Q", theirs[:8])
+            # The reference writes __metadata__ entries in hash-map order; everything else must match exactly.
+            same = (theirs[:8] == data[:8] and theirs[8 + n:] == data[8 + n:] and
+                    json.loads(theirs[8:8 + n]) == json.loads(data[8:8 + n]) and
+                    list(json.loads(theirs[8:8 + n])) == list(json.loads(data[8:8 + n])))
+            check(same, "safetensors.numpy.save_file writes the same file as Ballast (up to metadata order)")
+            try:
+                import torch
+                from safetensors.torch import load_file as torch_load, save_file as torch_save
+            except ImportError:
+                print("skip torch not installed")
+            else:
+                t = torch_load(dst)
+                check(all(torch.equal(t[n], torch.from_numpy(expected[n].copy())) for n in expected),
+                      "safetensors.torch.load_file gives the same torch tensors")
+                net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4))
+                saved = os.path.join(tmp, "torch.safetensors")
+                torch_save(net.state_dict(), saved)
+                out = subprocess.run([BENCH, "safetensors", saved, dst], capture_output=True, text=True)
+                seen = json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else {"tensors": {}}
+                want = {k: v for k, v in net.state_dict().items() if v.dtype == torch.float32}
+                check(out.returncode == 0 and all(
+                    np.array_equal(np.array(seen["tensors"][k]["bits"], dtype=np.uint32), v.numpy().reshape(-1).view(np.uint32))
+                    for k, v in want.items()), "Ballast reads a torch state_dict saved by safetensors.torch"
+                    + ("" if out.returncode == 0 else f" ({out.stderr.strip()})"))
     if failures:
         sys.exit(f"{failures} check(s) failed")
 

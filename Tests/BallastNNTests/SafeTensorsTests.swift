@@ -61,6 +61,13 @@ struct SafeTensorsTests {
         #expect(file.tensors["b"] == StoredTensor(shape: [2], values: [1, 3.140625]))
         #expect(file.tensors["d"] == StoredTensor(shape: [1, 1], values: [Float(0.1)]))
         #expect(file.metadata.isEmpty)
+        // PyTorch's batch norm saves num_batches_tracked as an I64 scalar; integers read as Float.
+        let ints = Self.file(header: #"{"n":{"dtype":"I64","shape":[],"data_offsets":[0,8]},"m":{"dtype":"I8","shape":[2],"data_offsets":[8,10]},"# +
+                             #""f":{"dtype":"BOOL","shape":[2],"data_offsets":[10,12]}}"#,
+                             data: Self.le(Int64(-300)) + [0xFE, 0x05] + [0x01, 0x00])
+        let decoded = try SafeTensors.decode(ints)
+        #expect(decoded.tensors["n"] == StoredTensor(shape: [], values: [-300]))
+        #expect(decoded.tensors["m"]?.values == [-2, 5] && decoded.tensors["f"]?.values == [1, 0])
     }
 
     @Test("truncated and corrupt files give errors naming the problem")
@@ -104,9 +111,10 @@ struct SafeTensorsTests {
             guard case let .invalidTensor(name, reason) = error as? CheckpointError else { return false }
             return name == "a" && reason.contains("needs 12 bytes")
         }
-        let integer = Self.file(header: #"{"ids":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#, data: Array(repeating: 0, count: 8))
-        #expect(throws: CheckpointError.unsupportedDType(name: "ids", dtype: "I64")) { try SafeTensors.decode(integer) }
-        #expect(CheckpointError.unsupportedDType(name: "ids", dtype: "I64").description == "tensor 'ids' has dtype I64; expected one of F32, F64, F16, BF16")
+        let fp8 = Self.file(header: #"{"q":{"dtype":"F8_E4M3","shape":[8],"data_offsets":[0,8]}}"#, data: Array(repeating: 0, count: 8))
+        #expect(throws: CheckpointError.unsupportedDType(name: "q", dtype: "F8_E4M3")) { try SafeTensors.decode(fp8) }
+        #expect(CheckpointError.unsupportedDType(name: "q", dtype: "F8_E4M3").description
+                == "tensor 'q' has dtype F8_E4M3; expected one of F32, F64, F16, BF16, I64, I32, I16, I8, U8, BOOL")
         let badShape = Self.file(header: #"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}}"#, data: [])
         #expect { try SafeTensors.decode(badShape) } throws: { error in
             guard case .invalidTensor(let name, _) = error as? CheckpointError else { return false }

@@ -1,5 +1,8 @@
 extension SafeTensors {
     /// The element types Ballast reads (every one converted to `Float`); Ballast writes only ``f32``.
+    ///
+    /// Integer tensors (such as PyTorch's batch-norm `num_batches_tracked`, an `I64` scalar) are
+    /// read as the nearest `Float`, exact up to 2²⁴ in magnitude.
     public enum DType: String, Sendable, CaseIterable {
         /// IEEE 754 binary32.
         case f32 = "F32"
@@ -9,13 +12,26 @@ extension SafeTensors {
         case f16 = "F16"
         /// bfloat16: the upper half of a binary32.
         case bf16 = "BF16"
+        /// Signed 64-bit integers.
+        case i64 = "I64"
+        /// Signed 32-bit integers.
+        case i32 = "I32"
+        /// Signed 16-bit integers.
+        case i16 = "I16"
+        /// Signed 8-bit integers.
+        case i8 = "I8"
+        /// Unsigned 8-bit integers.
+        case u8 = "U8"
+        /// Booleans, one byte each (0 or 1).
+        case bool = "BOOL"
 
         /// Bytes per element.
         public var size: Int {
             switch self {
-            case .f32: return 4
-            case .f64: return 8
-            case .f16, .bf16: return 2
+            case .f32, .i32: return 4
+            case .f64, .i64: return 8
+            case .f16, .bf16, .i16: return 2
+            case .i8, .u8, .bool: return 1
             }
         }
 
@@ -40,6 +56,18 @@ extension SafeTensors {
                         let bits = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
                         out[i] = Float(bitPattern: UInt32(bits) << 16)
                     }
+                case .i64:
+                    for i in 0..<count { out[i] = Float(Int64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
+                case .i32:
+                    for i in 0..<count { out[i] = Float(Int32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) }
+                case .i16:
+                    for i in 0..<count { out[i] = Float(Int16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) }
+                case .i8:
+                    for i in 0..<count { out[i] = Float(base.load(fromByteOffset: i, as: Int8.self)) }
+                case .u8:
+                    for i in 0..<count { out[i] = Float(base.load(fromByteOffset: i, as: UInt8.self)) }
+                case .bool:
+                    for i in 0..<count { out[i] = base.load(fromByteOffset: i, as: UInt8.self) != 0 ? 1 : 0 }
                 }
                 initialized = count
             }

@@ -10,7 +10,8 @@ import Foundation
 /// `__metadata__` first (omitted when empty), tensors sorted by name (byte order) and laid out
 /// contiguously in that order, the header padded with spaces to a multiple of 8 bytes, dtype `F32`.
 ///
-/// Reading accepts `F32`, `F64`, `F16` and `BF16` (converted to `Float`) and validates like the
+/// Reading accepts `F32`, `F64`, `F16`, `BF16` and the integer dtypes of ``DType`` (converted to
+/// `Float`) and validates like the
 /// reference: offsets must tile the data section exactly (no gap, no overlap, nothing left over) and
 /// each tensor's byte size must match its shape and dtype.
 ///
@@ -83,7 +84,7 @@ public enum SafeTensors {
     /// - Throws: ``CheckpointError/truncated(_:)`` when the bytes end early,
     ///   ``CheckpointError/invalidHeader(_:)`` for a malformed header,
     ///   ``CheckpointError/invalidTensor(name:reason:)`` for inconsistent shapes or offsets, and
-    ///   ``CheckpointError/unsupportedDType(name:dtype:)`` for a dtype other than F32, F64, F16, BF16.
+    ///   ``CheckpointError/unsupportedDType(name:dtype:)`` for a dtype not in ``DType`` (such as `F8_E4M3` or `U64`).
     public static func decode(_ bytes: some Collection<UInt8>) throws -> SafeTensorsFile {
         if let file = try bytes.withContiguousStorageIfAvailable({ try decode(UnsafeRawBufferPointer($0)) }) {
             return file
