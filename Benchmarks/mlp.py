@@ -12,6 +12,8 @@ Run `python Benchmarks/prepare_kdd.py` and `swift build -c release --product bal
 [--dropout 0.2] [--batch-norm] [--class-weight none|balanced] [--patience 5] [--validation 0.1]`.
 Prints, per seed and as means: fit seconds, epochs run, KDDTest+ accuracy and macro-F1 for both sides,
 then the mean accuracy difference Ballast − PyTorch (target: within 1 point) and the fit-time ratio.
+Finally the weights Ballast trained with seed 0 (exported as safetensors under PyTorch's names) are
+loaded into the PyTorch network, whose KDDTest+ probabilities must match Ballast's (within 1e-4).
 """
 import argparse
 import json
@@ -24,14 +26,13 @@ DIR = os.path.join(ROOT, "Benchmarks", "results")
 # BALLAST_BENCH overrides the binary (e.g. a copy, so that a rebuild can run meanwhile).
 BENCH = os.environ.get("BALLAST_BENCH", os.path.join(ROOT, ".build", "release", "ballast-bench"))
 
-CHILD = r"""
+COMMON = r"""
 import json, sys, time
 import numpy as np
 import torch
 from torch import nn
-from sklearn.metrics import accuracy_score, f1_score
 torch.set_num_threads(2)
-d, cfg, seeds = sys.argv[1], json.loads(sys.argv[2]), [int(s) for s in sys.argv[3:]]
+d, cfg = sys.argv[1], json.loads(sys.argv[2])
 X = np.fromfile(d + "/kdd_train_122.f32", dtype="<f4").reshape(-1, 122)
 y = np.loadtxt(d + "/kdd_train_labels.txt", dtype=np.int64)
 Xt = np.fromfile(d + "/kdd_test_122.f32", dtype="<f4").reshape(-1, 122)
@@ -56,6 +57,11 @@ def network():
     nn.init.zeros_(out.bias)
     layers.append(out)
     return nn.Sequential(*layers)
+"""
+
+CHILD = COMMON + r"""
+from sklearn.metrics import accuracy_score, f1_score
+seeds = [int(s) for s in sys.argv[3:]]
 
 def stratified_split(rng):
     validation = []
@@ -125,6 +131,32 @@ for seed in seeds:
                       "accuracy": accuracy_score(yt, p), "macro_f1": f1_score(yt, p, average="macro")}), flush=True)
 """
 
+# Loads Ballast's exported weights (PyTorch names) into the same nn.Sequential and compares its
+# KDDTest+ probabilities with Ballast's.
+CHECK = COMMON + r"""
+import struct
+path = sys.argv[3]
+try:
+    from safetensors.torch import load_file
+    state = load_file(path)
+except ImportError:
+    data = open(path, "rb").read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n])
+    header.pop("__metadata__", None)
+    state = {k: torch.from_numpy(np.frombuffer(data[8 + n + v["data_offsets"][0]:8 + n + v["data_offsets"][1]],
+                                               dtype="<f4").reshape(v["shape"]).copy()) for k, v in header.items()}
+model = network()
+missing, unexpected = model.load_state_dict(state, strict=False)
+missing = [k for k in missing if not k.endswith("num_batches_tracked")]
+model.eval()
+with torch.no_grad():
+    p = torch.softmax(model(torch.from_numpy(Xt)), dim=1).numpy()
+ours = np.fromfile(path + ".probabilities.f32", dtype="<f4").reshape(p.shape)
+print(json.dumps({"missing": missing, "unexpected": list(unexpected), "max_abs_diff": float(np.abs(p - ours).max()),
+                  "argmax_agreement": float((p.argmax(1) == ours.argmax(1)).mean())}))
+"""
+
 
 def mean(rows, key):
     return sum(r[key] for r in rows) / len(rows)
@@ -178,7 +210,8 @@ def main():
         sides.append(("PyTorch (2 threads)", run([sys.executable, "-c", CHILD, DIR, json.dumps(cfg)] + seeds, env)))
     else:
         print(f"PyTorch is not installed for {sys.executable}: only the Ballast side runs (no comparison).")
-    sides.append(("Ballast", run([BENCH, "classifiers", DIR, spec] + seeds, env)))
+    export = os.path.join(DIR, "mlp_ballast_seed0.safetensors")
+    sides.append(("Ballast", run([BENCH, "mlp", DIR, spec] + seeds + ["--export", export], env)))
 
     header = f"{'side':<22} {'seed':>4} {'fit':>8} {'epochs':>6} {'accuracy':>9} {'macro-F1':>9}"
     print(header)
@@ -195,6 +228,11 @@ def main():
         verdict = "within 1 point" if abs(diff) <= 1 else "NOT within 1 point"
         print(f"accuracy Ballast - PyTorch: {diff:+.2f} points ({verdict}); "
               f"fit time Ballast / PyTorch: {mean(ours, 'fit_seconds') / mean(anchor, 'fit_seconds'):.2f}x")
+        check = run([sys.executable, "-c", CHECK, DIR, json.dumps(cfg), export], env)[0]
+        ok = not check["missing"] and not check["unexpected"] and check["max_abs_diff"] < 1e-4
+        print(f"Ballast seed-0 weights loaded into the PyTorch network: max |p_torch - p_ballast| = "
+              f"{check['max_abs_diff']:.2e}, same predicted class on {100 * check['argmax_agreement']:.3f}% of KDDTest+"
+              + ("" if ok else f" — MISMATCH (missing {check['missing']}, unexpected {check['unexpected']})"))
 
 
 if __name__ == "__main__":

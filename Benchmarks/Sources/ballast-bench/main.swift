@@ -13,6 +13,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "resample": benchResample,
     "classifiers": benchClassifiers,
     "safetensors": benchSafeTensors,
+    "mlp": benchMLP,
 ]
 guard let name = arguments.first, let run = benchmarks[name] else {
     let names = benchmarks.keys.sorted().joined(separator: ", ")

@@ -48,9 +48,11 @@ public struct MLPClassifier: Classifier {
     public var epochs: Int
     /// Rows per mini-batch.
     public var batchSize: Int
-    /// Fraction of rows held out (stratified) for early stopping; 0 trains on every row for all epochs.
+    /// Fraction of rows held out (stratified) for the validation loss and early stopping; 0 trains
+    /// on every row for all epochs.
     public var validationFraction: Double
-    /// Epochs without a lower validation loss before stopping; `nil` runs every epoch.
+    /// Epochs without a lower validation loss before stopping (the best epoch's weights are kept);
+    /// `nil` runs every epoch and keeps the last.
     public var patience: Int?
     /// Class weights in the loss (PyTorch's weighted mean).
     public var classWeights: ClassWeights
@@ -97,7 +99,7 @@ public struct MLPClassifier: Classifier {
                               patience: patience, progress: progress)
         var batchLabels: [Int] = []
         let features = data.features, labels = data.labels
-        let validate: ((Tape<Float>, [Int]) throws -> ValidationScore)? = validationFraction > 0 && patience != nil
+        let validate: ((Tape<Float>, [Int]) throws -> ValidationScore)? = validationFraction > 0
             ? { tape, rows in Self.score(network, features: features, labels: labels, rows: rows, weights: weights, tape: tape) }
             : nil
         let history: TrainingHistory
