@@ -209,6 +209,14 @@ public final class Tape<Scalar: NNScalar> {
         return t
     }
 
+    /// Makes later ``parameter(_:)`` calls read the parameters' current values instead of returning
+    /// the tensors recorded earlier in this step — after an optimizer step in the middle of a tape
+    /// step, such as a GAN's discriminator update before its generator update. Records made so far
+    /// keep the values they used.
+    public func rereadParameters() {
+        nodeOfParameter.removeAll(keepingCapacity: true)
+    }
+
     /// The same values as `t`, as a constant: no gradient flows back through it (PyTorch's
     /// `detach`). Shares storage, copies nothing.
     /// - Parameter t: the tensor to cut from the graph.

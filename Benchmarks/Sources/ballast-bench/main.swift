@@ -12,6 +12,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "csv": benchCSV,
     "resample": benchResample,
     "classifiers": benchClassifiers,
+    "nn": benchNN,
 ]
 guard let name = arguments.first, let run = benchmarks[name] else {
     let names = benchmarks.keys.sorted().joined(separator: ", ")
