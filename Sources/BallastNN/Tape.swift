@@ -253,6 +253,7 @@ public final class Tape<Scalar: NNScalar> {
         check(t)
         let offset = nodes[t.id].gradient
         guard offset >= 0 else { return nil }
+        guard t.id < touched.count, touched[t.id] else { return Array(repeating: 0, count: t.count) }
         return Array(UnsafeBufferPointer(start: pointer(offset), count: t.count))
     }
 

@@ -32,9 +32,9 @@ func benchNN(_ arguments: [String]) throws {
     var rng = Xoshiro256StarStar(seed: seed)
     let model: NNBenchModel
     switch shape {
-    case "cvae": model = CVAEBench(data: data, rng: &rng)
-    case "cgan": model = CGANBench(data: data, rng: &rng)
-    default: model = RealNVPBench(data: data, rng: &rng)
+    case "cvae": model = try CVAEBench(data: data, rng: &rng)
+    case "cgan": model = try CGANBench(data: data, rng: &rng)
+    default: model = try RealNVPBench(data: data, rng: &rng)
     }
 
     var order = rng.permutation(data.rows)
@@ -133,7 +133,7 @@ class NNBenchModel {
     var batchLabels: [Int] = []
     var rng: Xoshiro256StarStar
 
-    init(data: NNBenchData, rng: inout Xoshiro256StarStar) {
+    init(base data: NNBenchData, rng: inout Xoshiro256StarStar) {
         self.data = data
         self.rng = rng.split()
         batchLabels.reserveCapacity(1024)
@@ -144,7 +144,7 @@ class NNBenchModel {
     var flopsPerSample: Int { parts.reduce(0) { $0 + $1.flopsPerSample() } }
     var arenaGrowthCount: Int { tape.arenaGrowthCount }
     var arenaBytes: Int { tape.arenaBytes }
-    var optimizerName: String { BenchAdam.name }
+    var optimizerName: String { "BallastNN.Adam" }
 
     /// One optimization step on the rows `indices`; returns the loss.
     func step(_ indices: ArraySlice<Int>) -> Float { 0 }
@@ -190,10 +190,10 @@ func fillNormal(_ out: UnsafeMutableBufferPointer<Float>, using rng: inout Xoshi
 final class CVAEBench: NNBenchModel {
     let enc1: Linear, encNorm: ConditionalBatchNorm1d, enc2: Linear
     let dec1: Linear, decNorm: ConditionalBatchNorm1d, dec2: Linear
-    let adam: BenchAdam
+    let adam: Adam
     let latent = 32
 
-    override init(data: NNBenchData, rng: inout Xoshiro256StarStar) {
+    init(data: NNBenchData, rng: inout Xoshiro256StarStar) throws {
         let f = data.columns, k = data.classes
         enc1 = Linear(f + k, 256, initialization: .pytorchDefault, name: "encoder.0", using: &rng)
         encNorm = ConditionalBatchNorm1d(features: 256, classes: k, name: "encoder.1")
@@ -201,8 +201,8 @@ final class CVAEBench: NNBenchModel {
         dec1 = Linear(32 + k, 256, initialization: .pytorchDefault, name: "decoder.0", using: &rng)
         decNorm = ConditionalBatchNorm1d(features: 256, classes: k, name: "decoder.1")
         dec2 = Linear(256, f, initialization: .pytorchDefault, name: "decoder.3", using: &rng)
-        adam = BenchAdam(([enc1, encNorm, enc2, dec1, decNorm, dec2] as [any Trainable]).flatMap(\.parameters), learningRate: 1e-3)
-        super.init(data: data, rng: &rng)
+        adam = try Adam(parameters: ([enc1, encNorm, enc2, dec1, decNorm, dec2] as [any Trainable]).flatMap(\.parameters), learningRate: 1e-3)
+        super.init(base: data, rng: &rng)
     }
 
     override var parts: [any Trainable] { [enc1, encNorm, enc2, dec1, decNorm, dec2] }
@@ -233,10 +233,10 @@ final class CVAEBench: NNBenchModel {
 final class CGANBench: NNBenchModel {
     let g1: Linear, g2: Linear, g3: Linear
     let d1: Linear, d2: Linear, d3: Linear
-    let adamG: BenchAdam, adamD: BenchAdam
+    let adamG: Adam, adamD: Adam
     let latent = 100
 
-    override init(data: NNBenchData, rng: inout Xoshiro256StarStar) {
+    init(data: NNBenchData, rng: inout Xoshiro256StarStar) throws {
         let f = data.columns, k = data.classes
         g1 = Linear(100 + k, 128, initialization: .pytorchDefault, name: "generator.0", using: &rng)
         g2 = Linear(128, 256, initialization: .pytorchDefault, name: "generator.2", using: &rng)
@@ -244,9 +244,9 @@ final class CGANBench: NNBenchModel {
         d1 = Linear(f + k, 256, initialization: .pytorchDefault, name: "discriminator.0", using: &rng)
         d2 = Linear(256, 128, initialization: .pytorchDefault, name: "discriminator.2", using: &rng)
         d3 = Linear(128, 1, initialization: .pytorchDefault, name: "discriminator.4", using: &rng)
-        adamG = BenchAdam([g1, g2, g3].flatMap(\.parameters), learningRate: 2e-4, beta1: 0.5)
-        adamD = BenchAdam([d1, d2, d3].flatMap(\.parameters), learningRate: 2e-4, beta1: 0.5)
-        super.init(data: data, rng: &rng)
+        adamG = try Adam(parameters: [g1, g2, g3].flatMap(\.parameters), learningRate: 2e-4, beta1: 0.5)
+        adamD = try Adam(parameters: [d1, d2, d3].flatMap(\.parameters), learningRate: 2e-4, beta1: 0.5)
+        super.init(base: data, rng: &rng)
     }
 
     override var parts: [any Trainable] { [g1, g2, g3, d1, d2, d3] }
@@ -287,9 +287,9 @@ final class CGANBench: NNBenchModel {
 final class RealNVPBench: NNBenchModel {
     let nets: [(Linear, Linear, Linear)]
     let masks: [Matrix]
-    let adam: BenchAdam
+    let adam: Adam
 
-    override init(data: NNBenchData, rng: inout Xoshiro256StarStar) {
+    init(data: NNBenchData, rng: inout Xoshiro256StarStar) throws {
         let f = data.columns
         var nets: [(Linear, Linear, Linear)] = []
         var masks: [Matrix] = []
@@ -301,8 +301,8 @@ final class RealNVPBench: NNBenchModel {
         }
         self.nets = nets
         self.masks = masks
-        adam = BenchAdam(nets.flatMap { [$0.0, $0.1, $0.2].flatMap(\.parameters) }, learningRate: 1e-3)
-        super.init(data: data, rng: &rng)
+        adam = try Adam(parameters: nets.flatMap { [$0.0, $0.1, $0.2].flatMap(\.parameters) }, learningRate: 1e-3)
+        super.init(base: data, rng: &rng)
     }
 
     override var parts: [any Trainable] { nets.flatMap { [$0.0, $0.1, $0.2] as [any Trainable] } }
@@ -331,49 +331,5 @@ final class RealNVPBench: NNBenchModel {
         tape.backward(loss)
         adam.step()
         return scalar(loss)
-    }
-}
-
-/// A minimal Adam (PyTorch's formulas, no weight decay) local to the benchmark, until the
-/// optimizers of BallastNN are merged in this branch.
-final class BenchAdam {
-    static let name = "bench-local Adam"
-    let parameters: [Parameter]
-    let learningRate: Float, beta1: Float, beta2: Float, epsilon: Float
-    var first: [[Float]], second: [[Float]]
-    var steps = 0
-
-    init(_ parameters: [Parameter], learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
-        self.parameters = parameters
-        self.learningRate = learningRate
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        first = parameters.map { [Float](repeating: 0, count: $0.count) }
-        second = first
-    }
-
-    func zeroGradients() { for p in parameters { p.zeroGradient() } }
-
-    func step() {
-        steps += 1
-        let c1 = 1 - Foundation.pow(beta1, Float(steps)), c2 = 1 - Foundation.pow(beta2, Float(steps))
-        let stepSize = learningRate / c1, root2 = c2.squareRoot()
-        let b1 = beta1, b2 = beta2, eps = epsilon
-        for (k, p) in parameters.enumerated() {
-            p.gradient.withUnsafeBufferPointer { g in
-                first[k].withUnsafeMutableBufferPointer { m in
-                    second[k].withUnsafeMutableBufferPointer { v in
-                        p.value.withUnsafeMutableBufferPointer { w in
-                            for i in 0..<w.count {
-                                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                w[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + eps)
-                            }
-                        }
-                    }
-                }
-            }
-        }
     }
 }
