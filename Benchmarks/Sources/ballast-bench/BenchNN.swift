@@ -89,7 +89,7 @@ final class NNBenchData {
         var rows = bytes.count / (4 * columns)
         if let limit { rows = min(rows, limit) }
         var values = [Float](repeating: 0, count: rows * columns)
-        values.withUnsafeMutableBytes { out in bytes.copyBytes(to: out, count: rows * columns * 4) }
+        _ = values.withUnsafeMutableBytes { out in bytes.copyBytes(to: out, count: rows * columns * 4) }
         guard let text = try? String(contentsOfFile: labelPath, encoding: .utf8) else {
             throw BenchError("nn: cannot read \(labelPath)")
         }
