@@ -9,7 +9,9 @@ import BallastCore
 /// length 122.
 ///
 /// Computed by the fused tape op ``Tape/conv1d(_:weight:bias:channels:length:kernelSize:stride:padding:)``:
-/// im2col into the tape's arena and one GEMM per batch.
+/// im2col into the tape's arena and one GEMM per batch. The scratch memory is about
+/// `(2·inputChannels·kernelSize + outputChannels) · outputLength` scalars per row, so predict large
+/// sets in mini-batches.
 public final class Conv1d: Layer {
     /// `outputChannels × (inputChannels·kernelSize)` weights, element `(o, c·kernelSize + k)` as
     /// PyTorch's `weight[o, c, k]` (``Parameter/name`` is `"<name>.weight"`, shape
