@@ -155,6 +155,8 @@ extension Tape {
                                                        inputGradient: ga)
                 }
             }
+        case .convolution(let start):
+            convolutionBackward(node: i, start: start)
         }
     }
 }

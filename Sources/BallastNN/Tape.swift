@@ -59,6 +59,8 @@ public final class Tape<Scalar: NNScalar> {
         case bceWithLogits(Int, targets: Int)
         /// Labels are `indices[labels ..< labels + rows]`; `weights` is an arena offset or `-1`.
         case softmaxCrossEntropy(Int, labels: Int, weights: Int)
+        /// Geometry and scratch offsets are `indices[start ..< start + 11]` (see Tape+Convolution.swift).
+        case convolution(start: Int)
     }
 
     var nodes: [Node] = []

@@ -35,6 +35,7 @@ import Testing
         Geometry(channels: 1, filters: 4, length: 9, kernel: 3, stride: 1, padding: 1, bias: true),
         Geometry(channels: 3, filters: 2, length: 8, kernel: 3, stride: 2, padding: 2, bias: true),
         Geometry(channels: 2, filters: 3, length: 7, kernel: 7, stride: 1, padding: 0, bias: false),
+        Geometry(channels: 2, filters: 2, length: 3, kernel: 5, stride: 2, padding: 3, bias: true),
     ]
 
     static func make(_ g: Geometry, seed: UInt64) -> (Conv1d, Matrix) {
@@ -80,6 +81,7 @@ import Testing
         #expect(conv.parameterCount == 128)
         #expect(conv.flopsPerSample() == 3904 * 7)
         #expect(conv.parameters.map(\.name) == ["conv.weight", "conv.bias"])
+        #expect(conv.parameters.map(\.shape) == [[32, 1, 3], [32]], "PyTorch's shapes, for checkpoints")
     }
 
     /// He initialization: weights have variance ≈ 2 / fan-in with fan-in = channels · kernel.

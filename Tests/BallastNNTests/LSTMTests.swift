@@ -48,6 +48,7 @@ import Testing
         let lstm = LSTM(inputSize: 64, hiddenSize: 128, sequenceLength: 10, using: &rng)
         #expect(lstm.parameterCount == 99_328)
         #expect(lstm.parameters.map(\.name) == ["lstm.weight_ih_l0", "lstm.weight_hh_l0", "lstm.bias_ih_l0", "lstm.bias_hh_l0"])
+        #expect(lstm.parameters.map(\.shape) == [[512, 64], [512, 128], [512], [512]])
         #expect(lstm.flopsPerSample() == 10 * (8 * 128 * 192 + 21 * 128))
     }
 

@@ -40,9 +40,9 @@ public final class LSTM: Layer {
     public let inputWeight: Parameter
     /// `4·hiddenSize × hiddenSize` recurrent weights (`"<name>.weight_hh_l0"`).
     public let hiddenWeight: Parameter
-    /// `1 × 4·hiddenSize` input bias (`"<name>.bias_ih_l0"`).
+    /// `1 × 4·hiddenSize` input bias (`"<name>.bias_ih_l0"`, shape `[4·hiddenSize]`).
     public let inputBias: Parameter
-    /// `1 × 4·hiddenSize` recurrent bias (`"<name>.bias_hh_l0"`).
+    /// `1 × 4·hiddenSize` recurrent bias (`"<name>.bias_hh_l0"`, shape `[4·hiddenSize]`).
     public let hiddenBias: Parameter
     /// Features per time step.
     public let inputSize: Int
@@ -85,8 +85,8 @@ public final class LSTM: Layer {
         }
         inputWeight = Parameter(name: name + ".weight_ih_l0", value: uniform(4 * hiddenSize, inputSize))
         hiddenWeight = Parameter(name: name + ".weight_hh_l0", value: uniform(4 * hiddenSize, hiddenSize))
-        inputBias = Parameter(name: name + ".bias_ih_l0", value: uniform(1, 4 * hiddenSize))
-        hiddenBias = Parameter(name: name + ".bias_hh_l0", value: uniform(1, 4 * hiddenSize))
+        inputBias = Parameter(name: name + ".bias_ih_l0", value: uniform(1, 4 * hiddenSize), shape: [4 * hiddenSize])
+        hiddenBias = Parameter(name: name + ".bias_hh_l0", value: uniform(1, 4 * hiddenSize), shape: [4 * hiddenSize])
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.sequenceLength = sequenceLength
