@@ -50,11 +50,18 @@ extension NNScalar {
     /// `y = f(x)`.
     public static func unaryForward(_ f: UnaryFunction, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count n: Int) {
         switch f {
-        case .exp: for i in 0..<n { y[i] = nnExp(x[i]) }
+        case .exp: vectorExp(x, y, count: n)
         case .log: for i in 0..<n { y[i] = nnLog(x[i]) }
         case .sqrt: for i in 0..<n { y[i] = x[i].squareRoot() }
-        case .tanh: for i in 0..<n { y[i] = nnTanh(x[i]) }
-        case .sigmoid: for i in 0..<n { y[i] = sigmoidValue(x[i]) }
+        case .tanh: vectorTanh(x, y, count: n)
+        case .sigmoid:
+            // σ(x) from e^−|x| (never overflows), with the exponentials computed in one vector pass.
+            for i in 0..<n { y[i] = -abs(x[i]) }
+            vectorExp(y, y, count: n)
+            for i in 0..<n {
+                let e = y[i]
+                y[i] = x[i] >= 0 ? 1 / (1 + e) : e / (1 + e)
+            }
         case .softplus:
             for i in 0..<n {
                 let v = x[i]

@@ -24,6 +24,11 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
     /// `xᵉ`.
     static func nnPow(_ x: Self, _ e: Self) -> Self
 
+    /// `y = eˣ` over `count` elements (vectorized for Float; `x` and `y` may be the same buffer).
+    static func vectorExp(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int)
+    /// `y = tanh(x)` over `count` elements (vectorized for Float; `x` and `y` may be the same buffer).
+    static func vectorTanh(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int)
+
     /// `C = alpha · op(A) · op(B) + beta · C` on row-major buffers (see ``GEMM/multiply``).
     static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
@@ -163,6 +168,16 @@ extension Double: NNScalar {
 }
 
 extension NNScalar {
+    /// One `nnExp` per element (the `Double` path).
+    public static func vectorExp(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { y[i] = nnExp(x[i]) }
+    }
+
+    /// One `nnTanh` per element (the `Double` path).
+    public static func vectorTanh(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { y[i] = nnTanh(x[i]) }
+    }
+
     /// Straightforward triple loop (the `Double` path, used by gradient checks).
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,

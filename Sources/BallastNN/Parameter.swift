@@ -13,15 +13,22 @@ public final class Parameter {
     public var value: Matrix
     /// The gradient of the last loss(es) passed to ``Tape/backward(_:)`` since ``zeroGradient()``.
     public var gradient: Matrix
+    /// The shape PyTorch gives this tensor (for checkpoints): `[rows, columns]` by default, `[n]`
+    /// for vectors such as biases and batch-norm statistics, `[]` for scalars.
+    public let shape: [Int]
 
     /// A parameter with the given value and a zero gradient of the same shape.
     /// - Parameters:
     ///   - name: the save name.
     ///   - value: the initial value.
-    public init(name: String, value: Matrix) {
+    ///   - shape: the PyTorch shape, whose product must be `value.count`; `nil` for `[rows, columns]`.
+    public init(name: String, value: Matrix, shape: [Int]? = nil) {
+        let shape = shape ?? [value.rows, value.columns]
+        precondition(shape.reduce(1, *) == value.count, "Parameter \(name): shape \(shape) does not hold \(value.count) values")
         self.name = name
         self.value = value
         self.gradient = Matrix(rows: value.rows, columns: value.columns)
+        self.shape = shape
     }
 
     /// Number of scalars.

@@ -11,15 +11,15 @@ extension Tape {
     public func backward(_ loss: Tensor) {
         check(loss)
         precondition(loss.rows == 1 && loss.columns == 1, "Tape.backward: loss is \(loss.rows)×\(loss.columns), expected 1×1")
-        for i in nodes.indices where nodes[i].needsGradient {
-            if nodes[i].gradient < 0 { nodes[i].gradient = allocate(nodes[i].rows * nodes[i].columns) }
-            Scalar.fill(pointer(nodes[i].gradient), with: 0, count: nodes[i].rows * nodes[i].columns)
+        // Gradient buffers are allocated once per record and zeroed when first reached, so values
+        // the loss does not depend on cost nothing.
+        for i in nodes.indices where nodes[i].needsGradient && nodes[i].gradient < 0 {
+            nodes[i].gradient = allocate(nodes[i].rows * nodes[i].columns)
         }
-        touched.removeAll(keepingCapacity: true)
-        touched.append(contentsOf: repeatElement(false, count: nodes.count))
-        guard nodes[loss.id].needsGradient else { return }
-        pointer(nodes[loss.id].gradient)[0] = 1
-        touched[loss.id] = true
+        if touched.count < nodes.count { touched.append(contentsOf: [Bool](repeating: false, count: nodes.count - touched.count)) }
+        touched.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
+        guard let seed = gradientTarget(loss.id) else { return }
+        seed[0] = 1
         var i = loss.id
         while i >= 0 {
             if touched[i] { backwardStep(i) }
@@ -32,12 +32,17 @@ extension Tape {
         }
     }
 
-    /// The gradient address of node `id` if it needs one (and marks it as reached), else `nil`.
+    /// The gradient address of node `id` if it needs one, else `nil`; the first time in a backward
+    /// pass, the buffer is zeroed and the node marked as reached.
     @inline(__always)
     func gradientTarget(_ id: Int) -> UnsafeMutablePointer<Scalar>? {
         guard nodes[id].needsGradient else { return nil }
-        touched[id] = true
-        return pointer(nodes[id].gradient)
+        let g = pointer(nodes[id].gradient)
+        if !touched[id] {
+            touched[id] = true
+            Scalar.fill(g, with: 0, count: nodes[id].rows * nodes[id].columns)
+        }
+        return g
     }
 
     /// Propagates the gradient of node `i` into its inputs.
@@ -150,6 +155,8 @@ extension Tape {
                                                        inputGradient: ga)
                 }
             }
+        case .convolution(let start):
+            convolutionBackward(node: i, start: start)
         }
     }
 }

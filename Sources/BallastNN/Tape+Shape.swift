@@ -4,21 +4,37 @@ extension Tape {
     /// The parts side by side along the features (columns).
     /// - Parameter parts: tensors with the same number of rows (at least one).
     public func concat(_ parts: [Tensor]) -> Tensor {
-        precondition(!parts.isEmpty, "Tape.concat: no parts")
-        let rows = parts[0].rows
+        concat(count: parts.count) { parts[$0] }
+    }
+
+    /// `a` and `b` side by side along the features, without building an array of parts (the
+    /// common case of data and a one-hot condition in a training step).
+    /// - Parameters:
+    ///   - a: the left columns.
+    ///   - b: the right columns, with as many rows as `a`.
+    public func concat(_ a: Tensor, _ b: Tensor) -> Tensor {
+        concat(count: 2) { $0 == 0 ? a : b }
+    }
+
+    /// Concatenates `count` parts given by `part`.
+    func concat(count: Int, _ part: (Int) -> Tensor) -> Tensor {
+        precondition(count > 0, "Tape.concat: no parts")
+        let rows = part(0).rows
         var columns = 0, needsGradient = false
-        for p in parts {
+        let start = indices.count
+        for i in 0..<count {
+            let p = part(i)
             check(p)
             precondition(p.rows == rows, "Tape.concat: \(p.rows) rows, expected \(rows)")
             columns += p.columns
             needsGradient = needsGradient || needs(p)
+            indices.append(p.id)
         }
-        let start = indices.count
-        for p in parts { indices.append(p.id) }
         let (t, out) = record(rows: rows, columns: columns, needsGradient: needsGradient,
-                              op: .concat(start: start, count: parts.count))
+                              op: .concat(start: start, count: count))
         var offset = 0
-        for p in parts {
+        for i in 0..<count {
+            let p = part(i)
             Scalar.copyColumns(from: valuePointer(p.id), stride: p.columns, offset: 0, to: out, stride: columns,
                                offset: offset, rows: rows, width: p.columns, accumulate: false)
             offset += p.columns
@@ -60,11 +76,10 @@ extension Tape {
     ///   - rowIndices: each in `0..<rows`.
     public func gatherRows(_ a: Tensor, _ rowIndices: [Int]) -> Tensor {
         check(a)
-        let start = indices.count
-        for i in rowIndices {
-            precondition(i >= 0 && i < a.rows, "Tape.gatherRows: row \(i) out of range 0..<\(a.rows)")
-            indices.append(i)
-        }
+        let start = indices.count, limit = a.rows
+        precondition(rowIndices.allSatisfy { $0 >= 0 && $0 < limit },
+                     "Tape.gatherRows: a row index is out of range 0..<\(a.rows)")
+        indices.append(contentsOf: rowIndices)
         let (t, out) = record(rows: rowIndices.count, columns: a.columns, needsGradient: needs(a),
                               op: .gatherRows(a.id, start: start))
         indices.withUnsafeBufferPointer { all in

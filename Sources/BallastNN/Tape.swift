@@ -59,6 +59,8 @@ public final class Tape<Scalar: NNScalar> {
         case bceWithLogits(Int, targets: Int)
         /// Labels are `indices[labels ..< labels + rows]`; `weights` is an arena offset or `-1`.
         case softmaxCrossEntropy(Int, labels: Int, weights: Int)
+        /// Geometry and scratch offsets are `indices[start ..< start + 11]` (see Tape+Convolution.swift).
+        case convolution(start: Int)
     }
 
     var nodes: [Node] = []
@@ -209,6 +211,14 @@ public final class Tape<Scalar: NNScalar> {
         return t
     }
 
+    /// Makes later ``parameter(_:)`` calls read the parameters' current values instead of returning
+    /// the tensors recorded earlier in this step — after an optimizer step in the middle of a tape
+    /// step, such as a GAN's discriminator update before its generator update. Records made so far
+    /// keep the values they used.
+    public func rereadParameters() {
+        nodeOfParameter.removeAll(keepingCapacity: true)
+    }
+
     /// The same values as `t`, as a constant: no gradient flows back through it (PyTorch's
     /// `detach`). Shares storage, copies nothing.
     /// - Parameter t: the tensor to cut from the graph.
@@ -245,6 +255,7 @@ public final class Tape<Scalar: NNScalar> {
         check(t)
         let offset = nodes[t.id].gradient
         guard offset >= 0 else { return nil }
+        guard t.id < touched.count, touched[t.id] else { return Array(repeating: 0, count: t.count) }
         return Array(UnsafeBufferPointer(start: pointer(offset), count: t.count))
     }
 

@@ -48,6 +48,7 @@ import Testing
         let lstm = LSTM(inputSize: 64, hiddenSize: 128, sequenceLength: 10, using: &rng)
         #expect(lstm.parameterCount == 99_328)
         #expect(lstm.parameters.map(\.name) == ["lstm.weight_ih_l0", "lstm.weight_hh_l0", "lstm.bias_ih_l0", "lstm.bias_hh_l0"])
+        #expect(lstm.parameters.map(\.shape) == [[512, 64], [512, 128], [512], [512]])
         #expect(lstm.flopsPerSample() == 10 * (8 * 128 * 192 + 21 * 128))
     }
 
@@ -73,5 +74,29 @@ import Testing
             let single = tape.value(lstm.forward(tape.input(Matrix([x.row(r)])), on: tape, mode: .inference))
             for j in 0..<5 { #expect(abs(single[j] - batch[r * 5 + j]) < 1e-5) }
         }
+    }
+
+    /// A channel-major row (the output of a Conv1d) gives the same states as its transpose read
+    /// time-major, and gradients flow through the reordering.
+    @Test func channelMajorInputIsTheTransposedSequence() {
+        var rng = Xoshiro256StarStar(seed: 5)
+        let timeMajor = LSTM(inputSize: 3, hiddenSize: 4, sequenceLength: 5, output: .sequence, using: &rng)
+        let channelMajor = LSTM(inputSize: 3, hiddenSize: 4, sequenceLength: 5, output: .sequence,
+                                inputLayout: .channelMajor, using: &rng)
+        for (a, b) in zip(channelMajor.parameters, timeMajor.parameters) { a.value = b.value }
+        // x[n, c·5 + t] in channel-major order; the same values time-major are at t·3 + c.
+        let channels = Matrix(rows: 2, columns: 15, generator: { _, _ in Float(rng.nextNormal()) })
+        let times = Matrix(rows: 2, columns: 15) { n, i in channels[n, (i % 3) * 5 + i / 3] }
+        let tape = Tape<Float>()
+        let expected = tape.value(timeMajor.forward(tape.input(times), on: tape, mode: .inference))
+        let got = tape.value(channelMajor.forward(tape.input(channels), on: tape, mode: .inference))
+        #expect(zip(got, expected).allSatisfy { abs($0 - $1) < 1e-6 })
+
+        let small = LSTM(inputSize: 2, hiddenSize: 2, sequenceLength: 3, inputLayout: .channelMajor, using: &rng)
+        let x = Matrix(rows: 2, columns: 6, generator: { _, _ in Float(rng.nextNormal()) })
+        let report = GradientCheck.check(inputs: [x], parameters: small.parameters) { tape, inputs in
+            small.forward(inputs[0], on: tape, mode: .training)
+        }
+        #expect(report.passed, "\(report)")
     }
 }

@@ -14,6 +14,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "classifiers": benchClassifiers,
     "safetensors": benchSafeTensors,
     "mlp": benchMLP,
+    "nn": benchNN,
 ]
 guard let name = arguments.first, let run = benchmarks[name] else {
     let names = benchmarks.keys.sorted().joined(separator: ", ")

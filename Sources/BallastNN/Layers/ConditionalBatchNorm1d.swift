@@ -36,7 +36,7 @@ public final class ConditionalBatchNorm1d: Trainable {
 
     /// `γ` then `β` tables.
     public var parameters: [Parameter] { [scale, shift] }
-    /// The running mean and variance.
+    /// The shared running statistics (mean, variance, batch count).
     public var buffers: [Parameter] { normalization.buffers }
     /// Normalization (2 per element) plus the affine part (2 per element).
     public func flopsPerSample() -> Int { 4 * features }

@@ -58,7 +58,8 @@ public final class Embedding: Layer {
 
     /// Replaces each category code in `x` by its vector.
     /// - Parameters:
-    ///   - x: `batch × fields` of whole numbers in `0..<count`.
+    ///   - x: `batch × fields` of whole numbers in `0..<count` (a programmer error otherwise: a
+    ///     detector validates the codes of its input before the forward pass).
     ///   - tape: the tape of the current step.
     ///   - mode: unused.
     /// - Returns: `batch × (fields·dimension)`, field-major within a row.

@@ -24,7 +24,8 @@ public final class Linear: Layer {
                 name: String = "linear", using rng: inout some RandomNumberGenerator) {
         precondition(inputs > 0 && outputs > 0, "Linear: \(inputs) → \(outputs) features")
         weight = Parameter(name: name + ".weight", value: initialization.weights(fanIn: inputs, fanOut: outputs, using: &rng))
-        self.bias = bias ? Parameter(name: name + ".bias", value: initialization.bias(fanIn: inputs, fanOut: outputs, using: &rng)) : nil
+        self.bias = bias ? Parameter(name: name + ".bias", value: initialization.bias(fanIn: inputs, fanOut: outputs, using: &rng),
+                                     shape: [outputs]) : nil
     }
 
     /// A layer with the given weights (`outputs × inputs`) and optional bias (`1 × outputs`).

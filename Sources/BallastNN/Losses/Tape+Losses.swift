@@ -72,7 +72,7 @@ extension Tape {
                      "Tape.gaussianKL: mean \(mu.rows)×\(mu.columns), log-variance \(logVariance.rows)×\(logVariance.columns)")
         let terms = sub(add(mul(mu, mu), exp(logVariance)), logVariance)
         let total = sum(terms, axis: nil)
-        return add(mul(total, scalar: 0.5 / Float(Swift.max(mu.rows, 1))), scalar: -0.5 * Float(mu.columns))
+        return apply(.shift(-0.5 * Double(mu.columns)), apply(.scale(0.5 / Double(Swift.max(mu.rows, 1))), total))
     }
 
     /// The mean over the batch of `log N(z; 0, I) + logDeterminant`: the log-likelihood a normalizing
@@ -83,10 +83,8 @@ extension Tape {
     public func standardNormalLogDensity(_ z: Tensor, logDeterminant: Tensor) -> Tensor {
         precondition(logDeterminant.rows == z.rows && logDeterminant.columns == 1,
                      "Tape.standardNormalLogDensity: log-determinant \(logDeterminant.rows)×\(logDeterminant.columns), expected \(z.rows)×1")
-        let rows = Float(Swift.max(z.rows, 1))
-        let squares = mul(sum(mul(z, z), axis: nil), scalar: -0.5 / rows)
-        let logTwoPi: Float = 1.8378770664093453
-        let constant = -0.5 * Float(z.columns) * logTwoPi
-        return add(add(squares, mean(logDeterminant, axis: nil)), scalar: constant)
+        let squares = apply(.scale(-0.5 / Double(Swift.max(z.rows, 1))), sum(mul(z, z), axis: nil))
+        let logTwoPi = 1.8378770664093453
+        return apply(.shift(-0.5 * Double(z.columns) * logTwoPi), add(squares, mean(logDeterminant, axis: nil)))
     }
 }

@@ -5,12 +5,16 @@
 /// nothing. The usual training step is:
 ///
 /// ```swift
-/// optimizer.zeroGradients()
-/// tape.reset()
-/// let loss = model.loss(on: tape)
-/// tape.backward(loss)
-/// _ = clipGradientNorm(optimizer.parameters, maxNorm: 5)
-/// optimizer.step()
+/// let tape = Tape<Float>()
+/// let optimizer = try Adam(parameters: model.parameters, learningRate: 0.01)
+/// for _ in 0..<100 {
+///     tape.reset()
+///     optimizer.zeroGradients()
+///     let logits = model.forward(tape.input(features), on: tape, mode: .training)
+///     tape.backward(tape.softmaxCrossEntropy(logits, labels: labels))
+///     clipGradientNorm(optimizer.parameters, maxNorm: 5)
+///     optimizer.step()
+/// }
 /// ```
 ///
 /// Optimizers are reference types because their state belongs to one training run; they are not
