@@ -148,7 +148,6 @@ except ImportError:
                                                dtype="<f4").reshape(v["shape"]).copy()) for k, v in header.items()}
 model = network()
 missing, unexpected = model.load_state_dict(state, strict=False)
-missing = [k for k in missing if not k.endswith("num_batches_tracked")]
 model.eval()
 with torch.no_grad():
     p = torch.softmax(model(torch.from_numpy(Xt)), dim=1).numpy()

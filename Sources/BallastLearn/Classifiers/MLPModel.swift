@@ -7,7 +7,7 @@ import Foundation
 /// The weights are kept under PyTorch's `nn.Sequential` names and shapes and encode (JSON) as the
 /// base64 of a safetensors file; ``safetensors()`` gives those bytes, which
 /// `safetensors.torch.load_file` reads and an `nn.Sequential` of the same layers loads with
-/// `load_state_dict(..., strict=False)` (Ballast keeps no `num_batches_tracked`).
+/// `load_state_dict` (`Benchmarks/mlp.py` does it and compares the predictions).
 public struct MLPModel: ClassifierModel, Equatable {
     public let classNames: [String]
     public let featureCount: Int

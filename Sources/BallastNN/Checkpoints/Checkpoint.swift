@@ -3,34 +3,31 @@ import Foundation
 
 /// Saving and loading a network's weights as safetensors, under the parameters' names.
 ///
-/// ``save(_:to:metadata:)`` writes a layer's parameters and buffers (batch-norm running statistics)
-/// with PyTorch's shapes — a `Linear` bias and every `BatchNorm1d` tensor are 1-D `[n]` — so that a
-/// PyTorch module with the same names (`nn.Sequential` indices such as `"0.weight"`) can
-/// `load_state_dict` the file. Loading checks every name and shape and accepts `[n]` or `[1, n]` for
-/// a `1 × n` parameter.
+/// Every tensor is stored with its parameter's PyTorch shape (``Parameter/shape``: `[n]` for a
+/// bias or batch-norm statistic, `[]` for `num_batches_tracked`), so that a PyTorch module with the
+/// same names (`nn.Sequential` indices such as `"0.weight"`) can `load_state_dict` the file. Loading
+/// checks every name and shape, and accepts either the PyTorch shape or `[rows, columns]`.
 ///
 /// ```swift
 /// try Checkpoint.save(network, to: url, metadata: ["epoch": "12"])
 /// try Checkpoint.load(into: network, from: url)
 /// ```
 public enum Checkpoint {
-    /// The tensors of `parameters`, each stored `[rows, columns]`.
+    /// The tensors of `parameters`, each with its ``Parameter/shape``.
     /// - Throws: ``CheckpointError/duplicateName(_:)`` when two parameters share a name.
     public static func tensors(parameters: [Parameter]) throws -> [String: StoredTensor] {
         var out: [String: StoredTensor] = [:]
         for p in parameters {
             guard out[p.name] == nil else { throw CheckpointError.duplicateName(p.name) }
-            out[p.name] = StoredTensor(shape: [p.value.rows, p.value.columns], values: p.value.storage)
+            out[p.name] = StoredTensor(shape: p.shape, values: p.value.storage)
         }
         return out
     }
 
-    /// The tensors of a layer's parameters and buffers with PyTorch's shapes (see ``Checkpoint``).
+    /// The tensors of a layer's parameters and buffers (see ``Checkpoint``).
     /// - Throws: ``CheckpointError/duplicateName(_:)`` when two tensors share a name.
     public static func tensors(_ layer: any Trainable) throws -> [String: StoredTensor] {
-        var out = try tensors(parameters: layer.parameters + layer.buffers)
-        for p in vectorParameters(layer) { out[p.name]?.shape = [p.value.count] }
-        return out
+        try tensors(parameters: layer.parameters + layer.buffers)
     }
 
     /// Writes a layer's parameters and buffers to a safetensors file, atomically.
@@ -43,7 +40,7 @@ public enum Checkpoint {
         try SafeTensors.write(tensors(layer), metadata: withFormat(metadata), to: url)
     }
 
-    /// Writes parameters to a safetensors file, atomically, each as `[rows, columns]`.
+    /// Writes parameters to a safetensors file, atomically, each with its ``Parameter/shape``.
     /// - Throws: ``CheckpointError``.
     public static func save(parameters: [Parameter], to url: URL, metadata: [String: String] = [:]) throws {
         try SafeTensors.write(tensors(parameters: parameters), metadata: withFormat(metadata), to: url)
@@ -71,9 +68,8 @@ public enum Checkpoint {
                 throw CheckpointError.missingTensor(name: p.name, available: file.tensors.keys.sorted())
             }
             let r = p.value.rows, c = p.value.columns
-            let fits = tensor.shape == [r, c] || (r == 1 && tensor.shape == [c]) || (r == 1 && c == 1 && tensor.shape == [])
-            guard fits, tensor.values.count == r * c else {
-                throw CheckpointError.shapeMismatch(name: p.name, expected: r == 1 ? [c] : [r, c], found: tensor.shape)
+            guard tensor.shape == p.shape || tensor.shape == [r, c], tensor.values.count == r * c else {
+                throw CheckpointError.shapeMismatch(name: p.name, expected: p.shape, found: tensor.shape)
             }
             values.append(Matrix(rows: r, columns: c, values: tensor.values))
         }
@@ -101,16 +97,6 @@ public enum Checkpoint {
             try load(into: parameters, from: file, allowUnexpected: allowUnexpected)
         } catch let error as CheckpointError {
             throw CheckpointError.file(path: url.path, error)
-        }
-    }
-
-    /// Parameters that PyTorch keeps 1-D: a `Linear` bias and every batch-norm tensor.
-    static func vectorParameters(_ layer: any Trainable) -> [Parameter] {
-        switch layer {
-        case let sequential as Sequential: return sequential.layers.flatMap { vectorParameters($0) }
-        case let linear as Linear: return linear.bias.map { [$0] } ?? []
-        case let norm as BatchNorm1d: return norm.parameters + norm.buffers
-        default: return []
         }
     }
 
