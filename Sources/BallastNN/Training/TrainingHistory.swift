@@ -1,4 +1,4 @@
-/// What ``Trainer/fit(rowCount:labels:parameters:state:optimizer:using:batchLoss:validate:)`` did:
+/// What ``Trainer/fit(rowCount:labels:state:optimizer:using:onEpoch:batchLoss:validate:)`` did:
 /// one record per epoch run, the epoch whose weights were kept, and timings.
 public struct TrainingHistory: Sendable, Equatable {
     /// One record per epoch run, in order.
@@ -8,7 +8,7 @@ public struct TrainingHistory: Sendable, Equatable {
     public var bestEpoch: Int
     /// Whether training stopped before the configured number of epochs for lack of improvement.
     public var stoppedEarly: Bool
-    /// Rows in the training part and in the validation part.
+    /// Rows in the training part (every epoch runs over them).
     public var trainingRows: Int
     /// Rows held out for validation (0 without validation).
     public var validationRows: Int
