@@ -168,6 +168,8 @@ extension Tape {
             }
         case .convolution(let start):
             convolutionBackward(node: i, start: start)
+        case .coupling, .couplingLogDeterminant:
+            couplingBackward(node: i)
         }
     }
 }
