@@ -144,9 +144,9 @@ def torch_models(torch, shape):
     return step
 
 
-def run_torch(shape, x, y, seed):
+def run_torch(shape, x, y, seed, threads=2):
     import torch
-    torch.set_num_threads(2)
+    torch.set_num_threads(threads)
     torch.manual_seed(seed)
     step = torch_models(torch, shape)
     X, Y = torch.from_numpy(x), torch.from_numpy(y)
@@ -185,6 +185,9 @@ def main():
     parser.add_argument("--rows", type=int, default=0, help="use only the first N rows (0: all)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-swift-gemm", action="store_true", help="skip the BALLAST_BLAS=off run")
+    parser.add_argument("--torch-threads", type=int, default=2,
+                        help="PyTorch threads (2 is the target; 1 is the fairer anchor on a busy machine, where "
+                             "PyTorch's OpenMP workers spin)")
     args = parser.parse_args()
     try:
         import torch  # noqa: F401
@@ -194,7 +197,7 @@ def main():
     configs = [("BLAS", {}), ("BLAS 1 thr", {"OPENBLAS_NUM_THREADS": "1"})]
     if not args.no_swift_gemm:
         configs.append(("Swift GEMM", {"BALLAST_BLAS": "off"}))
-    print(f"{len(x)} rows x {FEATURES}, batch {BATCH}, one epoch; PyTorch with 2 threads; Ballast with "
+    print(f"{len(x)} rows x {FEATURES}, batch {BATCH}, one epoch; PyTorch with {args.torch_threads} thread(s); Ballast with "
           f"BALLAST_THREADS=2 and OpenBLAS's own threads, OpenBLAS pinned to 1 thread, and its Swift GEMM")
     header = f"{'shape':<8} {'PyTorch s':>10}" + "".join(f" {name + ' s':>13} {'ratio':>6}" for name, _ in configs)
     header += f"   {'loss PyTorch':>12} {'loss Ballast':>12}  allocations (Ballast epoch)"
@@ -202,7 +205,7 @@ def main():
     print("-" * len(header))
     last = None
     for shape in args.shapes.split(","):
-        t_sec, t_loss = run_torch(shape, x, y, args.seed)
+        t_sec, t_loss = run_torch(shape, x, y, args.seed, args.torch_threads)
         runs = [run_ballast(shape, args.rows, args.seed, env) for _, env in configs]
         b = last = runs[0]
         cells = "".join(f" {r['seconds']:>13.2f} {r['seconds'] / t_sec:>6.2f}" for r in runs)
