@@ -12,7 +12,7 @@ import Foundation
 ///
 /// Pointers passed to kernels are row-major; "accumulate" kernels add into their destination
 /// (gradients accumulate over every use of a tensor).
-public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
+public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     /// `eˣ`.
     static func nnExp(_ x: Self) -> Self
     /// Natural logarithm.
