@@ -13,8 +13,10 @@ from prepare_kdd.py, labels 0..4 as the condition), batch 128, Adam:
 Batch policy (both sides): a seeded shuffle per epoch, batches of 128, the last one partial; 3
 untimed warm-up steps first. The table shows seconds per epoch, the ratio Ballast / PyTorch (<= 1
 means Ballast is at least as fast), and the mean loss of the last 100 batches of each, so that a
-broken model cannot pass for a fast one. Ballast runs with OpenBLAS when installed, and again with
-BALLAST_BLAS=off (its own GEMM kernel) unless --no-swift-gemm is given.
+broken model cannot pass for a fast one. Ballast runs three times: with OpenBLAS (when installed) and
+its own thread pool, with OpenBLAS pinned to one thread (OPENBLAS_NUM_THREADS=1: OpenBLAS's spinning
+workers cost more than they give on these small products when the machine is busy), and with
+BALLAST_BLAS=off (Ballast's Swift GEMM kernel; skipped with --no-swift-gemm).
 
 Run: python Benchmarks/nn_shapes.py [--shapes cvae,cgan,realnvp] [--rows N] [--no-swift-gemm]
 """
@@ -142,9 +144,9 @@ def torch_models(torch, shape):
     return step
 
 
-def run_torch(shape, x, y, seed):
+def run_torch(shape, x, y, seed, threads=2):
     import torch
-    torch.set_num_threads(2)
+    torch.set_num_threads(threads)
     torch.manual_seed(seed)
     step = torch_models(torch, shape)
     X, Y = torch.from_numpy(x), torch.from_numpy(y)
@@ -183,26 +185,37 @@ def main():
     parser.add_argument("--rows", type=int, default=0, help="use only the first N rows (0: all)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-swift-gemm", action="store_true", help="skip the BALLAST_BLAS=off run")
+    parser.add_argument("--torch-threads", type=int, default=2,
+                        help="PyTorch threads (2 is the target; 1 is the fairer anchor on a busy machine, where "
+                             "PyTorch's OpenMP workers spin)")
     args = parser.parse_args()
     try:
         import torch  # noqa: F401
     except ImportError:
         sys.exit(f"PyTorch is not installed in {sys.executable}: pip install torch --index-url https://download.pytorch.org/whl/cpu")
     x, y = load(args.rows)
-    header = f"{'shape':<8} {'PyTorch s':>10} {'Ballast s':>10} {'ratio':>6} {'no-BLAS s':>10} {'ratio':>6}   {'loss PyTorch':>12} {'loss Ballast':>12}  allocations (Ballast epoch)"
-    print(f"{len(x)} rows x {FEATURES}, batch {BATCH}, one epoch, 2 threads")
+    configs = [("BLAS", {}), ("BLAS 1 thr", {"OPENBLAS_NUM_THREADS": "1"})]
+    if not args.no_swift_gemm:
+        configs.append(("Swift GEMM", {"BALLAST_BLAS": "off"}))
+    print(f"{len(x)} rows x {FEATURES}, batch {BATCH}, one epoch; PyTorch with {args.torch_threads} thread(s); Ballast with "
+          f"BALLAST_THREADS=2 and OpenBLAS's own threads, OpenBLAS pinned to 1 thread, and its Swift GEMM")
+    header = f"{'shape':<8} {'PyTorch s':>10}" + "".join(f" {name + ' s':>13} {'ratio':>6}" for name, _ in configs)
+    header += f"   {'loss PyTorch':>12} {'loss Ballast':>12}  allocations (Ballast epoch)"
     print(header)
     print("-" * len(header))
+    last = None
     for shape in args.shapes.split(","):
-        t_sec, t_loss = run_torch(shape, x, y, args.seed)
-        b = run_ballast(shape, args.rows, args.seed, {})
-        swift = None if args.no_swift_gemm else run_ballast(shape, args.rows, args.seed, {"BALLAST_BLAS": "off"})
-        swift_cols = f"{swift['seconds']:>10.2f} {swift['seconds'] / t_sec:>6.2f}" if swift else f"{'-':>10} {'-':>6}"
-        alloc = f"arena growths {b['arena_growths_in_epoch']}, RSS +{b['rss_growth_bytes'] / 1e6:.1f} MB"
-        print(f"{shape:<8} {t_sec:>10.2f} {b['seconds']:>10.2f} {b['seconds'] / t_sec:>6.2f} {swift_cols}   "
-              f"{t_loss:>12.4f} {b['loss_last100']:>12.4f}  {alloc}")
+        t_sec, t_loss = run_torch(shape, x, y, args.seed, args.torch_threads)
+        runs = [run_ballast(shape, args.rows, args.seed, env) for _, env in configs]
+        b = last = runs[0]
+        cells = "".join(f" {r['seconds']:>13.2f} {r['seconds'] / t_sec:>6.2f}" for r in runs)
+        alloc = (f"arena growths {b['arena_growths_in_epoch']}, RSS +{b['rss_growth_bytes'] / 1e6:.1f} MB, "
+                 f"{b['tape_nodes_per_step']} tape nodes/step")
+        print(f"{shape:<8} {t_sec:>10.2f}{cells}   {t_loss:>12.4f} {b['loss_last100']:>12.4f}  {alloc}")
         sys.stdout.flush()
-    print(f"Ballast: {b['optimizer']}, BLAS {b['blas']}; loss = mean of the last 100 batches")
+    if last:
+        print(f"Ballast: {last['optimizer']}, BLAS {last['blas']}; ratio = Ballast / PyTorch (<= 1: Ballast at least as "
+              f"fast); loss = mean of the last 100 batches")
 
 
 if __name__ == "__main__":

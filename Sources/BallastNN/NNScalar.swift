@@ -12,7 +12,7 @@ import Foundation
 ///
 /// Pointers passed to kernels are row-major; "accumulate" kernels add into their destination
 /// (gradients accumulate over every use of a tensor).
-public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
+public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     /// `eˣ`.
     static func nnExp(_ x: Self) -> Self
     /// Natural logarithm.
@@ -113,6 +113,21 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
     static func batchNormBackward(
         y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>,
         rows: Int, columns: Int, statistics: UnsafePointer<Self>, training: Bool)
+
+    /// Forward kernel of the RealNVP affine coupling (see ``Tape/affineCoupling(_:scaleAndShift:mask:)``).
+    static func couplingForward(
+        _ x: UnsafePointer<Self>, scaleAndShift st: UnsafePointer<Self>, mask: UnsafePointer<Self>,
+        output y: UnsafeMutablePointer<Self>, logDeterminant: UnsafeMutablePointer<Self>,
+        tanhScale: UnsafeMutablePointer<Self>, expScale: UnsafeMutablePointer<Self>, rows: Int, features f: Int)
+    /// Backward kernel of the coupling output.
+    static func couplingBackward(
+        _ x: UnsafePointer<Self>, mask: UnsafePointer<Self>, tanhScale: UnsafePointer<Self>, expScale: UnsafePointer<Self>,
+        outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>?,
+        scaleAndShiftGradient gst: UnsafeMutablePointer<Self>?, rows: Int, features f: Int)
+    /// Backward kernel of the coupling log-determinant.
+    static func couplingLogDeterminantBackward(
+        mask: UnsafePointer<Self>, tanhScale: UnsafePointer<Self>, outputGradient gld: UnsafePointer<Self>,
+        scaleAndShiftGradient gst: UnsafeMutablePointer<Self>, rows: Int, features f: Int)
 
     /// Mean over `count` elements of `max(x, 0) − x·t + log(1 + e^−|x|)`.
     static func bceWithLogitsForward(_ x: UnsafePointer<Self>, targets t: UnsafePointer<Self>, count: Int) -> Self

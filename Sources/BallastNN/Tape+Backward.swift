@@ -45,6 +45,17 @@ extension Tape {
         return g
     }
 
+    /// Like ``gradientTarget(_:)`` for kernels that can overwrite: returns the address and `0` the
+    /// first time (the buffer is not zeroed; a GEMM with `beta = 0` writes it), `1` afterwards.
+    @inline(__always)
+    func overwritableTarget(_ id: Int) -> (pointer: UnsafeMutablePointer<Scalar>, beta: Scalar)? {
+        guard nodes[id].needsGradient else { return nil }
+        let g = pointer(nodes[id].gradient)
+        if touched[id] { return (g, 1) }
+        touched[id] = true
+        return (g, 0)
+    }
+
     /// Propagates the gradient of node `i` into its inputs.
     func backwardStep(_ i: Int) {
         let node = nodes[i]
@@ -57,32 +68,32 @@ extension Tape {
         case .matmul(let a, let b, let transposeB):
             let k = nodes[a].columns, n = columns, m = rows
             let av = UnsafePointer(valuePointer(a)), bv = UnsafePointer(valuePointer(b)), ldb = nodes[b].columns
-            if let ga = gradientTarget(a) {
+            if let (ga, beta) = overwritableTarget(a) {
                 // dA = dC · op(B)ᵀ
                 Scalar.gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n, alpha: 1,
-                            a: gy, lda: n, b: bv, ldb: ldb, beta: 1, c: ga, ldc: k)
+                            a: gy, lda: n, b: bv, ldb: ldb, beta: beta, c: ga, ldc: k)
             }
-            if let gb = gradientTarget(b) {
+            if let (gb, beta) = overwritableTarget(b) {
                 if transposeB {  // B is n × k: dB = dCᵀ · A
                     Scalar.gemm(transposeA: true, transposeB: false, m: n, n: k, k: m, alpha: 1,
-                                a: gy, lda: n, b: av, ldb: k, beta: 1, c: gb, ldc: k)
+                                a: gy, lda: n, b: av, ldb: k, beta: beta, c: gb, ldc: k)
                 } else {          // B is k × n: dB = Aᵀ · dC
                     Scalar.gemm(transposeA: true, transposeB: false, m: k, n: n, k: m, alpha: 1,
-                                a: av, lda: k, b: gy, ldb: n, beta: 1, c: gb, ldc: n)
+                                a: av, lda: k, b: gy, ldb: n, beta: beta, c: gb, ldc: n)
                 }
             }
         case .linear(let x, let weight, let bias):
             let k = nodes[x].columns, n = columns, m = rows
-            if let gx = gradientTarget(x) {  // dX = dY · W
+            if let (gx, beta) = overwritableTarget(x) {  // dX = dY · W
                 Scalar.gemm(transposeA: false, transposeB: false, m: m, n: k, k: n, alpha: 1,
-                            a: gy, lda: n, b: valuePointer(weight), ldb: k, beta: 1, c: gx, ldc: k)
+                            a: gy, lda: n, b: valuePointer(weight), ldb: k, beta: beta, c: gx, ldc: k)
             }
-            if let gw = gradientTarget(weight) {  // dW = dYᵀ · X
+            if let (gw, beta) = overwritableTarget(weight) {  // dW = dYᵀ · X
                 Scalar.gemm(transposeA: true, transposeB: false, m: n, n: k, k: m, alpha: 1,
-                            a: gy, lda: n, b: valuePointer(x), ldb: k, beta: 1, c: gw, ldc: k)
+                            a: gy, lda: n, b: valuePointer(x), ldb: k, beta: beta, c: gw, ldc: k)
             }
-            if bias >= 0, let gb = gradientTarget(bias) {
-                Scalar.reduceSum(gy, rows: m, columns: n, axis: .rows, scale: 1, into: gb, accumulate: true)
+            if bias >= 0, let (gb, beta) = overwritableTarget(bias) {
+                Scalar.reduceSum(gy, rows: m, columns: n, axis: .rows, scale: 1, into: gb, accumulate: beta != 0)
             }
         case .unary(let f, let a):
             if let ga = gradientTarget(a) {
@@ -157,6 +168,8 @@ extension Tape {
             }
         case .convolution(let start):
             convolutionBackward(node: i, start: start)
+        case .coupling, .couplingLogDeterminant:
+            couplingBackward(node: i)
         }
     }
 }

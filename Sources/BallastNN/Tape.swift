@@ -59,6 +59,10 @@ public final class Tape<Scalar: NNScalar> {
         case bceWithLogits(Int, targets: Int)
         /// Labels are `indices[labels ..< labels + rows]`; `weights` is an arena offset or `-1`.
         case softmaxCrossEntropy(Int, labels: Int, weights: Int)
+        /// RealNVP coupling output; `scratch` holds `tanh` of the raw scales, then `eˢ`.
+        case coupling(Int, scaleAndShift: Int, mask: Int, scratch: Int)
+        /// RealNVP coupling log-determinant, sharing the output's scratch.
+        case couplingLogDeterminant(Int, mask: Int, scratch: Int)
         /// Geometry and scratch offsets are `indices[start ..< start + 11]` (see Tape+Convolution.swift).
         case convolution(start: Int)
     }

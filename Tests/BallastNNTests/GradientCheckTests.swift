@@ -73,6 +73,7 @@ import Testing
     @Test func shapeOps() {
         let a = Self.random(4, 3, seed: 11), b = Self.random(4, 2, seed: 12)
         #expect(GradientCheck.check(inputs: [a, b]) { t, i in t.concat([i[0], i[1], i[0]]) }.passed)
+        #expect(GradientCheck.check(inputs: [a, b]) { t, i in t.concat(i[1], i[0]) }.passed)
         #expect(GradientCheck.check(inputs: [a]) { t, i in t.slice(i[0], columns: 1..<3) }.passed)
         #expect(GradientCheck.check(inputs: [a]) { t, i in t.slice(i[0], rows: 1..<3) }.passed)
         #expect(GradientCheck.check(inputs: [a]) { t, i in t.gatherRows(i[0], [2, 0, 2, 3, 2]) }.passed)

@@ -53,6 +53,20 @@ import Testing
         #expect(tape.gradient(x) == [1, 2])
     }
 
+    @Test func rereadParametersSeesAnOptimizerStepWithinOneTapeStep() {
+        // A GAN's generator step runs through the discriminator as updated by its own step.
+        let p = Parameter(name: "d", value: Matrix([[1, 2]]))
+        let tape = Tape<Float>()
+        let before = tape.parameter(p)
+        p.value = Matrix([[5, 6]])
+        #expect(tape.parameter(p) == before && tape.value(before) == [1, 2])
+        tape.rereadParameters()
+        let after = tape.parameter(p)
+        #expect(after != before && tape.value(after) == [5, 6])
+        tape.backward(tape.sum(tape.mul(after, scalar: 3), axis: nil))
+        #expect(p.gradient.storage == [3, 3])
+    }
+
     @Test func stepsOfTheSameShapeReuseTheArena() {
         var rng = Xoshiro256StarStar(seed: 3)
         let layer = Linear(64, 128, using: &rng)

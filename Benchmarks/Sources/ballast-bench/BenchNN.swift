@@ -60,6 +60,7 @@ func benchNN(_ arguments: [String]) throws {
         "loss_first": Double(losses.first ?? .nan),
         "parameters": model.parameterCount, "flops_per_sample": model.flopsPerSample,
         "arena_growths_in_epoch": model.arenaGrowthCount - growthBefore, "arena_bytes": model.arenaBytes,
+        "tape_nodes_per_step": model.tape.nodeCount,
         "rss_growth_bytes": residentBytes() - rssBefore, "peak_rss_bytes": peakRSSBytes(),
         "blas": GEMM.blasLibrary ?? "off", "threads": Parallel.threadCount, "optimizer": model.optimizerName,
     ])
@@ -309,21 +310,18 @@ final class RealNVPBench: NNBenchModel {
 
     override func step(_ indices: ArraySlice<Int>) -> Float {
         let (x, _) = begin(indices)
-        let f = data.columns
         var h = x
         var logDeterminant: Tensor?
         for k in 0..<nets.count {
             let (n1, n2, n3) = nets[k]
             let mask = tape.input(masks[k])
-            let free = tape.add(tape.neg(mask), scalar: 1)
             let masked = tape.mul(h, mask)
             let a1 = tape.relu(n1.forward(masked, on: tape, mode: .training))
             let a2 = tape.relu(n2.forward(a1, on: tape, mode: .training))
             let out = n3.forward(a2, on: tape, mode: .training)
-            let s = tape.mul(tape.tanh(tape.slice(out, columns: 0..<f)), free)
-            let t = tape.mul(tape.slice(out, columns: f..<(2 * f)), free)
-            h = tape.add(tape.mul(h, tape.exp(s)), t)
-            let logScale = tape.sum(s, axis: .columns)
+            // y = h ⊙ exp(s) + t, s = tanh(out[:, :f]) ⊙ (1 − mask), t = out[:, f:] ⊙ (1 − mask), fused.
+            let (y, logScale) = tape.affineCoupling(h, scaleAndShift: out, mask: mask)
+            h = y
             logDeterminant = logDeterminant.map { tape.add($0, logScale) } ?? logScale
         }
         let loss = tape.neg(tape.standardNormalLogDensity(h, logDeterminant: logDeterminant!))
