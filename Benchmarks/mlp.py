@@ -9,7 +9,8 @@ patience, restoring the best epoch's weights.
 
 Run `python Benchmarks/prepare_kdd.py` and `swift build -c release --product ballast-bench` first, then
 `python Benchmarks/mlp.py [--seeds 3] [--epochs 20] [--widths 256x128] [--batch 128] [--lr 0.001]
-[--dropout 0.2] [--batch-norm] [--class-weight none|balanced] [--patience 5] [--validation 0.1]`.
+[--dropout 0.2] [--batch-norm] [--class-weight none|balanced] [--patience 5] [--validation 0.1]
+[--torch-threads 2]`. BALLAST_BENCH=PATH runs another ballast-bench binary.
 Prints, per seed and as means: fit seconds, epochs run, KDDTest+ accuracy and macro-F1 for both sides,
 then the mean accuracy difference Ballast − PyTorch (target: within 1 point) and the fit-time ratio.
 Finally the weights Ballast trained with seed 0 (exported as safetensors under PyTorch's names) are
@@ -31,8 +32,8 @@ import json, sys, time
 import numpy as np
 import torch
 from torch import nn
-torch.set_num_threads(2)
 d, cfg = sys.argv[1], json.loads(sys.argv[2])
+torch.set_num_threads(cfg["torch_threads"])
 X = np.fromfile(d + "/kdd_train_122.f32", dtype="<f4").reshape(-1, 122)
 y = np.loadtxt(d + "/kdd_train_labels.txt", dtype=np.int64)
 Xt = np.fromfile(d + "/kdd_test_122.f32", dtype="<f4").reshape(-1, 122)
@@ -180,6 +181,8 @@ def main():
     ap.add_argument("--class-weight", choices=["none", "balanced"], default="none")
     ap.add_argument("--patience", type=int, default=5, help="0 disables early stopping")
     ap.add_argument("--validation", type=float, default=0.1)
+    ap.add_argument("--torch-threads", type=int, default=2,
+                    help="PyTorch threads (2 as the target; its OpenMP spinning suffers on a busy machine, where 1 is fairer)")
     a = ap.parse_args()
 
     for f in ["kdd_train_122.f32", "kdd_train_labels.txt", "kdd_test_122.f32", "kdd_test_labels.txt"]:
@@ -190,7 +193,7 @@ def main():
     patience = a.patience if a.patience > 0 else None
     cfg = {"widths": [int(w) for w in a.widths.split("x")], "batch": a.batch, "lr": a.lr, "dropout": a.dropout,
            "batch_norm": a.batch_norm, "class_weight": a.class_weight, "patience": patience,
-           "validation": a.validation, "epochs": a.epochs}
+           "validation": a.validation, "epochs": a.epochs, "torch_threads": a.torch_threads}
     spec = (f"mlp:widths={a.widths},epochs={a.epochs},batch={a.batch},lr={a.lr},dropout={a.dropout},"
             f"batch-norm={'true' if a.batch_norm else 'false'},class-weight={a.class_weight},"
             f"patience={patience if patience else 'none'},validation={a.validation}")
@@ -206,7 +209,7 @@ def main():
     print(f"Ballast spec: {spec}")
     sides = []
     if have_torch:
-        sides.append(("PyTorch (2 threads)", run([sys.executable, "-c", CHILD, DIR, json.dumps(cfg)] + seeds, env)))
+        sides.append((f"PyTorch ({a.torch_threads} thr)", run([sys.executable, "-c", CHILD, DIR, json.dumps(cfg)] + seeds, env)))
     else:
         print(f"PyTorch is not installed for {sys.executable}: only the Ballast side runs (no comparison).")
     export = os.path.join(DIR, "mlp_ballast_seed0.safetensors")
