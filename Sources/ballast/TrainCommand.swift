@@ -21,6 +21,7 @@ struct TrainCommand: ParsableCommand {
               ballast train KDDTrain+.txt --model gbdt -o gbdt.bundle
               ballast train KDDTrain+.txt --model dt --balance smote -o dt-smote.bundle
               ballast train KDDTrain+.txt --model rf:trees=200 --class-weight balanced -o rf.bundle
+              ballast train KDDTrain+.txt --model mlp:widths=256x128,epochs=20,dropout=0.2 -o mlp.bundle
               ballast train flows.csv --label Label --model vote --balance 'smote+kmeans-under' --strategy '*=20000' -o v.bundle
             """
     )
@@ -33,7 +34,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var dataset: DatasetOptions
 
-    @Option(help: "The detector, e.g. dt, rf:trees=200, gbdt:rounds=200, lr, knn, vote (see above).")
+    @Option(help: "The detector, e.g. dt, rf:trees=200, gbdt:rounds=200, lr, knn, vote, mlp:widths=256x128 (see above).")
     var model: String
 
     @Option(help: "Rebalance the training data first, e.g. smote or smote+kmeans-under (see `ballast balance --help`).")

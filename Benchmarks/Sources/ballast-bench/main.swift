@@ -12,6 +12,9 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "csv": benchCSV,
     "resample": benchResample,
     "classifiers": benchClassifiers,
+    "safetensors": benchSafeTensors,
+    "mlp": benchMLP,
+    "nn": benchNN,
 ]
 guard let name = arguments.first, let run = benchmarks[name] else {
     let names = benchmarks.keys.sorted().joined(separator: ", ")

@@ -28,6 +28,30 @@ extension ParameterValues {
         guard let v = MaxFeatures(parsing: text) else { throw invalid("max-features", text, "all, sqrt, log2, a fraction in (0, 1] or a count") }
         return v
     }
+
+    /// The `widths` key: hidden layer widths joined by `x` (`256x128`), or `none` for no hidden layer.
+    /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
+    mutating func widths(default defaultValue: String) throws -> [Int] {
+        let text = raw("widths", defaultValue, "hidden layer widths joined by 'x' (none: no hidden layer)") ?? defaultValue
+        if text.lowercased() == "none" { return [] }
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        let widths = parts.compactMap { Int($0) }
+        guard widths.count == parts.count, widths.allSatisfy({ (1...65_536).contains($0) }) else {
+            throw invalid("widths", text, "widths in 1...65536 joined by 'x' (e.g. 256x128), or none")
+        }
+        return widths
+    }
+
+    /// The `patience` key: epochs without improvement before early stopping, or `none`.
+    /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
+    mutating func patience(default defaultValue: Int) throws -> Int? {
+        guard let text = raw("patience", "\(defaultValue)", "epochs without a lower validation loss before stopping (none: run all)") else {
+            return defaultValue
+        }
+        if text.lowercased() == "none" { return nil }
+        guard let v = Int(text), v >= 1 else { throw invalid("patience", text, "an integer ≥ 1 or none") }
+        return v
+    }
 }
 
 extension Catalog {
@@ -109,6 +133,19 @@ extension Catalog {
                 weights = parsed
             }
             return VotingClassifier(members: members, weights: weights, voting: voting)
+        },
+        CatalogEntry(name: "mlp", aliases: ["dnn"], summary: "multilayer perceptron (the literature's DNN): Adam, dropout, early stopping") { p in
+            MLPClassifier(
+                hiddenWidths: try p.widths(default: "256x128"),
+                activation: try p.choice("activation", default: MLPClassifier.HiddenActivation.relu, "hidden nonlinearity"),
+                dropout: try p.double("dropout", default: 0.2, in: 0...0.9, "dropout rate after each hidden layer"),
+                batchNorm: try p.bool("batch-norm", default: false, "batch normalization before each activation"),
+                learningRate: try p.double("lr", default: 1e-3, in: 1e-8...10, "Adam learning rate"),
+                epochs: try p.int("epochs", default: 20, in: 1...100_000, "maximum passes over the training rows"),
+                batchSize: try p.int("batch", default: 128, in: 1...1_000_000, "rows per mini-batch"),
+                validationFraction: try p.double("validation", default: 0.1, in: 0...0.5, "stratified fraction held out for early stopping (0: none)"),
+                patience: try p.patience(default: 5),
+                classWeights: try p.classWeights())
         },
     ]
 }

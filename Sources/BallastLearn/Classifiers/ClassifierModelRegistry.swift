@@ -9,6 +9,7 @@ public enum ClassifierModelRegistry {
         GradientBoostingModel.self,
         KNearestNeighborsModel.self,
         VotingModel.self,
+        MLPModel.self,
     ]
 
     /// The type registered under `kind`.
@@ -39,4 +40,8 @@ extension KNearestNeighborsModel: RegisteredClassifierModel {
 
 extension VotingModel: RegisteredClassifierModel {
     public static var kind: String { "voting" }
+}
+
+extension MLPModel: RegisteredClassifierModel {
+    public static var kind: String { "mlp" }
 }

@@ -1,0 +1,179 @@
+import BallastCore
+
+/// A single-layer LSTM over a sequence laid out in the feature columns (PyTorch's `nn.LSTM` with
+/// `batch_first=True`, one layer, zero initial state, same parameter names and layouts).
+///
+/// With the default ``InputLayout/timeMajor`` layout, column `t · inputSize + j` of the input is
+/// feature `j` at time `t`; ``InputLayout/channelMajor`` reads the output of ``Conv1d`` or
+/// ``MaxPool1d`` directly (channels as features, positions as time steps: PyTorch's
+/// `x.permute(0, 2, 1)` in a CNN+LSTM). Each step computes the four
+/// gates in PyTorch's order — input `i`, forget `f`, cell `g`, output `o` — from one
+/// `batch × 4·hiddenSize` pre-activation:
+///
+///     [i f g o] = xₜ · W_ihᵀ + b_ih + hₜ₋₁ · W_hhᵀ + b_hh
+///     cₜ = σ(f) ⊙ cₜ₋₁ + σ(i) ⊙ tanh(g)
+///     hₜ = σ(o) ⊙ tanh(cₜ)
+///
+/// The gate GEMMs are fused: the input part of all four gates for **all** time steps is one GEMM
+/// over `(batch·sequenceLength) × inputSize` before the loop, and each step adds one GEMM of
+/// `hₜ₋₁` against the stacked `4·hiddenSize × hiddenSize` recurrent weights.
+public final class LSTM: Layer {
+    /// What ``forward(_:on:mode:)`` returns.
+    public enum Output: Sendable, Hashable {
+        /// The last hidden state, `batch × hiddenSize`.
+        case lastHidden
+        /// Every hidden state, `batch × (sequenceLength·hiddenSize)`, time-major within a row
+        /// (PyTorch's `output` flattened).
+        case sequence
+    }
+
+    /// How a row of the input holds the sequence.
+    public enum InputLayout: Sendable, Hashable {
+        /// Column `t · inputSize + j` is feature `j` at time `t` (PyTorch's `batch_first` input flattened).
+        case timeMajor
+        /// Column `j · sequenceLength + t` is feature `j` at time `t` (channels × length, as the
+        /// output of ``Conv1d`` and ``MaxPool1d``).
+        case channelMajor
+    }
+
+    /// `4·hiddenSize × inputSize` input weights, gates stacked i, f, g, o (`"<name>.weight_ih_l0"`).
+    public let inputWeight: Parameter
+    /// `4·hiddenSize × hiddenSize` recurrent weights (`"<name>.weight_hh_l0"`).
+    public let hiddenWeight: Parameter
+    /// `1 × 4·hiddenSize` input bias (`"<name>.bias_ih_l0"`, shape `[4·hiddenSize]`).
+    public let inputBias: Parameter
+    /// `1 × 4·hiddenSize` recurrent bias (`"<name>.bias_hh_l0"`, shape `[4·hiddenSize]`).
+    public let hiddenBias: Parameter
+    /// Features per time step.
+    public let inputSize: Int
+    /// Width of the hidden and cell states.
+    public let hiddenSize: Int
+    /// Number of time steps in a row.
+    public let sequenceLength: Int
+    /// Whether the layer returns the last hidden state or all of them.
+    public let output: Output
+    /// How a row of the input holds the sequence.
+    public let inputLayout: InputLayout
+
+    /// Gather indices that reorder a channel-major batch to one time step per row, for the last
+    /// batch size seen.
+    private var cachedBatch = -1
+    private var reorderIndices: [Int] = []
+
+    /// An LSTM with PyTorch's default initialization, `U(−1/√hiddenSize, 1/√hiddenSize)` for every
+    /// weight and bias.
+    /// - Parameters:
+    ///   - inputSize: features per time step.
+    ///   - hiddenSize: width of the hidden state.
+    ///   - sequenceLength: time steps per row.
+    ///   - output: the last hidden state (default) or the whole sequence.
+    ///   - inputLayout: how a row holds the sequence (time-major by default).
+    ///   - name: prefix of the parameter names.
+    ///   - rng: the random stream the weights are drawn from.
+    /// - Precondition: positive sizes.
+    public init(inputSize: Int, hiddenSize: Int, sequenceLength: Int, output: Output = .lastHidden,
+                inputLayout: InputLayout = .timeMajor, name: String = "lstm", using rng: inout some RandomNumberGenerator) {
+        precondition(inputSize > 0 && hiddenSize > 0 && sequenceLength > 0,
+                     "LSTM: input \(inputSize), hidden \(hiddenSize), sequence length \(sequenceLength)")
+        let bound = 1 / Double(hiddenSize).squareRoot()
+        func uniform(_ rows: Int, _ columns: Int) -> Matrix {
+            var m = Matrix(rows: rows, columns: columns)
+            m.withUnsafeMutableBufferPointer { w in
+                for i in 0..<w.count { w[i] = Float((2 * rng.nextUniform() - 1) * bound) }
+            }
+            return m
+        }
+        inputWeight = Parameter(name: name + ".weight_ih_l0", value: uniform(4 * hiddenSize, inputSize))
+        hiddenWeight = Parameter(name: name + ".weight_hh_l0", value: uniform(4 * hiddenSize, hiddenSize))
+        inputBias = Parameter(name: name + ".bias_ih_l0", value: uniform(1, 4 * hiddenSize), shape: [4 * hiddenSize])
+        hiddenBias = Parameter(name: name + ".bias_hh_l0", value: uniform(1, 4 * hiddenSize), shape: [4 * hiddenSize])
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.sequenceLength = sequenceLength
+        self.output = output
+        self.inputLayout = inputLayout
+    }
+
+    /// `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh` (PyTorch's order).
+    public var parameters: [Parameter] { [inputWeight, hiddenWeight, inputBias, hiddenBias] }
+
+    /// Per time step: the two gate GEMMs with their biases (`8·h·(inputSize + h) + 8·h`), their sum
+    /// (`4·h`), the gate activations (`4·h`) and the state update (`5·h`), with `h = hiddenSize`.
+    public func flopsPerSample() -> Int {
+        let h = hiddenSize
+        return sequenceLength * (8 * h * (inputSize + h) + 8 * h + 4 * h + 4 * h + 5 * h)
+    }
+
+    /// Runs the sequence in every row of `x` from a zero state.
+    /// - Parameters:
+    ///   - x: `batch × (sequenceLength·inputSize)`, laid out as ``inputLayout`` says.
+    ///   - tape: the tape of the current step.
+    ///   - mode: unused.
+    /// - Returns: `batch × hiddenSize` (``Output/lastHidden``) or `batch × (sequenceLength·hiddenSize)`.
+    public func forward<S: NNScalar>(_ x: Tensor, on tape: Tape<S>, mode: Mode) -> Tensor {
+        precondition(x.columns == sequenceLength * inputSize,
+                     "LSTM: input has \(x.columns) columns, expected \(sequenceLength)×\(inputSize)")
+        let batch = x.rows, h = hiddenSize, gateWidth = 4 * hiddenSize
+        let steps: Tensor
+        switch inputLayout {
+        case .timeMajor:
+            steps = tape.reshape(x, rows: batch * sequenceLength, columns: inputSize)
+        case .channelMajor:
+            prepareIndices(batch: batch)
+            let flat = tape.reshape(x, rows: x.count, columns: 1)
+            steps = tape.reshape(tape.gatherRows(flat, reorderIndices), rows: batch * sequenceLength, columns: inputSize)
+        }
+        let projected = tape.linear(steps, weight: tape.parameter(inputWeight), bias: tape.parameter(inputBias))
+        let inputGates = tape.reshape(projected, rows: batch, columns: sequenceLength * gateWidth)
+        let recurrentWeight = tape.parameter(hiddenWeight), recurrentBias = tape.parameter(hiddenBias)
+
+        var hidden: Tensor? = nil, cell: Tensor? = nil
+        var outputs: [Tensor] = []
+        if output == .sequence { outputs.reserveCapacity(sequenceLength) }
+        for t in 0..<sequenceLength {
+            let fromInput = sequenceLength == 1 ? inputGates
+                : tape.slice(inputGates, columns: t * gateWidth ..< (t + 1) * gateWidth)
+            let gates = if let hidden {
+                tape.add(fromInput, tape.linear(hidden, weight: recurrentWeight, bias: recurrentBias))
+            } else {
+                tape.add(fromInput, recurrentBias)  // h₀ = 0
+            }
+            let inputGate = tape.sigmoid(tape.slice(gates, columns: 0 ..< h))
+            let candidate = tape.tanh(tape.slice(gates, columns: 2 * h ..< 3 * h))
+            let outputGate = tape.sigmoid(tape.slice(gates, columns: 3 * h ..< 4 * h))
+            var next = tape.mul(inputGate, candidate)
+            if let cell {  // c₀ = 0
+                let forgetGate = tape.sigmoid(tape.slice(gates, columns: h ..< 2 * h))
+                next = tape.add(tape.mul(forgetGate, cell), next)
+            }
+            cell = next
+            let state = tape.mul(outputGate, tape.tanh(next))
+            hidden = state
+            if output == .sequence { outputs.append(state) }
+        }
+        switch output {
+        case .lastHidden: return hidden ?? inputGates  // sequenceLength ≥ 1, so hidden is set
+        case .sequence: return tape.concat(outputs)
+        }
+    }
+
+    /// Builds the channel-major → time-major gather indices for `batch` rows unless they exist already.
+    private func prepareIndices(batch: Int) {
+        guard batch != cachedBatch else { return }
+        let width = sequenceLength * inputSize
+        var indices = [Int](repeating: 0, count: batch * width)
+        indices.withUnsafeMutableBufferPointer { out in
+            var i = 0
+            for n in 0..<batch {
+                for t in 0..<sequenceLength {
+                    for j in 0..<inputSize {
+                        out[i] = n * width + j * sequenceLength + t
+                        i += 1
+                    }
+                }
+            }
+        }
+        reorderIndices = indices
+        cachedBatch = batch
+    }
+}

@@ -1,0 +1,206 @@
+// Element-wise kernels of ``NNScalar``: one generic body each, instantiated per conformance.
+// `switch` statements sit outside the loops so every loop is a plain, vectorizable pass.
+
+extension NNScalar {
+    /// Converts `count` Float values into this type.
+    public static func load(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { destination[i] = Self(source[i]) }
+    }
+
+    /// Adds `count` values of this type into Float storage.
+    public static func addGradient(_ source: UnsafePointer<Self>, into destination: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { destination[i] += Float(source[i]) }
+    }
+
+    /// Sets `count` elements to `value`.
+    public static func fill(_ destination: UnsafeMutablePointer<Self>, with value: Self, count: Int) {
+        for i in 0..<count { destination[i] = value }
+    }
+
+    /// Copies `count` elements.
+    public static func copy(_ source: UnsafePointer<Self>, to destination: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { destination[i] = source[i] }
+    }
+
+    /// `destination += scale · source`.
+    public static func accumulate(_ source: UnsafePointer<Self>, into destination: UnsafeMutablePointer<Self>, scale: Self, count: Int) {
+        if scale == 1 {
+            for i in 0..<count { destination[i] += source[i] }
+        } else {
+            for i in 0..<count { destination[i] += scale * source[i] }
+        }
+    }
+
+    /// Copies `row` into every row of `destination`.
+    public static func fillRows(with row: UnsafePointer<Self>, _ destination: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
+        for r in 0..<rows {
+            let d = destination + r * columns
+            for c in 0..<columns { d[c] = row[c] }
+        }
+    }
+
+    /// Logistic sigmoid without overflow.
+    @inline(__always)
+    static func sigmoidValue(_ x: Self) -> Self {
+        if x >= 0 { return 1 / (1 + nnExp(-x)) }
+        let e = nnExp(x)
+        return e / (1 + e)
+    }
+
+    /// `y = f(x)`.
+    public static func unaryForward(_ f: UnaryFunction, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count n: Int) {
+        switch f {
+        case .exp: vectorExp(x, y, count: n)
+        case .log: for i in 0..<n { y[i] = nnLog(x[i]) }
+        case .sqrt: for i in 0..<n { y[i] = x[i].squareRoot() }
+        case .tanh: vectorTanh(x, y, count: n)
+        case .sigmoid:
+            // σ(x) from e^−|x| (never overflows), with the exponentials computed in one vector pass.
+            for i in 0..<n { y[i] = -abs(x[i]) }
+            vectorExp(y, y, count: n)
+            for i in 0..<n {
+                let e = y[i]
+                y[i] = x[i] >= 0 ? 1 / (1 + e) : e / (1 + e)
+            }
+        case .softplus:
+            for i in 0..<n {
+                let v = x[i]
+                y[i] = (v > 0 ? v : 0) + nnLog1p(nnExp(-abs(v)))
+            }
+        case .relu: for i in 0..<n { y[i] = x[i] > 0 ? x[i] : 0 }
+        case .leakyReLU(let slope):
+            let s = Self(slope)
+            for i in 0..<n { y[i] = x[i] > 0 ? x[i] : s * x[i] }
+        case .elu(let alpha):
+            let a = Self(alpha)
+            for i in 0..<n { y[i] = x[i] > 0 ? x[i] : a * (nnExp(x[i]) - 1) }
+        case .clamp(let low, let high):
+            let lo = Self(low), hi = Self(high)
+            for i in 0..<n { y[i] = Swift.min(Swift.max(x[i], lo), hi) }
+        case .power(let exponent):
+            if exponent == 2 {
+                for i in 0..<n { y[i] = x[i] * x[i] }
+            } else {
+                let e = Self(exponent)
+                for i in 0..<n { y[i] = nnPow(x[i], e) }
+            }
+        case .negate: for i in 0..<n { y[i] = -x[i] }
+        case .scale(let s):
+            let v = Self(s)
+            for i in 0..<n { y[i] = v * x[i] }
+        case .shift(let s):
+            let v = Self(s)
+            for i in 0..<n { y[i] = x[i] + v }
+        }
+    }
+
+    /// `gx += f′(x) · gy`.
+    public static func unaryBackward(
+        _ f: UnaryFunction, x: UnsafePointer<Self>, y: UnsafePointer<Self>,
+        outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>, count n: Int
+    ) {
+        switch f {
+        case .exp: for i in 0..<n { gx[i] += gy[i] * y[i] }
+        case .log: for i in 0..<n { gx[i] += gy[i] / x[i] }
+        case .sqrt: for i in 0..<n { gx[i] += gy[i] * 0.5 / y[i] }
+        case .tanh: for i in 0..<n { gx[i] += gy[i] * (1 - y[i] * y[i]) }
+        case .sigmoid: for i in 0..<n { gx[i] += gy[i] * y[i] * (1 - y[i]) }
+        case .softplus: for i in 0..<n { gx[i] += gy[i] * sigmoidValue(x[i]) }
+        case .relu: for i in 0..<n { gx[i] += x[i] > 0 ? gy[i] : 0 }
+        case .leakyReLU(let slope):
+            let s = Self(slope)
+            for i in 0..<n { gx[i] += x[i] > 0 ? gy[i] : s * gy[i] }
+        case .elu(let alpha):
+            let a = Self(alpha)
+            for i in 0..<n { gx[i] += x[i] > 0 ? gy[i] : gy[i] * (y[i] + a) }
+        case .clamp(let low, let high):
+            let lo = Self(low), hi = Self(high)
+            for i in 0..<n { gx[i] += (x[i] >= lo && x[i] <= hi) ? gy[i] : 0 }
+        case .power(let exponent):
+            if exponent == 2 {
+                for i in 0..<n { gx[i] += 2 * x[i] * gy[i] }
+            } else {
+                let e = Self(exponent)
+                for i in 0..<n { gx[i] += gy[i] * e * nnPow(x[i], e - 1) }
+            }
+        case .negate: for i in 0..<n { gx[i] -= gy[i] }
+        case .scale(let s):
+            let v = Self(s)
+            for i in 0..<n { gx[i] += v * gy[i] }
+        case .shift: for i in 0..<n { gx[i] += gy[i] }
+        }
+    }
+
+    /// `out = f(a, b)` with `b` broadcast.
+    public static func binaryForward(
+        _ f: BinaryFunction, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>,
+        rows: Int, columns: Int, broadcast: Broadcast
+    ) {
+        for r in 0..<rows {
+            let ar = a + r * columns, o = out + r * columns
+            switch broadcast {
+            case .none, .row:
+                let br = broadcast == .none ? b + r * columns : b
+                switch f {
+                case .add: for c in 0..<columns { o[c] = ar[c] + br[c] }
+                case .subtract: for c in 0..<columns { o[c] = ar[c] - br[c] }
+                case .multiply: for c in 0..<columns { o[c] = ar[c] * br[c] }
+                case .divide: for c in 0..<columns { o[c] = ar[c] / br[c] }
+                }
+            case .column, .scalar:
+                let v = broadcast == .column ? b[r] : b[0]
+                switch f {
+                case .add: for c in 0..<columns { o[c] = ar[c] + v }
+                case .subtract: for c in 0..<columns { o[c] = ar[c] - v }
+                case .multiply: for c in 0..<columns { o[c] = ar[c] * v }
+                case .divide: for c in 0..<columns { o[c] = ar[c] / v }
+                }
+            }
+        }
+    }
+
+    /// Accumulates the gradients of `out = f(a, b)`.
+    public static func binaryBackward(
+        _ f: BinaryFunction, a: UnsafePointer<Self>, b: UnsafePointer<Self>, out: UnsafePointer<Self>,
+        outputGradient gy: UnsafePointer<Self>, gradientA ga: UnsafeMutablePointer<Self>?,
+        gradientB gb: UnsafeMutablePointer<Self>?, rows: Int, columns: Int, broadcast: Broadcast
+    ) {
+        for r in 0..<rows {
+            let g = gy + r * columns, ar = a + r * columns, o = out + r * columns
+            let full = broadcast == .none || broadcast == .row
+            let br = broadcast == .none ? b + r * columns : b
+            let bv = broadcast == .column ? b[r] : b[0]
+            if let ga {
+                let gar = ga + r * columns
+                switch (f, full) {
+                case (.add, _), (.subtract, _): for c in 0..<columns { gar[c] += g[c] }
+                case (.multiply, true): for c in 0..<columns { gar[c] += g[c] * br[c] }
+                case (.multiply, false): for c in 0..<columns { gar[c] += g[c] * bv }
+                case (.divide, true): for c in 0..<columns { gar[c] += g[c] / br[c] }
+                case (.divide, false): for c in 0..<columns { gar[c] += g[c] / bv }
+                }
+            }
+            guard let gb else { continue }
+            switch broadcast {
+            case .none, .row:
+                let gbr = broadcast == .none ? gb + r * columns : gb
+                switch f {
+                case .add: for c in 0..<columns { gbr[c] += g[c] }
+                case .subtract: for c in 0..<columns { gbr[c] -= g[c] }
+                case .multiply: for c in 0..<columns { gbr[c] += g[c] * ar[c] }
+                case .divide: for c in 0..<columns { gbr[c] -= g[c] * o[c] / br[c] }
+                }
+            case .column, .scalar:
+                var s: Self = 0
+                switch f {
+                case .add: for c in 0..<columns { s += g[c] }
+                case .subtract: for c in 0..<columns { s -= g[c] }
+                case .multiply: for c in 0..<columns { s += g[c] * ar[c] }
+                case .divide: for c in 0..<columns { s -= g[c] * o[c] }
+                }
+                if f == .divide { s /= bv }
+                gb[broadcast == .column ? r : 0] += s
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The update shared by ``Adam`` and ``AdamW`` (Kingma & Ba 2015; Loshchilov & Hutter 2019), with
+/// PyTorch's formulas: for step `t` (from 1),
+///
+///     p ← p · (1 − lr · decoupledDecay)                (AdamW only)
+///     g ← g + l2 · p                                   (Adam's weight decay)
+///     m ← β₁ · m + (1 − β₁) · g
+///     v ← β₂ · v + (1 − β₂) · g²
+///     p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+///
+/// The bias corrections are computed in `Double` once per step, the element updates in `Float`.
+struct AdamKernel {
+    let beta1: Float
+    let beta2: Float
+    let epsilon: Float
+    /// Two slots: first moments `m`, then second moments `v`.
+    let state: OptimizerState
+
+    init(parameters: [Parameter], beta1: Float, beta2: Float, epsilon: Float) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.state = OptimizerState(parameters: parameters, slots: 2)
+    }
+
+    /// Checks the hyperparameters shared by Adam and AdamW; `owner` prefixes the names in errors.
+    static func validate(owner: String, learningRate: Float, beta1: Float, beta2: Float,
+                         epsilon: Float, weightDecay: Float) throws {
+        try validateHyperparameter("\(owner).learningRate", learningRate, expected: "a finite number ≥ 0") { $0 >= 0 }
+        try validateHyperparameter("\(owner).beta1", beta1, expected: "a number in [0, 1)") { $0 >= 0 && $0 < 1 }
+        try validateHyperparameter("\(owner).beta2", beta2, expected: "a number in [0, 1)") { $0 >= 0 && $0 < 1 }
+        try validateHyperparameter("\(owner).epsilon", epsilon, expected: "a finite number ≥ 0") { $0 >= 0 }
+        try validateHyperparameter("\(owner).weightDecay", weightDecay, expected: "a finite number ≥ 0") { $0 >= 0 }
+    }
+
+    /// Applies step number `step` (1 for the first) to every parameter.
+    func apply(to parameters: [Parameter], step: Int, learningRate: Float, l2: Float, decoupledDecay: Float) {
+        let t = Double(step)
+        let correction1 = 1 - pow(Double(beta1), t)
+        let correction2Root = (1 - pow(Double(beta2), t)).squareRoot()
+        let stepSize = Float(Double(learningRate) / correction1)
+        let inverseRoot = Float(1 / correction2Root)
+        let shrink = Float(1 - Double(learningRate) * Double(decoupledDecay))
+        for (index, p) in parameters.enumerated() {
+            state.checkShape(p, index: index)
+            let m = state.pointer(slot: 0, parameter: index)
+            let v = state.pointer(slot: 1, parameter: index)
+            let n = p.value.count
+            p.gradient.withUnsafeBufferPointer { gradient in
+                p.value.withUnsafeMutableBufferPointer { value in
+                    guard let g = gradient.baseAddress, let w = value.baseAddress else { return }
+                    update(w, g, m, v, n, stepSize: stepSize, inverseRoot: inverseRoot, shrink: shrink, l2: l2)
+                }
+            }
+        }
+    }
+
+    /// The element loop for one parameter of `n` elements.
+    private func update(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+                        _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ n: Int,
+                        stepSize: Float, inverseRoot: Float, shrink: Float, l2: Float) {
+        let b1 = beta1, b2 = beta2, eps = epsilon
+        let c1 = 1 - b1, c2 = 1 - b2
+        var i = 0
+        while i + 8 <= n {
+            let wv = loadVector(w, i) * shrink
+            let gv = loadVector(g, i) + l2 * wv
+            let mv = b1 * loadVector(m, i) + c1 * gv
+            let vv = b2 * loadVector(v, i) + c2 * (gv * gv)
+            storeVector(mv, m, i)
+            storeVector(vv, v, i)
+            storeVector(wv - stepSize * mv / (vv.squareRoot() * inverseRoot + eps), w, i)
+            i += 8
+        }
+        while i < n {
+            let wv = w[i] * shrink
+            let gv = g[i] + l2 * wv
+            let mv = b1 * m[i] + c1 * gv
+            let vv = b2 * v[i] + c2 * (gv * gv)
+            m[i] = mv
+            v[i] = vv
+            w[i] = wv - stepSize * mv / (vv.squareRoot() * inverseRoot + eps)
+            i += 1
+        }
+    }
+}
