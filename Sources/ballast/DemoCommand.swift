@@ -41,7 +41,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Directory holding NSL-KDD (KDDTrain+.txt, KDDTest+.txt, KDDTest-21.txt). Default: the simulator.")
     var data: String?
 
-    @Flag(help: "A faster run: \(ExperimentSpec.demoQuickRows) simulated rows or the 20% NSL-KDD training subset, rf:trees=30, gbdt:rounds=50.")
+    @Flag(help: "A faster run: \(ExperimentSpec.demoQuickRows) simulated rows or the 20% NSL-KDD training subset, rf:trees=30, gbdt:rounds=50, mlp:epochs=5.")
     var quick = false
 
     @Option(help: "Simulated rows (ignored with --data; default \(ExperimentSpec.demoRows), --quick \(ExperimentSpec.demoQuickRows)).")

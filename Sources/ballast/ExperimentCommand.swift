@@ -71,13 +71,13 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "Balancings, comma-separated: none, class-weights, or resamplers of `ballast balance --help`.")
     var balance: String?
 
-    @Option(help: "Detectors, comma-separated: dt, rf, lr, gbdt, knn, vote (with parameters, e.g. rf:trees=200).")
+    @Option(help: "Detectors, comma-separated: dt, rf, lr, gbdt, knn, vote, mlp (with parameters, e.g. rf:trees=200).")
     var models: String?
 
     @Option(help: "Seeds: a count (3 → 1,2,3) or a list (1,7,42). Default 3.")
     var seeds: String?
 
-    @Flag(help: "Lighter detector settings (rf:trees=30, gbdt:rounds=50).")
+    @Flag(help: "Lighter detector settings (rf:trees=30, gbdt:rounds=50, mlp:epochs=5).")
     var quick = false
 
     @Flag(help: "Discard a partial run in the output directory instead of resuming it.")

@@ -13,7 +13,7 @@ public struct DetectorChoice: Sendable, Hashable, CustomStringConvertible {
 
     /// Parameters quick mode sets on a detector, by canonical catalogue name, unless the
     /// specification sets them itself: fewer trees and boosting rounds.
-    public static let quickSettings: [String: [String: String]] = ["rf": ["trees": "30"], "gbdt": ["rounds": "50"]]
+    public static let quickSettings: [String: [String: String]] = ["rf": ["trees": "30"], "gbdt": ["rounds": "50"], "mlp": ["epochs": "5"]]
 
     /// Wraps a specification (not validated; see ``init(parsing:)``).
     public init(spec: AlgorithmSpec) {
