@@ -16,3 +16,6 @@ py="$venv/bin/python"
 "$py" Benchmarks/resampler_crosscheck.py
 "$py" Benchmarks/resamplers.py
 "$py" Benchmarks/classifiers.py
+"$py" Benchmarks/nn_shapes.py
+"$py" Benchmarks/mlp.py
+"$py" Benchmarks/safetensors_check.py

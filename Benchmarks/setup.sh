@@ -6,6 +6,9 @@ venv="${VENV:-$HOME/.cache/ballast-bench-venv}"
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --upgrade pip
 "$venv/bin/pip" install --quiet numpy pandas scikit-learn scipy "imbalanced-learn==0.14.*" xgboost
-# PyTorch CPU build for the neural benchmarks (nn_shapes.py); its dependencies come from PyPI.
-"$venv/bin/pip" install --quiet torch --index-url https://download.pytorch.org/whl/cpu --extra-index-url https://pypi.org/simple
+# PyTorch's CPU build for the neural benchmarks (nn_shapes.py, mlp.py): its dependencies first from
+# PyPI, then torch itself from the CPU index (mixing both indexes in one call picks PyPI's larger
+# CUDA build); safetensors for safetensors_check.py.
+"$venv/bin/pip" install --quiet filelock typing-extensions sympy networkx jinja2 fsspec setuptools safetensors
+"$venv/bin/pip" install --quiet torch --index-url https://download.pytorch.org/whl/cpu
 echo "$venv"
