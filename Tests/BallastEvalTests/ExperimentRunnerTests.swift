@@ -96,6 +96,9 @@ struct ExperimentRunnerTests {
         // Running again finds everything done and changes nothing.
         let again = try ExperimentRunner(spec: small, outputDirectory: parts).run()
         #expect(metrics(again) == metrics(uninterrupted))
+        #expect(resumed.datasets[0].testSets == uninterrupted.datasets[0].testSets)
+        #expect(again.datasets[0].testSets == uninterrupted.datasets[0].testSets, "described even when every cell was done before")
+        #expect(again.datasets[0].featureColumns == uninterrupted.datasets[0].featureColumns)
         // A different spec in the same directory is refused; --fresh starts over.
         var other = small
         other.seeds = [9]
@@ -162,6 +165,8 @@ struct ExperimentRunnerTests {
         #expect(d.cells.compactMap(\.fold) == [1, 1, 2, 2, 3, 3])
         let tested = d.cells.filter { $0.balancing == "none" }.map { $0.evaluations[0].report.total }
         #expect(tested.reduce(0, +) == 300)
+        #expect(d.testSets.map(\.name) == ["fold 1", "fold 2", "fold 3"])
+        #expect(d.testSets.map { $0.counts.reduce(0, +) } == tested)
         #expect(d.cells.allSatisfy { $0.evaluations.first?.report.accuracy ?? 0 > 0.9 })
     }
 

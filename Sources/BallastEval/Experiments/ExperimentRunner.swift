@@ -85,7 +85,9 @@ public struct ExperimentRunner: Sendable {
             var doneCells = Set(cells.map { Key(balancing: $0.balancing, detector: $0.detector, seed: $0.seed, fold: $0.fold) })
             tracker.done += doneCells.count
             var fixedPart: PreparedPart?
-            var infoPart: PreparedPart?
+            // Test-set descriptions of the first seed: one per fold for K-fold splits.
+            var testSets: [Int?: [TestSetInfo]] = [:]
+            var featureColumns = 0
             let folds: [Int?] = dataset.split == .kfold ? (1...dataset.effectiveFolds).map { $0 } : [nil]
             for seed in spec.seeds {
                 for fold in folds {
@@ -101,7 +103,10 @@ public struct ExperimentRunner: Sendable {
                         prepared = try PreparedPart(try data.part(seed: seed, fold: fold), spec: spec, data: data)
                         if data.isFixed { fixedPart = prepared }
                     }
-                    if infoPart == nil { infoPart = prepared }
+                    if seed == spec.seeds[0] {
+                        testSets[fold] = prepared.testSetInfos
+                        featureColumns = prepared.featureColumns
+                    }
                     for balancing in spec.plannedBalancings {
                         let detectors = spec.detectors.filter {
                             !doneCells.contains(Key(balancing: balancing, detector: $0, seed: seed, fold: fold))
@@ -131,10 +136,13 @@ public struct ExperimentRunner: Sendable {
                     }
                 }
             }
-            if infoPart == nil {
-                infoPart = try PreparedPart(try data.part(seed: spec.seeds[0], fold: folds[0]), spec: spec, data: data)
+            for fold in folds where testSets[fold] == nil {  // already done before a resume
+                let prepared = try fixedPart ?? PreparedPart(try data.part(seed: spec.seeds[0], fold: fold), spec: spec, data: data)
+                testSets[fold] = prepared.testSetInfos
+                featureColumns = prepared.featureColumns
             }
-            datasets.append(results(of: data, info: infoPart, balancings: balancings, cells: cells, folds: folds))
+            datasets.append(results(of: data, testSets: folds.flatMap { testSets[$0] ?? [] }, featureColumns: featureColumns,
+                                    balancings: balancings, cells: cells))
         }
         tracker.stage("write results")
         let earlier = journal?.state.earlierSeconds ?? 0
@@ -247,8 +255,8 @@ public struct ExperimentRunner: Sendable {
     }
 
     /// Assembles a dataset's results in plan order.
-    private func results(of data: ExperimentData, info: PreparedPart?, balancings: [BalancingRecord], cells: [CellRecord],
-                         folds: [Int?]) -> DatasetResults {
+    private func results(of data: ExperimentData, testSets: [TestSetInfo], featureColumns: Int, balancings: [BalancingRecord],
+                         cells: [CellRecord]) -> DatasetResults {
         let balancingOrder = Dictionary(uniqueKeysWithValues: spec.plannedBalancings.enumerated().map { ($1, $0) })
         let detectorOrder = Dictionary(uniqueKeysWithValues: spec.detectors.enumerated().map { ($1, $0) })
         let seedOrder = Dictionary(uniqueKeysWithValues: spec.seeds.enumerated().map { ($1, $0) })
@@ -262,7 +270,7 @@ public struct ExperimentRunner: Sendable {
             .sorted { rank($0.seed, $0.fold, $0.balancing, $0.detector).lexicographicallyPrecedes(rank($1.seed, $1.fold, $1.balancing, $1.detector)) }
         return DatasetResults(
             name: data.spec.name, description: data.description, simulated: data.simulated, classNames: data.classNames,
-            trainCounts: data.trainCounts, featureColumns: info?.featureColumns ?? 0, testSets: info?.testSetInfos ?? [],
+            trainCounts: data.trainCounts, featureColumns: featureColumns, testSets: testSets,
             balancings: sortedBalancings, cells: sortedCells)
     }
 
