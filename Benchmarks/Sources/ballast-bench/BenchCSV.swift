@@ -1,3 +1,4 @@
+import BallastCore
 import BallastData
 
 /// `ballast-bench csv PATH [REPEATS] [nsl-kdd|csv]`: seconds to load a file into a typed Table, best
@@ -23,5 +24,5 @@ func benchCSV(_ arguments: [String]) throws {
         best = min(best, t)
     }
     report(["benchmark": "csv", "format": format, "seconds": best, "rows": rows, "columns": columns,
-            "peak_rss_bytes": peakRSSBytes()])
+            "peak_rss_bytes": ProcessMemory.peakResidentBytes()])
 }

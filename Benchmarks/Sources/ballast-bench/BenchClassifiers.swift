@@ -52,5 +52,5 @@ private func run<C: Classifier>(_ classifier: C, train: LabeledMatrix, test: Lab
     let predict = try seconds { predicted = try model.predict(test.features) }
     let (accuracy, macroF1) = accuracyAndMacroF1(truth: test.labels, predicted: predicted, classCount: train.classNames.count)
     report(["benchmark": "classifiers", "model": spec, "seed": seed, "fit_seconds": fit, "predict_seconds": predict,
-            "accuracy": accuracy, "macro_f1": macroF1, "threads": Parallel.threadCount, "peak_rss_bytes": peakRSSBytes()])
+            "accuracy": accuracy, "macro_f1": macroF1, "threads": Parallel.threadCount, "peak_rss_bytes": ProcessMemory.peakResidentBytes()])
 }

@@ -18,5 +18,5 @@ func benchKMeans(_ arguments: [String]) throws {
     }
     report(["benchmark": "kmeans", "seconds": best, "rows": normal.rows, "k": k,
             "inertia": model?.inertia ?? 0, "iterations": model?.iterations ?? 0,
-            "peak_rss_bytes": peakRSSBytes()])
+            "peak_rss_bytes": ProcessMemory.peakResidentBytes()])
 }

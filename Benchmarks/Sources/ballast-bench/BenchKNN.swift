@@ -20,7 +20,7 @@ func benchKNN(_ arguments: [String]) throws {
     let repeats = arguments.count > 1 ? Int(arguments[1]) ?? 3 : 3
     let (matrix, labels) = try loadPrepared(dir)
     let queries = matrix.gatherRows(labels.indices.filter { labels[$0] == 3 })
-    let baseline = peakRSSBytes()
+    let baseline = ProcessMemory.peakResidentBytes()
     var best = Double.infinity
     var result: NeighborList?
     for _ in 0..<max(1, repeats) {
@@ -32,5 +32,5 @@ func benchKNN(_ arguments: [String]) throws {
         try lines.joined(separator: "\n").write(toFile: arguments[2], atomically: true, encoding: .utf8)
     }
     report(["benchmark": "knn", "seconds": best, "queries": queries.rows, "reference": matrix.rows,
-            "peak_rss_bytes": peakRSSBytes(), "rss_before_search_bytes": baseline])
+            "peak_rss_bytes": ProcessMemory.peakResidentBytes(), "rss_before_search_bytes": baseline])
 }

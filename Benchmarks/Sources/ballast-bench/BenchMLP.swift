@@ -38,7 +38,7 @@ func benchMLP(_ arguments: [String]) throws {
         let (accuracy, macroF1) = accuracyAndMacroF1(truth: test.labels, predicted: predicted, classCount: train.classNames.count)
         report(["benchmark": "mlp", "model": arguments[1], "seed": seed, "fit_seconds": fit, "predict_seconds": predict,
                 "epochs": model.history.count, "best_epoch": model.bestEpoch, "accuracy": accuracy, "macro_f1": macroF1,
-                "threads": Parallel.threadCount, "peak_rss_bytes": peakRSSBytes()])
+                "threads": Parallel.threadCount, "peak_rss_bytes": ProcessMemory.peakResidentBytes()])
         if i == 0, let export {
             try Data(model.safetensors()).write(to: URL(fileURLWithPath: export), options: .atomic)
             let bytes = probabilities.storage.withUnsafeBytes { Data($0) }

@@ -61,7 +61,7 @@ func benchNN(_ arguments: [String]) throws {
         "parameters": model.parameterCount, "flops_per_sample": model.flopsPerSample,
         "arena_growths_in_epoch": model.arenaGrowthCount - growthBefore, "arena_bytes": model.arenaBytes,
         "tape_nodes_per_step": model.tape.nodeCount,
-        "rss_growth_bytes": residentBytes() - rssBefore, "peak_rss_bytes": peakRSSBytes(),
+        "rss_growth_bytes": residentBytes() - rssBefore, "peak_rss_bytes": ProcessMemory.peakResidentBytes(),
         "blas": GEMM.blasLibrary ?? "off", "threads": Parallel.threadCount, "optimizer": model.optimizerName,
     ])
 }

@@ -14,7 +14,7 @@ func benchResample(_ arguments: [String]) throws {
     let classCount = (labels.max() ?? 0) + 1
     let data = LabeledMatrix(features: matrix, labels: labels, classNames: (0..<classCount).map { "class\($0)" })
     let resampler = try Catalog.resampler(method)
-    let before = peakRSSBytes()
+    let before = ProcessMemory.peakResidentBytes()
     var rng = Xoshiro256StarStar(seed: seed)
     var result: ResamplingResult?
     let t = try seconds { result = try resampler.fitResample(data, schema: nil, using: &rng) }
@@ -26,7 +26,7 @@ func benchResample(_ arguments: [String]) throws {
     }
     report(["benchmark": "resample", "method": method, "seconds": t, "rows_in": data.count, "rows_out": result.data.count,
             "counts": result.data.classCounts, "warnings": result.warnings.map(\.description),
-            "peak_rss_bytes": peakRSSBytes(), "rss_before_bytes": before, "threads": Parallel.threadCount])
+            "peak_rss_bytes": ProcessMemory.peakResidentBytes(), "rss_before_bytes": before, "threads": Parallel.threadCount])
 }
 
 /// The prepared KDDTrain+ matrix, or a small `X.f32` + `X.cols` + `y.txt` matrix in `dir`.

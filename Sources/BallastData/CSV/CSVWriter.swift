@@ -68,7 +68,12 @@ public enum CSVWriter {
         return "\(v)"
     }
 
-    static func quoted(_ field: String, _ delimiter: Character) -> String {
+    /// A field as written in a CSV record: quoted (with inner quotes doubled) only when it holds
+    /// the delimiter, a quote or a line break, as RFC 4180 allows.
+    /// - Parameters:
+    ///   - field: the field's text.
+    ///   - delimiter: the field separator (default `,`).
+    public static func quoted(_ field: String, _ delimiter: Character = ",") -> String {
         guard field.contains(where: { $0 == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

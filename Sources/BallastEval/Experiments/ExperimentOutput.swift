@@ -10,7 +10,14 @@ public enum ExperimentOutput {
     /// Writes every output file.
     /// - Throws: ``DataError`` when a file cannot be written.
     public static func write(_ results: ExperimentResults, to directory: String) throws {
+        try writeReadable(results, to: directory)
         try writeJSON(results, to: directory)
+    }
+
+    /// Writes `results.csv`, `summary.md` and `report.html` (everything but `results.json`, which
+    /// the runner writes last so that its total time includes writing these).
+    /// - Throws: ``DataError`` when a file cannot be written.
+    public static func writeReadable(_ results: ExperimentResults, to directory: String) throws {
         try AtomicFile.write(Data(results.csv().utf8), to: path(directory, "results.csv"))
         try AtomicFile.write(Data(results.markdownSummary().utf8), to: path(directory, "summary.md"))
         try AtomicFile.write(Data(ExperimentReport(results: results).html().utf8), to: path(directory, "report.html"))

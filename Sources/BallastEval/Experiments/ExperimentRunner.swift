@@ -154,7 +154,7 @@ public struct ExperimentRunner: Sendable {
             resumedCount: journal?.state.resumedCount ?? 0, totalSeconds: earlier + clock.seconds, workSeconds: 0, datasets: datasets)
         results.workSeconds = Self.workSeconds(of: results)
         if let outputDirectory {
-            try ExperimentOutput.write(results, to: outputDirectory)
+            try ExperimentOutput.writeReadable(results, to: outputDirectory)
             results.totalSeconds = earlier + clock.seconds
             try ExperimentOutput.writeJSON(results, to: outputDirectory)
         }

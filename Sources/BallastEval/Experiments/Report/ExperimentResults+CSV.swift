@@ -24,7 +24,7 @@ extension ExperimentResults {
         var classes: [String] = []
         for name in datasets.flatMap(\.classNames) where !classes.contains(name) { classes.append(name) }
         let header = Self.csvFixedColumns + classes.flatMap { ["precision_\($0)", "recall_\($0)", "f1_\($0)", "support_\($0)"] }
-        var out = header.map(Self.csvField).joined(separator: ",") + "\n"
+        var out = header.map { CSVWriter.quoted($0) }.joined(separator: ",") + "\n"
         for dataset in datasets {
             for cell in dataset.cells {
                 let balance = dataset.balancings.first {
@@ -40,7 +40,7 @@ extension ExperimentResults {
                     let empty = Array(repeating: "", count: SummaryMetric.overall.count + 2)
                     for testSet in Self.testSetNames(of: cell, in: dataset) {
                         let fields = lead(testSet, "failed") + empty + times + Array(repeating: "", count: classes.count * 4)
-                        out += fields.map(Self.csvField).joined(separator: ",") + "\n"
+                        out += fields.map { CSVWriter.quoted($0) }.joined(separator: ",") + "\n"
                     }
                     continue
                 }
@@ -62,7 +62,7 @@ extension ExperimentResults {
                         fields += m.support > 0 ? [m.precision, m.recall, m.f1].map(Self.csvNumber) : ["", "", ""]
                         fields.append(String(m.support))
                     }
-                    out += fields.map(Self.csvField).joined(separator: ",") + "\n"
+                    out += fields.map { CSVWriter.quoted($0) }.joined(separator: ",") + "\n"
                 }
             }
         }
@@ -82,10 +82,4 @@ extension ExperimentResults {
     }
 
     private static func csvNumber(_ value: Double) -> String { value.isFinite ? CSVWriter.number(value) : "" }
-
-    /// Quotes a field as ``CSVWriter`` does: only when it holds a comma, a quote or a line break.
-    static func csvField(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 }

@@ -4,11 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// The process's memory use, for the time-and-memory columns of experiment results.
-enum ProcessMemory {
+/// The process's memory use, for experiment results and benchmarks.
+public enum ProcessMemory {
     /// The peak resident set size of the process so far, in bytes (a high-water mark), or 0 when
     /// the system does not report it.
-    static func peakResidentBytes() -> Int {
+    public static func peakResidentBytes() -> Int {
         var usage = rusage()
         #if os(Linux)
         guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
