@@ -7,7 +7,8 @@
 /// ```
 public enum Catalog {
     /// Every resampler, in the order `ballast methods` lists them.
-    public static var resamplers: [CatalogEntry<any Resampler>] { resamplerEntries }
+    /// The deep generators come last, each as a ``GenerativeOversampler``.
+    public static var resamplers: [CatalogEntry<any Resampler>] { resamplerEntries + generatorResamplerEntries }
 
     /// Every classifier (detector), in the order `ballast methods` lists them.
     public static var classifiers: [CatalogEntry<any Classifier>] { classifierEntries }

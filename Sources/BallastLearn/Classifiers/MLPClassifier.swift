@@ -116,7 +116,7 @@ public struct MLPClassifier: Classifier {
                 validate: validate)
         } catch let error as TrainingError {
             switch error {
-            case .nonFiniteLoss, .nonFiniteValidation:
+            case .nonFiniteLoss, .nonFiniteLossTerm, .nonFiniteValidation:
                 throw LearnError.invalidParameter(name: "lr", value: "\(learningRate)", expected: "a smaller learning rate (\(error))")
             case let .invalidParameter(name, value, expected):
                 throw LearnError.invalidParameter(name: name, value: value, expected: expected)

@@ -62,11 +62,15 @@ public struct ResamplingResult: Sendable, Equatable {
     public var data: LabeledMatrix
     /// Adjustments a user should know about, in the order they happened.
     public var warnings: [ResamplingWarning]
+    /// What each deep generator used did (size, loss curves, per-class fidelity), in order; empty
+    /// for classic resamplers.
+    public var generators: [GeneratorReport]
 
     /// Creates a result.
-    public init(data: LabeledMatrix, warnings: [ResamplingWarning] = []) {
+    public init(data: LabeledMatrix, warnings: [ResamplingWarning] = [], generators: [GeneratorReport] = []) {
         self.data = data
         self.warnings = warnings
+        self.generators = generators
     }
 }
 

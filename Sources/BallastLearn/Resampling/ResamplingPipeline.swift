@@ -46,7 +46,8 @@ public struct ResamplingPipeline: Resampler {
                 step.strategy = strategy
             }
             let next = try step.fitResample(current.data, schema: schema, using: &rng)
-            current = ResamplingResult(data: next.data, warnings: current.warnings + next.warnings)
+            current = ResamplingResult(data: next.data, warnings: current.warnings + next.warnings,
+                                       generators: current.generators + next.generators)
         }
         return current
     }

@@ -14,13 +14,19 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public var validationMetric: Double?
     /// The learning rate used during the epoch.
     public var learningRate: Float
+    /// The epoch mean of every loss term when the model has several (a VAE's reconstruction and
+    /// KL, a GAN's discriminator and generator losses), in the order of
+    /// ``TrainingHistory/lossTerms``; `nil` for a single loss.
+    public var terms: [Double]?
 
     /// Creates a record.
-    public init(epoch: Int, trainingLoss: Double, validationLoss: Double? = nil, validationMetric: Double? = nil, learningRate: Float) {
+    public init(epoch: Int, trainingLoss: Double, validationLoss: Double? = nil, validationMetric: Double? = nil, learningRate: Float,
+                terms: [Double]? = nil) {
         self.epoch = epoch
         self.trainingLoss = trainingLoss
         self.validationLoss = validationLoss
         self.validationMetric = validationMetric
         self.learningRate = learningRate
+        self.terms = terms
     }
 }

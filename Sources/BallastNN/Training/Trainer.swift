@@ -46,11 +46,13 @@ public struct Trainer: Sendable {
     public var maxGradientNorm: Float?
     /// Whether a progress bar is drawn.
     public var progress: ProgressDisplay
+    /// Text shown before the epoch on the progress bar (which model or class is training), or `nil`.
+    public var progressLabel: String?
 
     /// Creates a trainer configuration.
     public init(epochs: Int = 20, batchSize: Int = 128, validationFraction: Double = 0.1, patience: Int? = 5,
                 monitor: Monitor = .validationLoss, schedule: LearningRateSchedule = .constant,
-                maxGradientNorm: Float? = nil, progress: ProgressDisplay = .automatic) {
+                maxGradientNorm: Float? = nil, progress: ProgressDisplay = .automatic, progressLabel: String? = nil) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.validationFraction = validationFraction
@@ -59,6 +61,7 @@ public struct Trainer: Sendable {
         self.schedule = schedule
         self.maxGradientNorm = maxGradientNorm
         self.progress = progress
+        self.progressLabel = progressLabel
     }
 
     /// Checks the configuration.
@@ -110,7 +113,7 @@ public struct Trainer: Sendable {
         return (training, validation)
     }
 
-    /// Trains.
+    /// Trains one network with one optimizer on one loss.
     /// - Parameters:
     ///   - rowCount: the number of rows in the data set the closures index.
     ///   - labels: class labels, to stratify the validation split (optional).
@@ -131,16 +134,64 @@ public struct Trainer: Sendable {
                     onEpoch: ((EpochRecord) -> Void)? = nil,
                     batchLoss: (Tape<Float>, ArraySlice<Int>) throws -> Tensor,
                     validate: ((Tape<Float>, [Int]) throws -> ValidationScore)? = nil) throws -> TrainingHistory {
+        let parameters = optimizer.parameters
+        return try run(rowCount: rowCount, labels: labels, lossTerms: ["loss"], state: state, optimizers: [optimizer],
+                       using: &rng, onEpoch: onEpoch, step: { tape, rows in
+            optimizer.zeroGradients()
+            let loss = try batchLoss(tape, rows)
+            guard loss.rows == 1 && loss.columns == 1 else { throw TrainingError.lossNotScalar(rows: loss.rows, columns: loss.columns) }
+            let value = tape.withValue(loss) { Double($0[0]) }
+            guard value.isFinite else { return [value] }
+            tape.backward(loss)
+            if let maxGradientNorm { clipGradientNorm(parameters, maxNorm: maxGradientNorm) }
+            optimizer.step()
+            return [value]
+        }, validate: validate)
+    }
+
+    /// Trains with a caller-written step: the general loop behind
+    /// ``fit(rowCount:labels:state:optimizer:using:onEpoch:batchLoss:validate:)``, for models with
+    /// several optimizers or loss terms (a GAN's discriminator and generator, a VAE's reconstruction
+    /// and KL terms).
+    ///
+    /// Per batch the trainer resets the tape and calls `step`, which zeroes gradients, builds its
+    /// losses, runs backward and steps its optimizers itself, then returns the value of every loss
+    /// term in the order of `lossTerms`. The first term is the one the progress bar and
+    /// ``EpochRecord/trainingLoss`` show; every term's epoch mean is kept in ``EpochRecord/terms``.
+    /// A NaN or infinite term stops training with an error naming the term, epoch and batch (a step
+    /// should return before updating weights when it sees one).
+    /// - Parameters:
+    ///   - rowCount: the number of rows in the data set the closures index.
+    ///   - labels: class labels, to stratify the validation split (optional).
+    ///   - lossTerms: the names of the values `step` returns (at least one).
+    ///   - state: tensors other than the optimizers' parameters saved and restored with the weights
+    ///     at the best epoch (batch-norm running statistics).
+    ///   - optimizers: every optimizer `step` uses; the schedule scales each one's learning rate from
+    ///     its rate at the call, which is put back at the end. Their parameters are what early
+    ///     stopping saves and restores.
+    ///   - rng: draws the split and the order of every epoch.
+    ///   - onEpoch: called after each epoch with its record.
+    ///   - step: one training step on the given rows; returns one value per loss term.
+    ///   - validate: the score of the validation rows; without it there is no validation split and
+    ///     no early stopping.
+    /// - Returns: the history; the parameters hold the weights of ``TrainingHistory/bestEpoch``.
+    /// - Throws: ``TrainingError`` for an invalid configuration or a non-finite loss term; whatever
+    ///   the closures throw.
+    public func run(rowCount: Int, labels: [Int]? = nil, lossTerms: [String], state: [Parameter] = [],
+                    optimizers: [any Optimizer], using rng: inout some RandomNumberGenerator,
+                    onEpoch: ((EpochRecord) -> Void)? = nil,
+                    step: (Tape<Float>, ArraySlice<Int>) throws -> [Double],
+                    validate: ((Tape<Float>, [Int]) throws -> ValidationScore)? = nil) throws -> TrainingHistory {
         try self.validate()
         guard rowCount >= 1 else { throw TrainingError.invalidParameter(name: "rows", value: "\(rowCount)", expected: "≥ 1") }
+        precondition(!lossTerms.isEmpty, "Trainer.run: no loss terms named")
         let (training, validation) = validate == nil ? (Array(0..<rowCount), []) : split(rowCount: rowCount, labels: labels, using: &rng)
-        let parameters = optimizer.parameters
-        let saved = parameters + state
-        let baseRate = optimizer.learningRate
-        defer { optimizer.learningRate = baseRate }
+        let saved = optimizers.flatMap(\.parameters) + state
+        let baseRates = optimizers.map(\.learningRate)
+        defer { for (optimizer, rate) in zip(optimizers, baseRates) { optimizer.learningRate = rate } }
 
         let tape = Tape<Float>()
-        let bar = TrainingProgress(display: progress, epochs: epochs)
+        let bar = TrainingProgress(display: progress, epochs: epochs, label: progressLabel)
         defer { bar.finish() }
         var order = training
         let batches = Self.batchBounds(rows: order.count, batchSize: batchSize)
@@ -150,31 +201,35 @@ public struct Trainer: Sendable {
         var snapshot: [Matrix] = []
         var stoppedEarly = false
         let earlyStopping = patience != nil && !validation.isEmpty
+        var sums = [Double](repeating: 0, count: lossTerms.count)
 
         for epoch in 1...epochs {
             let start = DispatchTime.now().uptimeNanoseconds
-            let rate = schedule.rate(epoch: epoch - 1, base: baseRate)
-            optimizer.learningRate = rate
+            let rate = schedule.rate(epoch: epoch - 1, base: baseRates.first ?? 0)
+            for (optimizer, base) in zip(optimizers, baseRates) { optimizer.learningRate = schedule.rate(epoch: epoch - 1, base: base) }
             rng.shuffle(&order)
-            var lossSum = 0.0
+            for t in sums.indices { sums[t] = 0 }
             var seen = 0
             for (b, bounds) in batches.enumerated() {
                 tape.reset()
-                optimizer.zeroGradients()
-                let loss = try batchLoss(tape, order[bounds])
-                guard loss.rows == 1 && loss.columns == 1 else { throw TrainingError.lossNotScalar(rows: loss.rows, columns: loss.columns) }
-                let value = tape.withValue(loss) { Double($0[0]) }
-                guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, batch: b + 1, value: value) }
-                tape.backward(loss)
-                if let maxGradientNorm { clipGradientNorm(parameters, maxNorm: maxGradientNorm) }
-                optimizer.step()
-                lossSum += value * Double(bounds.count)
+                let values = try step(tape, order[bounds])
+                precondition(values.count == lossTerms.count, "Trainer.run: step returned \(values.count) values for \(lossTerms.count) terms")
+                for (t, value) in values.enumerated() {
+                    guard value.isFinite else {
+                        if lossTerms.count == 1 { throw TrainingError.nonFiniteLoss(epoch: epoch, batch: b + 1, value: value) }
+                        throw TrainingError.nonFiniteLossTerm(name: lossTerms[t], epoch: epoch, batch: b + 1, value: value)
+                    }
+                    sums[t] += value * Double(bounds.count)
+                }
                 seen += bounds.count
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                bar.update(epoch: epoch, fraction: Double(seen) / Double(order.count), loss: lossSum / Double(seen),
+                bar.update(epoch: epoch, fraction: Double(seen) / Double(order.count),
+                           terms: zip(lossTerms, sums).map { ($0, $1 / Double(seen)) },
                            validationLoss: records.last?.validationLoss, rowsPerSecond: elapsed > 0 ? Double(seen) / elapsed : 0)
             }
-            var record = EpochRecord(epoch: epoch, trainingLoss: lossSum / Double(max(seen, 1)), learningRate: rate)
+            let means = sums.map { $0 / Double(max(seen, 1)) }
+            var record = EpochRecord(epoch: epoch, trainingLoss: means[0], learningRate: rate)
+            if lossTerms.count > 1 { record.terms = means }
             if let validate, !validation.isEmpty {
                 tape.reset()
                 let score = try validate(tape, validation)
@@ -214,13 +269,14 @@ public struct Trainer: Sendable {
             bestEpoch = best.epoch
         }
         return TrainingHistory(epochs: records, bestEpoch: bestEpoch, stoppedEarly: stoppedEarly,
-                               trainingRows: training.count, validationRows: validation.count, epochSeconds: seconds)
+                               trainingRows: training.count, validationRows: validation.count, epochSeconds: seconds,
+                               lossTerms: lossTerms)
     }
 
     /// The progress bar's text for the given state (what a terminal shows during training).
     public static func progressLine(epoch: Int, of epochs: Int, fraction: Double, loss: Double, validationLoss: Double?,
                                     rowsPerSecond: Double) -> String {
-        TrainingProgress.line(epoch: epoch, of: epochs, fraction: fraction, loss: loss, validationLoss: validationLoss,
+        TrainingProgress.line(epoch: epoch, of: epochs, fraction: fraction, terms: [("loss", loss)], validationLoss: validationLoss,
                               rowsPerSecond: rowsPerSecond)
     }
 

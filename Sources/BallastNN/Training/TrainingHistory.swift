@@ -14,15 +14,20 @@ public struct TrainingHistory: Sendable, Equatable {
     public var validationRows: Int
     /// Wall-clock seconds of each epoch (training and validation), in order. Not deterministic.
     public var epochSeconds: [Double]
+    /// The names of the loss terms; when there is more than one, each record's
+    /// ``EpochRecord/terms`` holds their epoch means in this order.
+    public var lossTerms: [String]
 
     /// Creates a history.
-    public init(epochs: [EpochRecord], bestEpoch: Int, stoppedEarly: Bool, trainingRows: Int, validationRows: Int, epochSeconds: [Double]) {
+    public init(epochs: [EpochRecord], bestEpoch: Int, stoppedEarly: Bool, trainingRows: Int, validationRows: Int,
+                epochSeconds: [Double], lossTerms: [String] = ["loss"]) {
         self.epochs = epochs
         self.bestEpoch = bestEpoch
         self.stoppedEarly = stoppedEarly
         self.trainingRows = trainingRows
         self.validationRows = validationRows
         self.epochSeconds = epochSeconds
+        self.lossTerms = lossTerms
     }
 
     /// Training rows processed per second over the whole run.
