@@ -62,7 +62,7 @@ extension Catalog {
                      summary: "DCBN-VAE: CVAE with conditional batch norm, LeakyReLU, He init, lr 1e-4, 120 epochs (Zeng 2025)") { p in
             try p.vae(TabularVAE.dcbnVAE)
         },
-    ]
+    ] + ganEntries
 
     /// The generators as over-samplers: each generator entry's parameters plus `strategy`,
     /// `min-rows` and `typed`.

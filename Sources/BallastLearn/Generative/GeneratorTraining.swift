@@ -61,13 +61,15 @@ public struct GeneratorTraining: Sendable, Equatable {
     ///   - state: batch-norm statistics saved with the best epoch's weights.
     ///   - optimizers: every optimizer `step` uses.
     ///   - rng: draws the split, the batch order and the probe's noise.
-    ///   - step: one training step (see ``BallastNN/Trainer/run(rowCount:labels:lossTerms:state:optimizers:using:onEpoch:step:validate:)``).
+    ///   - onSplit: receives the training and validation rows before the first step.
+    ///   - step: one training step (see ``BallastNN/Trainer/run(rowCount:labels:lossTerms:state:optimizers:using:onEpoch:onSplit:step:validate:)``).
     ///   - sample: generates rows of a class for the probe, in inference mode.
     /// - Returns: the training record (the networks hold the best epoch's weights).
     /// - Throws: ``LearnError/invalidParameter(name:value:expected:)`` for a diverging loss, naming
     ///   the epoch and the term.
     func run(data: LabeledMatrix, schema: FeatureSchema, classIndex: Int?, lossTerms: [String], state: [Parameter],
              optimizers: [any Optimizer], using rng: inout some RandomNumberGenerator,
+             onSplit: ((_ training: [Int], _ validation: [Int]) throws -> Void)? = nil,
              step: (Tape<Float>, ArraySlice<Int>) throws -> [Double],
              sample: @escaping (_ classIndex: Int, _ count: Int, _ rng: inout Xoshiro256StarStar) throws -> Matrix) throws -> GeneratorTrainingRecord {
         let label = classIndex.map { "\(data.classNames[$0]):" }
@@ -80,7 +82,7 @@ public struct GeneratorTraining: Sendable, Equatable {
         do {
             history = try trainer.run(
                 rowCount: data.count, labels: data.labels, lossTerms: lossTerms, state: state, optimizers: optimizers,
-                using: &rng, step: step,
+                using: &rng, onSplit: onSplit, step: step,
                 validate: { _, rows in
                     // The held-out rows are the same every epoch: sort them once; the same noise
                     // every epoch makes epochs comparable.

@@ -171,6 +171,8 @@ public struct Trainer: Sendable {
     ///     stopping saves and restores.
     ///   - rng: draws the split and the order of every epoch.
     ///   - onEpoch: called after each epoch with its record.
+    ///   - onSplit: called once, before the first step, with the training and validation rows
+    ///     (for a step that draws its own rows, such as CTGAN's training-by-sampling).
     ///   - step: one training step on the given rows; returns one value per loss term.
     ///   - validate: the score of the validation rows; without it there is no validation split and
     ///     no early stopping.
@@ -180,12 +182,14 @@ public struct Trainer: Sendable {
     public func run(rowCount: Int, labels: [Int]? = nil, lossTerms: [String], state: [Parameter] = [],
                     optimizers: [any Optimizer], using rng: inout some RandomNumberGenerator,
                     onEpoch: ((EpochRecord) -> Void)? = nil,
+                    onSplit: ((_ training: [Int], _ validation: [Int]) throws -> Void)? = nil,
                     step: (Tape<Float>, ArraySlice<Int>) throws -> [Double],
                     validate: ((Tape<Float>, [Int]) throws -> ValidationScore)? = nil) throws -> TrainingHistory {
         try self.validate()
         guard rowCount >= 1 else { throw TrainingError.invalidParameter(name: "rows", value: "\(rowCount)", expected: "≥ 1") }
         precondition(!lossTerms.isEmpty, "Trainer.run: no loss terms named")
         let (training, validation) = validate == nil ? (Array(0..<rowCount), []) : split(rowCount: rowCount, labels: labels, using: &rng)
+        try onSplit?(training, validation)
         let saved = optimizers.flatMap(\.parameters) + state
         let baseRates = optimizers.map(\.learningRate)
         defer { for (optimizer, rate) in zip(optimizers, baseRates) { optimizer.learningRate = rate } }
