@@ -176,3 +176,61 @@ struct TabularGANTests {
         #expect(names.starts(with: ["latent", "g-widths", "d-widths", "slope", "dropout", "pac", "critic-steps", "beta1", "beta2", "decay"]))
     }
 }
+
+@Suite("GAN family: CTGAN's encoding and training-by-sampling")
+struct CTGANPathTests {
+    /// Two classes over a bimodal column, a three-category one-hot group and a flag: class 0 is
+    /// always category 0 and flag 0, class 1 (the rare one) always category 2 and flag 1.
+    static func data(seed: UInt64) -> (LabeledMatrix, FeatureSchema) {
+        var rng = Xoshiro256StarStar(seed: seed)
+        var values: [Double] = [], categories: [Int32] = [], flags: [Double] = [], labels: [Int] = []
+        for c in [0, 1] {
+            for _ in 0..<(c == 0 ? 400 : 60) {
+                values.append(rng.nextUniform() < 0.5 ? rng.nextNormal(mean: -3, standardDeviation: 0.3) : rng.nextNormal(mean: 3 + 2 * Double(c), standardDeviation: 0.3))
+                categories.append(c == 0 ? 0 : 2)
+                flags.append(Double(c))
+                labels.append(c)
+            }
+        }
+        let table = Table(columns: [
+            TableColumn(name: "value", values: .numeric(values)),
+            TableColumn(name: "kind", values: .categorical(codes: categories, categories: ["a", "b", "c"])),
+            TableColumn(name: "flag", values: .numeric(flags)),
+        ])
+        // The preprocessing cannot fail on this hand-made table.
+        let fitted = try! Preprocessor(logTransform: .none).fit(table)
+        let features = try! fitted.transform(table)
+        return (LabeledMatrix(features: features, labels: labels, classNames: ["common", "rare"]), FeatureSchema(preprocessor: fitted))
+    }
+
+    @Test("a mode-specific, training-by-sampling GAN gives valid one-hot rows of the class it is asked for")
+    func conditionalRows() throws {
+        let (data, schema) = Self.data(seed: 4)
+        var gan = TabularGAN(conditioning: .classConditional, encoding: .modeSpecific(maxModes: 10, weightThreshold: 0.005),
+                             trainingBySampling: true, latent: 16, generatorWidths: [32, 32], residual: true, criticWidths: [32],
+                             dropout: 0.5, pac: 4, beta2: 0.9)
+        gan.training = GeneratorTraining(epochs: 30, batchSize: 40, learningRate: 2e-3, validationFraction: 0.1, patience: nil, progress: .hidden)
+        var rng = Xoshiro256StarStar(seed: 2)
+        let model = try gan.fit(data, schema: schema, using: &rng)
+        #expect(model.training.first?.lossTerms == ["critic", "generator", "condition"])
+        let rare = try model.sample(300, of: 1, using: &rng)
+        // Unsnapped rows: the encoding's arg-max already makes the group one-hot and the flag 0/1.
+        let group = schema.categoricalGroups[0]
+        let flag = try #require(schema.kinds.firstIndex(of: .binary))
+        let rareRow = try #require(data.labels.firstIndex(of: 1))
+        let rareFlag = data.features[rareRow, flag]
+        let rareHot = try #require(group.first { data.features[rareRow, $0] == 1 })
+        var third = 0, flagged = 0
+        for r in 0..<rare.rows {
+            let hot = group.map { rare[r, $0] }
+            #expect(hot.filter { $0 == 1 }.count == 1 && hot.allSatisfy { $0 == 0 || $0 == 1 })
+            if rare[r, rareHot] == 1 { third += 1 }
+            if rare[r, flag] == rareFlag { flagged += 1 }
+        }
+        print("rare class: category c in \(third) of 300 rows, flag set in \(flagged)")
+        #expect(third >= 270 && flagged >= 270)
+        let decoded = try JSONDecoder().decode(TabularGANModel.self, from: JSONEncoder().encode(model))
+        var a = Xoshiro256StarStar(seed: 3), b = Xoshiro256StarStar(seed: 3)
+        #expect(try decoded.sample(40, of: 0, using: &a) == model.sample(40, of: 0, using: &b))
+    }
+}
