@@ -41,36 +41,49 @@ struct ProductGradient: Equatable {
 }
 
 extension Tape {
-    /// Adds one factor's gradient of a product into that factor's gradient buffer (a GEMM that
-    /// overwrites the buffer the first time it is reached).
+    /// Adds the gradients of both factors of `C = op(A) · op(B)` into their gradient buffers (a GEMM
+    /// each, overwriting a buffer the first time it is reached).
     /// - Parameters:
-    ///   - rule: which product gives the gradient.
-    ///   - outputGradient: `dC`, `rows × columns`.
+    ///   - a: node id of `A`.
+    ///   - b: node id of `B`.
+    ///   - transposeA: whether the product used `Aᵀ`.
+    ///   - transposeB: whether the product used `Bᵀ`.
+    ///   - gy: `dC`, `rows × columns`.
     ///   - rows: rows of `dC`.
     ///   - columns: columns of `dC`.
-    ///   - other: node id of the other factor.
-    ///   - factor: node id of the factor whose gradient is accumulated.
-    func accumulateProductGradient(_ rule: ProductGradient, outputGradient gy: UnsafePointer<Scalar>, rows: Int, columns: Int,
-                                   other: Int, into factor: Int) {
-        guard let (g, beta) = overwritableTarget(factor) else { return }
-        let otherValue = UnsafePointer(valuePointer(other)), otherRows = nodes[other].rows, otherColumns = nodes[other].columns
-        let (left, leftRows, leftColumns) = rule.outputGradientFirst ? (gy, rows, columns) : (otherValue, otherRows, otherColumns)
-        let (right, rightColumns) = rule.outputGradientFirst ? (otherValue, otherColumns) : (gy, columns)
-        let m = nodes[factor].rows, n = nodes[factor].columns
-        Scalar.gemm(transposeA: rule.transposeLeft, transposeB: rule.transposeRight, m: m, n: n,
-                    k: rule.transposeLeft ? leftRows : leftColumns, alpha: 1,
-                    a: left, lda: leftColumns, b: right, ldb: rightColumns, beta: beta, c: g, ldc: n)
+    func accumulateProductGradients(_ a: Int, _ b: Int, transposeA: Bool, transposeB: Bool,
+                                    outputGradient gy: UnsafePointer<Scalar>, rows: Int, columns: Int) {
+        for (factor, other, ofA) in [(a, b, true), (b, a, false)] {
+            guard let (g, beta) = overwritableTarget(factor) else { continue }
+            let rule = ProductGradient(ofA: ofA, transposeA: transposeA, transposeB: transposeB)
+            let otherValue = UnsafePointer(valuePointer(other)), otherRows = nodes[other].rows, otherColumns = nodes[other].columns
+            let (left, leftRows, leftColumns) = rule.outputGradientFirst ? (gy, rows, columns) : (otherValue, otherRows, otherColumns)
+            let (right, rightColumns) = rule.outputGradientFirst ? (otherValue, otherColumns) : (gy, columns)
+            let m = nodes[factor].rows, n = nodes[factor].columns
+            Scalar.gemm(transposeA: rule.transposeLeft, transposeB: rule.transposeRight, m: m, n: n,
+                        k: rule.transposeLeft ? leftRows : leftColumns, alpha: 1,
+                        a: left, lda: leftColumns, b: right, ldb: rightColumns, beta: beta, c: g, ldc: n)
+        }
     }
 
-    /// Records one factor's gradient of a product as a ``matmul(_:_:transposeA:transposeB:)`` of
-    /// the output gradient and the other factor (differentiable in both).
+    /// Records the gradients of the factors of `C = op(A) · op(B)` that `wants` accepts, each as a
+    /// ``matmul(_:_:transposeA:transposeB:)`` of `dC` and the other factor (differentiable in both).
     /// - Parameters:
-    ///   - rule: which product gives the gradient.
-    ///   - outputGradient: `dC` as a tensor.
-    ///   - other: the other factor.
-    func recordProductGradient(_ rule: ProductGradient, outputGradient gy: Tensor, other: Tensor) -> Tensor {
-        rule.outputGradientFirst
-            ? matmul(gy, other, transposeA: rule.transposeLeft, transposeB: rule.transposeRight)
-            : matmul(other, gy, transposeA: rule.transposeLeft, transposeB: rule.transposeRight)
+    ///   - a: node id of `A`.
+    ///   - b: node id of `B`.
+    ///   - transposeA: whether the product used `Aᵀ`.
+    ///   - transposeB: whether the product used `Bᵀ`.
+    ///   - gy: `dC` as a tensor.
+    ///   - wants: whether a factor needs its gradient.
+    ///   - deliver: receives each factor and its gradient.
+    func recordProductGradients(_ a: Int, _ b: Int, transposeA: Bool, transposeB: Bool, outputGradient gy: Tensor,
+                                wants: (Int) -> Bool, deliver: (Int, Tensor) -> Void) {
+        for (factor, other, ofA) in [(a, b, true), (b, a, false)] where wants(factor) {
+            let rule = ProductGradient(ofA: ofA, transposeA: transposeA, transposeB: transposeB)
+            let o = tensor(other)
+            deliver(factor, rule.outputGradientFirst
+                ? matmul(gy, o, transposeA: rule.transposeLeft, transposeB: rule.transposeRight)
+                : matmul(o, gy, transposeA: rule.transposeLeft, transposeB: rule.transposeRight))
+        }
     }
 }

@@ -66,16 +66,10 @@ extension Tape {
         case .input, .parameter:
             break
         case .matmul(let a, let b, let transposeA, let transposeB):
-            accumulateProductGradient(ProductGradient(ofA: true, transposeA: transposeA, transposeB: transposeB),
-                                      outputGradient: gy, rows: rows, columns: columns, other: b, into: a)
-            accumulateProductGradient(ProductGradient(ofA: false, transposeA: transposeA, transposeB: transposeB),
-                                      outputGradient: gy, rows: rows, columns: columns, other: a, into: b)
+            accumulateProductGradients(a, b, transposeA: transposeA, transposeB: transposeB, outputGradient: gy, rows: rows, columns: columns)
         case .linear(let x, let weight, let bias):
             // x · Wᵀ: the product rule with transposeB.
-            accumulateProductGradient(ProductGradient(ofA: true, transposeA: false, transposeB: true),
-                                      outputGradient: gy, rows: rows, columns: columns, other: weight, into: x)
-            accumulateProductGradient(ProductGradient(ofA: false, transposeA: false, transposeB: true),
-                                      outputGradient: gy, rows: rows, columns: columns, other: x, into: weight)
+            accumulateProductGradients(x, weight, transposeA: false, transposeB: true, outputGradient: gy, rows: rows, columns: columns)
             if bias >= 0, let (gb, beta) = overwritableTarget(bias) {
                 Scalar.reduceSum(gy, rows: rows, columns: columns, axis: .rows, scale: 1, into: gb, accumulate: beta != 0)
             }

@@ -15,23 +15,9 @@ extension Tape {
         case .input, .parameter:
             break
         case .matmul(let a, let b, let transposeA, let transposeB):
-            if wants(a) {
-                deliver(a, recordProductGradient(ProductGradient(ofA: true, transposeA: transposeA, transposeB: transposeB),
-                                                 outputGradient: gy, other: tensor(b)))
-            }
-            if wants(b) {
-                deliver(b, recordProductGradient(ProductGradient(ofA: false, transposeA: transposeA, transposeB: transposeB),
-                                                 outputGradient: gy, other: tensor(a)))
-            }
+            recordProductGradients(a, b, transposeA: transposeA, transposeB: transposeB, outputGradient: gy, wants: wants, deliver: deliver)
         case .linear(let x, let weight, let bias):
-            if wants(x) {
-                deliver(x, recordProductGradient(ProductGradient(ofA: true, transposeA: false, transposeB: true),
-                                                 outputGradient: gy, other: tensor(weight)))
-            }
-            if wants(weight) {
-                deliver(weight, recordProductGradient(ProductGradient(ofA: false, transposeA: false, transposeB: true),
-                                                      outputGradient: gy, other: tensor(x)))
-            }
+            recordProductGradients(x, weight, transposeA: false, transposeB: true, outputGradient: gy, wants: wants, deliver: deliver)
             if bias >= 0 && wants(bias) { deliver(bias, sum(gy, axis: .rows)) }
         case .unary(let f, let a):
             if wants(a) { deliver(a, recordUnaryBackward(f, input: tensor(a), output: tensor(id), outputGradient: gy)) }

@@ -61,6 +61,12 @@ import Testing
         }
     }
 
+    @Test func gramMatrixUsesOneTensorTwice() {
+        Self.expectRecordedBackward([Self.random(3, 4, seed: 21)], "x · xᵀ") { t, i in
+            t.tanh(t.matmul(i[0], i[0], transposeB: true))
+        }
+    }
+
     @Test(arguments: [
         UnaryFunction.exp, .tanh, .sigmoid, .softplus, .relu, .leakyReLU(slope: 0.2), .elu(alpha: 0.7),
         .clamp(min: -0.5, max: 0.5), .power(2), .power(3), .negate, .scale(-1.5), .shift(2),

@@ -34,6 +34,9 @@ import Testing
         #expect(ra.passed, "\(ra)")
         let rab = GradientCheck.check(inputs: [at, bt]) { t, i in t.matmul(i[0], i[1], transposeA: true, transposeB: true) }
         #expect(rab.passed, "\(rab)")
+        // The same tensor as both factors (a Gram matrix) receives both gradients.
+        let gram = GradientCheck.check(inputs: [a]) { t, i in t.matmul(i[0], i[0], transposeB: true) }
+        #expect(gram.passed, "\(gram)")
     }
 
     @Test func transposedProductsHaveTheirValues() {
