@@ -73,7 +73,7 @@ public struct GenerativeOversampler<G: Generator>: Resampler {
                                               "\(targets[c] - byClass[c].count)×\(data.features.columns)")
                 made[c] = rows
             }
-            report = GeneratorReport(method: name, conditioning: generator.conditioning, parameterCount: model.parameterCount,
+            report = GeneratorReport(method: name, conditioning: generator.conditioning, classNames: data.classNames, parameterCount: model.parameterCount,
                                      flopsPerRow: model.flopsPerRow, training: model.training, classes: [],
                                      fitSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
