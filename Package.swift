@@ -51,13 +51,13 @@ let package = Package(
         ),
         .target(
             name: "BallastTestSupport",
-            dependencies: ["BallastCore", "BallastData", "BallastLearn"],
+            dependencies: ["BallastCore", "BallastNN", "BallastData", "BallastLearn"],
             path: "Tests/BallastTestSupport"
         ),
         .testTarget(name: "BallastCoreTests", dependencies: ["BallastCore", "BallastTestSupport"]),
         .testTarget(name: "BallastNNTests", dependencies: ["BallastNN", "BallastTestSupport"]),
         .testTarget(name: "BallastDataTests", dependencies: ["BallastData", "BallastTestSupport"]),
-        .testTarget(name: "BallastLearnTests", dependencies: ["BallastLearn", "BallastTestSupport"]),
+        .testTarget(name: "BallastLearnTests", dependencies: ["BallastNN", "BallastLearn", "BallastTestSupport"]),
         .testTarget(name: "BallastEvalTests", dependencies: ["BallastEval", "BallastTestSupport"]),
         .testTarget(name: "BallastCLITests", dependencies: ["ballast", "BallastTestSupport"]),
     ],

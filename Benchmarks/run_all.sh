@@ -19,3 +19,4 @@ py="$venv/bin/python"
 "$py" Benchmarks/nn_shapes.py
 "$py" Benchmarks/mlp.py
 "$py" Benchmarks/safetensors_check.py
+"$py" Benchmarks/gradient_penalty_check.py

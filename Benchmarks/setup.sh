@@ -8,7 +8,10 @@ python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet numpy pandas scikit-learn scipy "imbalanced-learn==0.14.*" xgboost
 # PyTorch's CPU build for the neural benchmarks (nn_shapes.py, mlp.py): its dependencies first from
 # PyPI, then torch itself from the CPU index (mixing both indexes in one call picks PyPI's larger
-# CUDA build); safetensors for safetensors_check.py.
-"$venv/bin/pip" install --quiet filelock typing-extensions sympy networkx jinja2 fsspec setuptools safetensors
-"$venv/bin/pip" install --quiet torch --index-url https://download.pytorch.org/whl/cpu
+# CUDA build); safetensors for safetensors_check.py. --upgrade because the setuptools a new venv
+# starts with is older than torch requires.
+"$venv/bin/pip" install --quiet --upgrade filelock typing-extensions sympy networkx jinja2 fsspec setuptools safetensors
+# Where that index is out of reach, a CPU wheel from pip's configured find-links directory instead.
+"$venv/bin/pip" install --quiet torch --index-url https://download.pytorch.org/whl/cpu \
+    || "$venv/bin/pip" install --quiet --no-index torch
 echo "$venv"

@@ -30,6 +30,9 @@ public enum UnaryFunction: Sendable, Hashable {
     case scale(Double)
     /// `x + s`.
     case shift(Double)
+    /// `constant + linear · x + square · x²`: the derivatives of `tanh` (`1 − y²`) and `sigmoid`
+    /// (`y − y²`) as functions of their outputs, so their backward pass can itself be recorded.
+    case quadratic(constant: Double, linear: Double, square: Double)
 }
 
 /// An element-wise function of two tensors, with the second possibly broadcast (see ``Broadcast``).

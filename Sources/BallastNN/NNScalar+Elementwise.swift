@@ -91,6 +91,9 @@ extension NNScalar {
         case .shift(let s):
             let v = Self(s)
             for i in 0..<n { y[i] = x[i] + v }
+        case .quadratic(let c0, let c1, let c2):
+            let a = Self(c0), b = Self(c1), c = Self(c2)
+            for i in 0..<n { y[i] = a + x[i] * (b + c * x[i]) }
         }
     }
 
@@ -128,6 +131,23 @@ extension NNScalar {
             let v = Self(s)
             for i in 0..<n { gx[i] += v * gy[i] }
         case .shift: for i in 0..<n { gx[i] += gy[i] }
+        case .quadratic(_, let c1, let c2):
+            let b = Self(c1), c = 2 * Self(c2)
+            for i in 0..<n { gx[i] += gy[i] * (b + c * x[i]) }
+        }
+    }
+
+    /// `d = f′(x)` for the piecewise-linear functions.
+    public static func piecewiseLinearSlope(_ f: UnaryFunction, x: UnsafePointer<Self>, into d: UnsafeMutablePointer<Self>, count n: Int) {
+        switch f {
+        case .relu: for i in 0..<n { d[i] = x[i] > 0 ? 1 : 0 }
+        case .leakyReLU(let slope):
+            let s = Self(slope)
+            for i in 0..<n { d[i] = x[i] > 0 ? 1 : s }
+        case .clamp(let low, let high):
+            let lo = Self(low), hi = Self(high)
+            for i in 0..<n { d[i] = (x[i] >= lo && x[i] <= hi) ? 1 : 0 }
+        default: preconditionFailure("piecewiseLinearSlope: \(f) is not piecewise linear")
         }
     }
 

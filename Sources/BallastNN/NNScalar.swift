@@ -54,6 +54,9 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     static func unaryBackward(
         _ f: UnaryFunction, x: UnsafePointer<Self>, y: UnsafePointer<Self>,
         outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>, count: Int)
+    /// `d = f′(x)` for `relu`, `leakyReLU` and `clamp`, whose derivatives are constant between kinks
+    /// (the recorded backward pass multiplies by it as a constant mask).
+    static func piecewiseLinearSlope(_ f: UnaryFunction, x: UnsafePointer<Self>, into d: UnsafeMutablePointer<Self>, count: Int)
 
     /// `out = f(a, b)` where `a` and `out` are `rows × columns` and `b` is broadcast as given.
     static func binaryForward(

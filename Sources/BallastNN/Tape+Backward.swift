@@ -65,35 +65,13 @@ extension Tape {
         switch node.op {
         case .input, .parameter:
             break
-        case .matmul(let a, let b, let transposeB):
-            let k = nodes[a].columns, n = columns, m = rows
-            let av = UnsafePointer(valuePointer(a)), bv = UnsafePointer(valuePointer(b)), ldb = nodes[b].columns
-            if let (ga, beta) = overwritableTarget(a) {
-                // dA = dC · op(B)ᵀ
-                Scalar.gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n, alpha: 1,
-                            a: gy, lda: n, b: bv, ldb: ldb, beta: beta, c: ga, ldc: k)
-            }
-            if let (gb, beta) = overwritableTarget(b) {
-                if transposeB {  // B is n × k: dB = dCᵀ · A
-                    Scalar.gemm(transposeA: true, transposeB: false, m: n, n: k, k: m, alpha: 1,
-                                a: gy, lda: n, b: av, ldb: k, beta: beta, c: gb, ldc: k)
-                } else {          // B is k × n: dB = Aᵀ · dC
-                    Scalar.gemm(transposeA: true, transposeB: false, m: k, n: n, k: m, alpha: 1,
-                                a: av, lda: k, b: gy, ldb: n, beta: beta, c: gb, ldc: n)
-                }
-            }
+        case .matmul(let a, let b, let transposeA, let transposeB):
+            accumulateProductGradients(a, b, transposeA: transposeA, transposeB: transposeB, outputGradient: gy, rows: rows, columns: columns)
         case .linear(let x, let weight, let bias):
-            let k = nodes[x].columns, n = columns, m = rows
-            if let (gx, beta) = overwritableTarget(x) {  // dX = dY · W
-                Scalar.gemm(transposeA: false, transposeB: false, m: m, n: k, k: n, alpha: 1,
-                            a: gy, lda: n, b: valuePointer(weight), ldb: k, beta: beta, c: gx, ldc: k)
-            }
-            if let (gw, beta) = overwritableTarget(weight) {  // dW = dYᵀ · X
-                Scalar.gemm(transposeA: true, transposeB: false, m: n, n: k, k: m, alpha: 1,
-                            a: gy, lda: n, b: valuePointer(x), ldb: k, beta: beta, c: gw, ldc: k)
-            }
+            // x · Wᵀ: the product rule with transposeB.
+            accumulateProductGradients(x, weight, transposeA: false, transposeB: true, outputGradient: gy, rows: rows, columns: columns)
             if bias >= 0, let (gb, beta) = overwritableTarget(bias) {
-                Scalar.reduceSum(gy, rows: m, columns: n, axis: .rows, scale: 1, into: gb, accumulate: beta != 0)
+                Scalar.reduceSum(gy, rows: rows, columns: columns, axis: .rows, scale: 1, into: gb, accumulate: beta != 0)
             }
         case .unary(let f, let a):
             if let ga = gradientTarget(a) {
@@ -109,6 +87,10 @@ extension Tape {
             if let ga = gradientTarget(a) {
                 Scalar.broadcastAccumulate(gy, rows: nodes[a].rows, columns: nodes[a].columns, axis: axis,
                                            scale: Scalar(scale), into: ga)
+            }
+        case .expand(let a, let axis, let scale):
+            if let ga = gradientTarget(a) {
+                Scalar.reduceSum(gy, rows: rows, columns: columns, axis: axis, scale: Scalar(scale), into: ga, accumulate: true)
             }
         case .concat(let start, let count):
             var offset = 0

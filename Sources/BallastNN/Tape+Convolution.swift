@@ -5,7 +5,7 @@
 // one per element.
 
 /// Layout of the integer record of a `Tape.Op.convolution(start:)` node in the tape's `indices`.
-private enum ConvolutionField {
+enum ConvolutionField {
     static let input = 0, weight = 1, bias = 2, channels = 3, length = 4, kernel = 5, stride = 6, padding = 7
     /// Arena offsets of the scratch matrices.
     static let windows = 8, product = 9, windowsGradient = 10

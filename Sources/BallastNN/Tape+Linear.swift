@@ -1,22 +1,24 @@
 // Matrix products on the tape, through the foundation's GEMM for Float.
 
 extension Tape {
-    /// The product `a · b` (or `a · bᵀ`).
+    /// The product `op(a) · op(b)`, where `op` transposes when asked (no copy is made).
     /// - Parameters:
-    ///   - a: `m × k`.
+    ///   - a: `m × k`, or `k × m` when `transposeA`.
     ///   - b: `k × n`, or `n × k` when `transposeB`.
+    ///   - transposeA: use `aᵀ`.
     ///   - transposeB: use `bᵀ`.
     /// - Returns: `m × n`.
-    public func matmul(_ a: Tensor, _ b: Tensor, transposeB: Bool = false) -> Tensor {
+    public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
         check(a); check(b)
-        let k = a.columns
+        let m = transposeA ? a.columns : a.rows, k = transposeA ? a.rows : a.columns
         let n = transposeB ? b.rows : b.columns
-        precondition((transposeB ? b.columns : b.rows) == k, "Tape.matmul: \(a.rows)×\(a.columns) · \(b.rows)×\(b.columns)\(transposeB ? "ᵀ" : "")")
-        let (t, out) = record(rows: a.rows, columns: n, needsGradient: needs(a) || needs(b),
-                              op: .matmul(a.id, b.id, transposeB: transposeB))
+        precondition((transposeB ? b.columns : b.rows) == k,
+                     "Tape.matmul: \(a.rows)×\(a.columns)\(transposeA ? "ᵀ" : "") · \(b.rows)×\(b.columns)\(transposeB ? "ᵀ" : "")")
+        let (t, out) = record(rows: m, columns: n, needsGradient: needs(a) || needs(b),
+                              op: .matmul(a.id, b.id, transposeA: transposeA, transposeB: transposeB))
         if t.count > 0 {
-            Scalar.gemm(transposeA: false, transposeB: transposeB, m: a.rows, n: n, k: k, alpha: 1,
-                        a: valuePointer(a.id), lda: k, b: valuePointer(b.id), ldb: b.columns, beta: 0, c: out, ldc: n)
+            Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                        a: valuePointer(a.id), lda: a.columns, b: valuePointer(b.id), ldb: b.columns, beta: 0, c: out, ldc: n)
         }
         return t
     }

@@ -32,6 +32,30 @@ extension Tape {
         return t
     }
 
+    /// `a` repeated to `rows × columns`: a `1 × columns` row for every row, a `rows × 1` column for
+    /// every column, or a `1 × 1` value everywhere (the shape change that undoes ``sum(_:axis:)``).
+    /// - Parameters:
+    ///   - a: `1 × columns`, `rows × 1` or `1 × 1`.
+    ///   - rows: rows of the result.
+    ///   - columns: columns of the result.
+    public func broadcast(_ a: Tensor, rows: Int, columns: Int) -> Tensor {
+        let axis: Axis?
+        if a.rows == 1 && a.columns == 1 { axis = nil }
+        else if a.rows == 1 && a.columns == columns { axis = .rows }
+        else if a.columns == 1 && a.rows == rows { axis = .columns }
+        else { preconditionFailure("Tape.broadcast: \(a.rows)×\(a.columns) does not broadcast to \(rows)×\(columns)") }
+        return expand(a, rows: rows, columns: columns, axis: axis, scale: 1)
+    }
+
+    /// `scale · a` repeated over `axis` to `rows × columns` (the backward pass of ``reduce(_:axis:scale:)``).
+    func expand(_ a: Tensor, rows: Int, columns: Int, axis: Axis?, scale: Double) -> Tensor {
+        check(a)
+        let (t, out) = record(rows: rows, columns: columns, needsGradient: needs(a), op: .expand(a.id, axis, scale: scale))
+        Scalar.fill(out, with: 0, count: t.count)
+        Scalar.broadcastAccumulate(valuePointer(a.id), rows: rows, columns: columns, axis: axis, scale: Scalar(scale), into: out)
+        return t
+    }
+
     /// Row-wise `log softmax`: `x − log Σ eˣ` over each row, computed stably.
     /// - Parameter a: `rows × classes`.
     public func logSoftmax(_ a: Tensor) -> Tensor {

@@ -40,11 +40,13 @@ public final class Tape<Scalar: NNScalar> {
     enum Op {
         case input
         case parameter
-        case matmul(Int, Int, transposeB: Bool)
+        case matmul(Int, Int, transposeA: Bool, transposeB: Bool)
         case linear(Int, weight: Int, bias: Int)
         case unary(UnaryFunction, Int)
         case binary(BinaryFunction, Int, Int, Broadcast)
         case reduce(Int, Axis?, scale: Double)
+        /// `scale ·` the operand repeated over `axis` (the inverse shape change of `reduce`).
+        case expand(Int, Axis?, scale: Double)
         /// Node ids of the parts are `indices[start ..< start + count]`.
         case concat(start: Int, count: Int)
         case sliceColumns(Int, start: Int)

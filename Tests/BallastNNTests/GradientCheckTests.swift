@@ -29,6 +29,31 @@ import Testing
         #expect(GradientCheck.check(inputs: [a, b]) { t, i in t.matmul(i[0], i[1]) }.passed)
         let r = GradientCheck.check(inputs: [a, bt]) { t, i in t.matmul(i[0], i[1], transposeB: true) }
         #expect(r.passed, "\(r)")
+        let at = Self.random(4, 3, seed: 15)
+        let ra = GradientCheck.check(inputs: [at, b]) { t, i in t.matmul(i[0], i[1], transposeA: true) }
+        #expect(ra.passed, "\(ra)")
+        let rab = GradientCheck.check(inputs: [at, bt]) { t, i in t.matmul(i[0], i[1], transposeA: true, transposeB: true) }
+        #expect(rab.passed, "\(rab)")
+        // The same tensor as both factors (a Gram matrix) receives both gradients.
+        let gram = GradientCheck.check(inputs: [a]) { t, i in t.matmul(i[0], i[0], transposeB: true) }
+        #expect(gram.passed, "\(gram)")
+    }
+
+    @Test func transposedProductsHaveTheirValues() {
+        // [1 2; 3 4]ᵀ · [1 0; 1 1]ᵀ = [1 3; 2 4] · [1 1; 0 1] = [1 4; 2 6].
+        let tape = Tape<Float>()
+        let a = tape.input(Matrix([[1, 2], [3, 4]])), b = tape.input(Matrix([[1, 0], [1, 1]]))
+        #expect(tape.value(tape.matmul(a, b, transposeA: true, transposeB: true)) == [1, 4, 2, 6])
+        #expect(tape.value(tape.matmul(a, b, transposeA: true)) == [4, 3, 6, 4])
+    }
+
+    @Test func broadcastToEveryShape() {
+        for shape in [(1, 3), (4, 1), (1, 1)] {
+            let r = GradientCheck.check(inputs: [Self.random(shape.0, shape.1, seed: 16)]) { t, i in t.broadcast(i[0], rows: 4, columns: 3) }
+            #expect(r.passed, "broadcast \(shape): \(r)")
+        }
+        let tape = Tape<Float>()
+        #expect(tape.value(tape.broadcast(tape.input(Matrix([[1], [2]])), rows: 2, columns: 3)) == [1, 1, 1, 2, 2, 2])
     }
 
     @Test(arguments: [BinaryFunction.add, .subtract, .multiply, .divide])
@@ -50,6 +75,7 @@ import Testing
     @Test(arguments: [
         UnaryFunction.exp, .tanh, .sigmoid, .softplus, .relu, .leakyReLU(slope: 0.1), .elu(alpha: 0.7),
         .clamp(min: -0.5, max: 0.5), .power(2), .power(3), .negate, .scale(-1.5), .shift(2),
+        .quadratic(constant: 0.5, linear: -1, square: 2),
     ])
     func unaryOnAnyReals(_ f: UnaryFunction) {
         let r = GradientCheck.check(inputs: [Self.random(3, 5, seed: 8)]) { t, i in t.apply(f, i[0]) }

@@ -50,7 +50,8 @@ public struct BalanceJob: Sendable {
                                   classNames: input.classNames, source: input.source)
         return BalanceOutcome(method: method, classNames: input.classNames, before: input.classCounts,
                               after: output.classCounts, syntheticRows: syntheticRows.count, warnings: result.warnings,
-                              seconds: Date().timeIntervalSince(start), output: output)
+                              seconds: Date().timeIntervalSince(start), output: output, generators: result.generators,
+                              featureNames: fitted.featureNames)
     }
 
     /// For each output row, the input row it is (the earliest unused identical row with the same label
@@ -110,6 +111,10 @@ public struct BalanceOutcome: Sendable {
     public var seconds: Double
     /// The rebalanced raw records.
     public var output: LabeledTable
+    /// What each deep generator did (size, loss curves, per-class fidelity); empty for classic methods.
+    public var generators: [GeneratorReport] = []
+    /// Names of the preprocessed columns the generators worked on (to name a worst column).
+    public var featureNames: [String] = []
 
     /// A table of counts per class, before and after, with the change.
     public func renderPlain() -> String {
@@ -123,6 +128,7 @@ public struct BalanceOutcome: Sendable {
         table.append(["total", "\(total.0)", "\(total.1)", total.1 >= total.0 ? "+\(total.1 - total.0)" : "\(total.1 - total.0)"])
         var text = "method: \(method)\n" + table.renderPlain()
         text += "synthetic rows: \(syntheticRows); time: \(String(format: "%.2f", seconds)) s\n"
+        for report in generators { text += report.renderPlain(featureNames: featureNames) }
         for w in warnings { text += "warning: \(w)\n" }
         return text
     }
@@ -133,11 +139,12 @@ public struct BalanceOutcome: Sendable {
         struct Row: Encodable { let name: String; let before: Int; let after: Int }
         struct Payload: Encodable {
             let method: String; let seed: UInt64; let output: String; let classes: [Row]
-            let syntheticRows: Int; let warnings: [String]; let seconds: Double
+            let syntheticRows: Int; let warnings: [String]; let seconds: Double; let generators: [GeneratorReport]
         }
         let payload = Payload(method: method, seed: seed, output: path,
                               classes: classNames.indices.map { Row(name: classNames[$0], before: before[$0], after: after[$0]) },
-                              syntheticRows: syntheticRows, warnings: warnings.map(\.description), seconds: seconds)
+                              syntheticRows: syntheticRows, warnings: warnings.map(\.description), seconds: seconds,
+                              generators: generators)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(payload)

@@ -66,9 +66,14 @@ public struct GenerativeOversampler<G: Generator>: Resampler {
             let model = try generator.fit(fitData, schema: modelSchema, using: &fitRNG)
             for c in learned {
                 var sampleRNG = Xoshiro256StarStar(seed: sampleSeeds[c])
-                made[c] = try model.sample(targets[c] - byClass[c].count, of: c, using: &sampleRNG)
+                let rows = try model.sample(targets[c] - byClass[c].count, of: c, using: &sampleRNG)
+                try GeneratorFitting.requireFinite(rows, className: data.classNames[c])
+                try ResamplingSupport.require(rows.rows == targets[c] - byClass[c].count && rows.columns == data.features.columns,
+                                              "generated rows", "\(rows.rows)×\(rows.columns) for class '\(data.classNames[c])'",
+                                              "\(targets[c] - byClass[c].count)×\(data.features.columns)")
+                made[c] = rows
             }
-            report = GeneratorReport(method: name, conditioning: generator.conditioning, parameterCount: model.parameterCount,
+            report = GeneratorReport(method: name, conditioning: generator.conditioning, classNames: data.classNames, parameterCount: model.parameterCount,
                                      flopsPerRow: model.flopsPerRow, training: model.training, classes: [],
                                      fitSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }

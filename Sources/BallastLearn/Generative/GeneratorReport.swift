@@ -8,6 +8,8 @@ public struct GeneratorReport: Sendable, Codable, Equatable {
     public var method: String
     /// One network, or one per class.
     public var conditioning: GeneratorConditioning
+    /// The class table of the data (``GeneratorTrainingRecord/classIndex`` indexes it).
+    public var classNames: [String]
     /// Trainable scalars over every network.
     public var parameterCount: Int
     /// FLOPs to generate one row (2 per multiply-add).
@@ -20,10 +22,11 @@ public struct GeneratorReport: Sendable, Codable, Equatable {
     public var fitSeconds: Double
 
     /// Creates a report.
-    public init(method: String, conditioning: GeneratorConditioning, parameterCount: Int, flopsPerRow: Int,
+    public init(method: String, conditioning: GeneratorConditioning, classNames: [String], parameterCount: Int, flopsPerRow: Int,
                 training: [GeneratorTrainingRecord], classes: [SyntheticClassSummary], fitSeconds: Double) {
         self.method = method
         self.conditioning = conditioning
+        self.classNames = classNames
         self.parameterCount = parameterCount
         self.flopsPerRow = flopsPerRow
         self.training = training
