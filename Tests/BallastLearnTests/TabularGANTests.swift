@@ -234,3 +234,80 @@ struct CTGANPathTests {
         #expect(try decoded.sample(40, of: 0, using: &a) == model.sample(40, of: 0, using: &b))
     }
 }
+
+@Suite("GAN family: WGAN-GP and CTGAN")
+struct WassersteinGANTests {
+    static func inputs(rows: Int, columns: Int, seed: UInt64) -> Matrix {
+        var rng = Xoshiro256StarStar(seed: seed)
+        return Matrix(rows: rows, columns: columns) { _, _ in Float(rng.nextNormal()) }
+    }
+
+    @Test("the critic step's gradients — Wasserstein distance plus gradient penalty, double backward included — match finite differences",
+          arguments: [1, 2])
+    func criticGradientCheck(pac: Int) throws {
+        var gan = TabularGAN.ctgan
+        gan.dropout = 0
+        gan.pac = pac
+        gan.criticWidths = [5, 4]
+        gan.training.batchSize = 4
+        var rng = Xoshiro256StarStar(seed: 7)
+        let critic = try GANCritic(gan, features: 4, conditionWidth: 2, using: &rng)
+        let real = Self.inputs(rows: 4, columns: 6, seed: 1), fake = Self.inputs(rows: 4, columns: 6, seed: 2)
+        let epsilon = Matrix(rows: 4 / pac, columns: 1) { r, _ in 0.2 + 0.5 * Float(r) / 4 }
+        let report = GradientCheck.check(inputs: [real, fake, epsilon], parameters: critic.parameters) { tape, x in
+            critic.loss(real: x[0], fake: x[1], epsilon: x[2], on: tape)
+        }
+        #expect(report.passed, "\(report)")
+        // The penalty is really there: the loss exceeds the plain Wasserstein distance.
+        let tape = Tape<Double>()
+        let r = tape.input(real), f = tape.input(fake), e = tape.input(epsilon)
+        let withPenalty = tape.value(critic.loss(real: r, fake: f, epsilon: e, on: tape))[0]
+        let distance = tape.value(critic.loss(real: r, fake: f, epsilon: nil, on: tape))[0]
+        #expect(withPenalty > distance)
+    }
+
+    @Test("WGAN-GP and CTGAN record their penalty and condition losses per epoch")
+    func lossTerms() throws {
+        let sample = ResamplerChecks.sample()
+        var rng = Xoshiro256StarStar(seed: 1)
+        let wgan = try Catalog.generator("wgan-gp:epochs=3,batch=16,patience=none") as? TabularGAN
+        let wganModel = try #require(wgan).fit(sample.data, schema: sample.schema, using: &rng)
+        #expect(wganModel.training.allSatisfy { $0.lossTerms == ["critic", "generator", "penalty"] && $0.epochs.count == 3 })
+        #expect(wganModel.training.allSatisfy { ($0.curve("penalty") ?? []).allSatisfy { $0 >= 0 && $0.isFinite } })
+        let ctgan = try #require(try Catalog.generator("ctgan:g-widths=16x16,d-widths=16,epochs=3,batch=40,patience=none") as? TabularGAN)
+        #expect(ctgan.pac == 10 && ctgan.trainingBySampling && ctgan.residual && ctgan.dropout == 0.5)
+        let model = try ctgan.fit(sample.data, schema: sample.schema, using: &rng)
+        #expect(model.training.first?.lossTerms == ["critic", "generator", "penalty", "condition"])
+        #expect(try model.sample(30, of: 2, using: &rng).firstNonFinite() == nil)
+    }
+
+    @Test("a CTGAN model file whose encoding or condition table does not fit its generator is refused")
+    func hostileCTGAN() throws {
+        let sample = ResamplerChecks.sample()
+        var rng = Xoshiro256StarStar(seed: 1)
+        let ctgan = try #require(try Catalog.generator("ctgan:g-widths=8,d-widths=8,epochs=1,batch=20,pac=2,patience=none") as? TabularGAN)
+        let model = try ctgan.fit(sample.data, schema: sample.schema, using: &rng)
+        let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(model)) as? [String: Any])
+        #expect(throws: Never.self) { try JSONDecoder().decode(TabularGANModel.self, from: JSONSerialization.data(withJSONObject: json)) }
+        var noEncoding = json
+        noEncoding["encoding"] = nil
+        var noConditions = json
+        noConditions["conditions"] = nil
+        var badCounts = json
+        if var table = badCounts["conditions"] as? [String: Any] {
+            table["classCounts"] = [1]
+            badCounts["conditions"] = table
+        }
+        var duplicated = json
+        if var encoding = duplicated["encoding"] as? [String: Any], let columns = encoding["columns"] as? [Any], let first = columns.first {
+            encoding["columns"] = [first] + columns
+            duplicated["encoding"] = encoding
+        }
+        for (what, tampered) in [("no encoding", noEncoding), ("no condition table", noConditions), ("a short class count", badCounts),
+                                 ("a column encoded twice", duplicated)] {
+            #expect(throws: DecodingError.self, "\(what)") {
+                try JSONDecoder().decode(TabularGANModel.self, from: JSONSerialization.data(withJSONObject: tampered))
+            }
+        }
+    }
+}

@@ -30,5 +30,28 @@ extension Catalog {
         CatalogEntry(name: "cgan", summary: "conditional GAN, the DCBN-VAE paper's baseline: class one-hot into G and D (Mirza & Osindero 2014)") { p in
             try p.gan(.cgan)
         },
+        CatalogEntry(name: "wgan-gp", aliases: ["wgan"],
+                     summary: "WGAN-GP: Wasserstein critic, gradient penalty λ=10, 5 critic steps, Adam 1e-4/(0.5,0.9), per raised class (Gulrajani et al. 2017)") { p in
+            var gan = try p.gan(.wganGP)
+            gan.objective = .wasserstein(gradientPenalty: try p.double("lambda", default: 10, in: 0...1e6, "gradient-penalty weight"))
+            gan.conditioning = try p.choice("cond", default: GeneratorConditioning.perClass,
+                                            "per-class (one network per raised class) or class-conditional (one network)")
+            return gan
+        },
+        CatalogEntry(name: "ctgan", summary: "CTGAN with the ctgan package's defaults, conditioned on the class (Xu et al. 2019)") { p in
+            var gan = try p.gan(.ctgan)
+            gan.objective = .wasserstein(gradientPenalty: try p.double("lambda", default: 10, in: 0...1e6, "gradient-penalty weight"))
+            gan.encoding = .modeSpecific(maxModes: try p.int("modes", default: 10, in: 1...ModeSpecificEncoding.maximumModes,
+                                                             "most modes per continuous column (Bayesian Gaussian mixture)"),
+                                         weightThreshold: try p.double("mode-weight", default: 0.005, in: 0...0.999,
+                                                                       "modes of at most this weight are dropped"))
+            gan.temperature = try p.double("tau", default: 0.2, in: 0.01...100, "Gumbel-softmax temperature of the categorical spans")
+            return gan
+        },
     ]
+}
+
+extension GeneratorConditioning: CaseIterable {
+    /// Both ways of modelling the classes (for the catalogue's `cond` key).
+    public static var allCases: [GeneratorConditioning] { [.perClass, .classConditional] }
 }

@@ -40,6 +40,8 @@ struct GANBatchMaker {
     var spanWidths: [Int] = []
     /// Where each discrete column's span starts in the generator's output.
     var spanStarts: [Int] = []
+    /// Where the class span starts in the generator's output (training-by-sampling), or `nil`.
+    var labelStart: Int?
     /// The conditions of the training split (training-by-sampling, after ``prepare(trainingRows:)``).
     private(set) var conditions: ConditionTable?
     private var index: ConditionIndex?
@@ -73,6 +75,11 @@ struct GANBatchMaker {
             draws = conditions.drawForTraining(n, using: &noise)
             var shuffled = draws
             noise.shuffle(&shuffled)
+            if architecture.pac > 1 {
+                // PacGAN groups of one class each, for the generated and the real batch alike.
+                draws = Self.groupedByClass(draws)
+                shuffled = Self.groupedByClass(shuffled)
+            }
             realRows = shuffled.map { index.row(for: $0, using: &noise) ?? trainerRows.first ?? 0 }
             condition = conditions.condition(draws, on: tape)
             realCondition = conditions.condition(shuffled, on: tape)
@@ -101,11 +108,16 @@ struct GANBatchMaker {
     }
 
     /// CTGAN's condition loss: the cross-entropy between each generated row's logits in its drawn
-    /// discrete column and the drawn category, summed over rows and divided by the batch size;
-    /// `nil` without drawn conditions on discrete columns.
+    /// discrete column and the drawn category, summed over rows and divided by the batch size; plus
+    /// the mean cross-entropy of the class span against the drawn class. `nil` without drawn
+    /// conditions.
     func conditionLoss(_ batch: Batch, on tape: Tape<Float>) -> Tensor? {
-        guard !batch.draws.isEmpty, !spanStarts.isEmpty else { return nil }
+        guard !batch.draws.isEmpty else { return nil }
         var total: Tensor?
+        if let labelStart {
+            total = tape.softmaxCrossEntropy(tape.slice(batch.raw, columns: labelStart..<(labelStart + classes)),
+                                             labels: batch.draws.map(\.classIndex))
+        }
         let n = Float(batch.draws.count)
         for s in spanWidths.indices {
             let members = batch.draws.indices.filter { batch.draws[$0].column == s }
@@ -115,6 +127,12 @@ struct GANBatchMaker {
             total = total.map { tape.add($0, loss) } ?? loss
         }
         return total
+    }
+
+    /// `draws` ordered by class (stable), so that consecutive PacGAN groups hold one class each
+    /// except where one class's rows end.
+    static func groupedByClass(_ draws: [ConditionTable.Draw]) -> [ConditionTable.Draw] {
+        draws.indices.sorted { (draws[$0].classIndex, $0) < (draws[$1].classIndex, $1) }.map { draws[$0] }
     }
 
     /// A Gumbel(0, 1) draw, `−log(−log u)` with `u` strictly inside (0, 1).

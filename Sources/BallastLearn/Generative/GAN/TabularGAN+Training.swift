@@ -26,12 +26,18 @@ extension TabularGAN {
         if case let .modeSpecific(maxModes, threshold) = self.encoding {
             encoding = ModeSpecificEncoding(fitting: scaled, schema: schema, maxModes: maxModes, weightThreshold: threshold, using: &rng)
         }
-        let rows = encoding.map { $0.transform(scaled, using: &rng) } ?? scaled
+        let encoded = encoding.map { $0.transform(scaled, using: &rng) } ?? scaled
         let spanWidths = encoding?.discreteColumns.map { encoding?.columns[$0].spanWidth ?? 0 } ?? []
         let conditional = conditioning == .classConditional, classes = data.classNames.count
         let conditionWidth = !conditional ? 0 : trainingBySampling ? classes + spanWidths.reduce(0, +) : classes
-        let a = architecture(features: rows.columns, conditionWidth: conditionWidth, tanhColumns: encoding?.scalarCount ?? rows.columns,
-                             spans: encoding?.spanWidths ?? [])
+        // With training-by-sampling the class is also a column of the rows (a softmax span after the
+        // encoding's, as the package's label column would be), which the condition loss ties to the
+        // drawn class: the critic then judges whether the features fit the row's own label, which
+        // conditions the generator far more strongly than the condition vector alone through a
+        // PacGAN critic.
+        let rows = trainingBySampling ? Matrix.hstack([encoded, Self.oneHot(data.labels, classes: classes)]) : encoded
+        let a = architecture(features: rows.columns, conditionWidth: conditionWidth, tanhColumns: encoding?.scalarCount ?? encoded.columns,
+                             spans: (encoding?.spanWidths ?? []) + (trainingBySampling ? [classes] : []))
         guard a.parameterCount != nil else {
             throw LearnError.invalidParameter(name: "g-widths", value: generatorWidths.map(String.init).joined(separator: "x"),
                                               expected: "networks of at most \(GANArchitecture.maximumParameters) parameters together")
@@ -47,11 +53,18 @@ extension TabularGAN {
             batch.categories = encoding.map { Self.categories(of: $0, in: scaled) } ?? []
             batch.spanWidths = spanWidths
             batch.spanStarts = encoding.map { e in e.discreteColumns.map { e.offsets.span[$0] } } ?? []
+            batch.labelStart = encoded.columns
         }
         let sampling = trainingBySampling
+        let penalised: Bool
+        if case .wasserstein = objective { penalised = true } else { penalised = false }
         var step = 0
-        var generatorLoss = 0.0, conditionLoss = 0.0
-        let terms = ["critic", "generator"] + (sampling && !spanWidths.isEmpty ? ["condition"] : [])
+        var generatorLoss = 0.0, conditionLoss = 0.0, penaltyValue = 0.0
+        let conditioned = sampling
+        let terms = ["critic", "generator"] + (penalised ? ["penalty"] : []) + (conditioned ? ["condition"] : [])
+        func values(_ critic: Double) -> [Double] {
+            [critic, generatorLoss] + (penalised ? [penaltyValue] : []) + (conditioned ? [conditionLoss] : [])
+        }
         let record = try training.run(
             data: data, schema: schema, classIndex: classIndex, lossTerms: terms, state: network.buffers,
             optimizers: [generatorOptimizer, criticOptimizer], using: &rng,
@@ -59,11 +72,13 @@ extension TabularGAN {
             step: { tape, trainerRows in
                 var fake = batch.make(trainerRows, network: network, on: tape)
                 criticOptimizer.zeroGradients()
-                let criticLoss = objective.criticLoss(real: network.score(batch.joined(fake.real, fake.realCondition, on: tape), on: tape, mode: .training),
-                                                      fake: network.score(batch.joined(tape.detach(fake.activated), fake.condition, on: tape),
-                                                                          on: tape, mode: .training), on: tape)
+                let real = batch.joined(fake.real, fake.realCondition, on: tape)
+                let epsilon = objective.interpolationWeights(groups: real.rows / a.pac, on: tape, using: &batch.noise)
+                let (criticLoss, penalty) = objective.criticLoss(real: real, fake: batch.joined(tape.detach(fake.activated), fake.condition, on: tape),
+                                                                 epsilon: epsilon, network: network, on: tape)
                 let criticValue = tape.withValue(criticLoss) { Double($0[0]) }
-                guard criticValue.isFinite else { return [criticValue, generatorLoss] + (terms.count > 2 ? [conditionLoss] : []) }
+                penaltyValue = penalty.map { p in tape.withValue(p) { Double($0[0]) } } ?? 0
+                guard criticValue.isFinite else { return values(criticValue) }
                 tape.backward(criticLoss)
                 criticOptimizer.step()
                 step += 1
@@ -83,7 +98,7 @@ extension TabularGAN {
                         generatorOptimizer.step()
                     }
                 }
-                return [criticValue, generatorLoss] + (terms.count > 2 ? [conditionLoss] : [])
+                return values(criticValue)
             },
             sample: { c, n, rng in
                 scaler.inverse(TabularGANModel.generate(network, count: n, classIndex: c, encoding: encoding, conditions: batch.conditions,
@@ -94,6 +109,13 @@ extension TabularGAN {
                           architecture: a, encoding: encoding, conditions: batch.conditions)
     }
 
+    /// The one-hot rows of `labels`.
+    static func oneHot(_ labels: [Int], classes: Int) -> Matrix {
+        var m = Matrix(rows: labels.count, columns: classes)
+        for (r, c) in labels.enumerated() { m[r, c] = 1 }
+        return m
+    }
+
     /// The category of every row in each discrete column of `encoding` (span order).
     static func categories(of encoding: ModeSpecificEncoding, in scaled: Matrix) -> [[Int]] {
         let width = scaled.columns
@@ -102,27 +124,5 @@ extension TabularGAN {
                 (0..<scaled.rows).map { r in encoding.category(of: column, in: UnsafeBufferPointer(rebasing: x[(r * width)..<(r * width + width)])) }
             }
         }
-    }
-}
-
-extension TabularGAN.Objective {
-    /// The critic's loss from its scores of real and generated groups.
-    func criticLoss(real: Tensor, fake: Tensor, on tape: Tape<Float>) -> Tensor {
-        switch self {
-        case .crossEntropy:
-            return tape.add(tape.binaryCrossEntropyWithLogits(real, Self.constant(1, like: real, on: tape)),
-                            tape.binaryCrossEntropyWithLogits(fake, Self.constant(0, like: fake, on: tape)))
-        }
-    }
-
-    /// The generator's loss from the critic's scores of generated groups.
-    func generatorLoss(_ scores: Tensor, on tape: Tape<Float>) -> Tensor {
-        switch self {
-        case .crossEntropy: return tape.binaryCrossEntropyWithLogits(scores, Self.constant(1, like: scores, on: tape))
-        }
-    }
-
-    static func constant(_ value: Float, like t: Tensor, on tape: Tape<Float>) -> Tensor {
-        tape.input(rows: t.rows, columns: t.columns) { $0.update(repeating: value) }
     }
 }

@@ -29,14 +29,17 @@ extension TabularGANModel: Codable {
         }
         do {
             var spanWidths: [Int] = []
+            // Training-by-sampling adds a class span after the rows' own columns.
+            let label = conditions == nil ? [] : [classes]
             if let encoding {
                 try encoding.validate(width: featureCount)
                 spanWidths = encoding.discreteColumns.map { encoding.columns[$0].spanWidth }
-                guard a.features == encoding.encodedWidth, a.tanhColumns == encoding.scalarCount, a.softmaxSpans == encoding.spanWidths else {
+                guard a.features == encoding.encodedWidth + label.reduce(0, +), a.tanhColumns == encoding.scalarCount,
+                      a.softmaxSpans == encoding.spanWidths + label else {
                     throw LearnError.invalidParameter(name: "encoding", value: "\(encoding.encodedWidth) columns",
                                                       expected: "the generator's \(a.features) outputs")
                 }
-            } else if a.features != featureCount || a.tanhColumns != featureCount {
+            } else if a.features != featureCount + label.reduce(0, +) || a.tanhColumns != featureCount || a.softmaxSpans != label {
                 throw LearnError.invalidParameter(name: "architecture", value: "\(a.features) outputs", expected: "\(featureCount)")
             }
             if let conditions {

@@ -74,7 +74,7 @@ public struct TabularGANModel: GenerativeModel, Equatable {
     static func generate(_ network: GANNetwork, count: Int, classIndex: Int, encoding: ModeSpecificEncoding?,
                          conditions: ConditionTable?, using rng: inout some RandomNumberGenerator) -> Matrix {
         let a = network.architecture
-        var out = Matrix(rows: 0, columns: encoding?.width ?? a.features)
+        var out = Matrix(rows: 0, columns: encoding?.width ?? a.features - (conditions?.classes ?? 0))
         let tape = Tape<Float>()
         var start = 0
         while start < count {
@@ -95,6 +95,8 @@ public struct TabularGANModel: GenerativeModel, Equatable {
                     for c in a.tanhColumns..<width { x[r * width + c] += GANBatchMaker.gumbel(using: &rng) }
                 }
             }
+            // The class span of training-by-sampling is not part of a row.
+            if let conditions { rows = rows.selectColumns(Array(0..<(width - conditions.classes))) }
             out.appendRows(encoding?.inverse(rows) ?? rows)
             start += n
         }
