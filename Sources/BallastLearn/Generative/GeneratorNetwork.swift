@@ -84,4 +84,34 @@ extension Array where Element == GeneratorNetwork {
     func network(for classIndex: Int) -> GeneratorNetwork? {
         first { $0.classIndex == classIndex } ?? first { $0.classIndex == nil }
     }
+
+    /// The stored network that samples `classIndex` of `model`, and its layers built by `load`.
+    /// - Throws: ``GeneratorError/classNotTrained(className:trained:)``, or
+    ///   ``LearnError/invalidParameter(name:value:expected:)`` when the weights do not fit.
+    func load<M: GenerativeModel, N>(for classIndex: Int, of model: M,
+                                     _ load: ([String: StoredTensor]) throws -> N) throws -> (stored: GeneratorNetwork, layers: N) {
+        guard let stored = network(for: classIndex) else {
+            throw GeneratorError.classNotTrained(className: model.classNames[classIndex], trained: model.trainedClasses.map { model.classNames[$0] })
+        }
+        do {
+            return (stored, try load(stored.weights))
+        } catch {
+            throw LearnError.invalidParameter(name: "weights", value: "\(error)", expected: "the tensors of the model's architecture")
+        }
+    }
+
+    /// Checks, while decoding a model, every network's scaler against the model's width and its
+    /// weights against the architecture (`load` throws when they do not fit).
+    /// - Throws: `DecodingError.dataCorrupted` at `key`, naming the network.
+    func validate<K: CodingKey>(width: Int, model: String, at key: K, in container: KeyedDecodingContainer<K>,
+                                _ load: ([String: StoredTensor]) throws -> Void) throws {
+        for network in self {
+            do {
+                try network.scaler.validate(width: width)
+                try load(network.weights)
+            } catch {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "\(model) network \(network.prefix): \(error)")
+            }
+        }
+    }
 }

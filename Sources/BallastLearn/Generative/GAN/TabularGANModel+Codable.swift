@@ -53,14 +53,7 @@ extension TabularGANModel: Codable {
         } catch {
             throw DecodingError.dataCorruptedError(forKey: .encoding, in: c, debugDescription: "GAN model: \(error)")
         }
-        for network in networks {
-            do {
-                try network.scaler.validate(width: featureCount)
-                _ = try a.buildGenerator(weights: network.weights)
-            } catch {
-                throw DecodingError.dataCorruptedError(forKey: .networks, in: c, debugDescription: "GAN network \(network.prefix): \(error)")
-            }
-        }
+        try networks.validate(width: featureCount, model: "GAN", at: .networks, in: c) { _ = try a.buildGenerator(weights: $0) }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -53,15 +53,7 @@ public struct TabularGANModel: GenerativeModel, Equatable {
     /// - Throws: see ``GenerativeModel/sample(_:of:using:)``.
     public func sample(_ count: Int, of classIndex: Int, using rng: inout some RandomNumberGenerator) throws -> Matrix {
         try validateSampling(count, of: classIndex)
-        guard let stored = networks.network(for: classIndex) else {
-            throw GeneratorError.classNotTrained(className: classNames[classIndex], trained: trainedClasses.map { classNames[$0] })
-        }
-        let network: GANNetwork
-        do {
-            network = try architecture.buildGenerator(weights: stored.weights)
-        } catch {
-            throw LearnError.invalidParameter(name: "weights", value: "\(error)", expected: "the tensors of the model's architecture")
-        }
+        let (stored, network) = try networks.load(for: classIndex, of: self) { try architecture.buildGenerator(weights: $0) }
         let rows = stored.scaler.inverse(Self.generate(network, count: count, classIndex: classIndex, encoding: encoding,
                                                        conditions: conditions, using: &rng))
         try GeneratorFitting.requireFinite(rows, className: classNames[classIndex])

@@ -37,15 +37,7 @@ public struct TabularVAEModel: GenerativeModel, Equatable {
     /// - Throws: see ``GenerativeModel/sample(_:of:using:)``.
     public func sample(_ count: Int, of classIndex: Int, using rng: inout some RandomNumberGenerator) throws -> Matrix {
         try validateSampling(count, of: classIndex)
-        guard let stored = networks.network(for: classIndex) else {
-            throw GeneratorError.classNotTrained(className: classNames[classIndex], trained: trainedClasses.map { classNames[$0] })
-        }
-        let network: VAENetwork
-        do {
-            network = try architecture.build(weights: stored.weights)
-        } catch {
-            throw LearnError.invalidParameter(name: "weights", value: "\(error)", expected: "the tensors of the model's architecture")
-        }
+        let (stored, network) = try networks.load(for: classIndex, of: self) { try architecture.build(weights: $0) }
         let rows = stored.scaler.inverse(Self.generate(network, count: count, classIndex: classIndex, using: &rng))
         try GeneratorFitting.requireFinite(rows, className: classNames[classIndex])
         return rows
@@ -98,14 +90,7 @@ extension TabularVAEModel: Codable {
             throw DecodingError.dataCorruptedError(forKey: .architecture, in: c,
                                                    debugDescription: "the VAE architecture or its networks' classes are invalid")
         }
-        for network in networks {
-            do {
-                try network.scaler.validate(width: featureCount)
-                _ = try a.build(weights: network.weights)
-            } catch {
-                throw DecodingError.dataCorruptedError(forKey: .networks, in: c, debugDescription: "VAE network \(network.prefix): \(error)")
-            }
-        }
+        try networks.validate(width: featureCount, model: "VAE", at: .networks, in: c) { _ = try a.build(weights: $0) }
     }
 
     public func encode(to encoder: any Encoder) throws {
