@@ -50,7 +50,7 @@ public struct BalanceJob: Sendable {
                                   classNames: input.classNames, source: input.source)
         return BalanceOutcome(method: method, classNames: input.classNames, before: input.classCounts,
                               after: output.classCounts, syntheticRows: syntheticRows.count, warnings: result.warnings,
-                              seconds: Date().timeIntervalSince(start), output: output)
+                              generators: result.generators, seconds: Date().timeIntervalSince(start), output: output)
     }
 
     /// For each output row, the input row it is (the earliest unused identical row with the same label
@@ -106,6 +106,9 @@ public struct BalanceOutcome: Sendable {
     public var syntheticRows: Int
     /// Adjustments the resampler made.
     public var warnings: [ResamplingWarning]
+    /// What each deep generator of the method did: size, training curves, per-class fidelity of
+    /// its rows (mean column KS, distinct share, range coverage) and fit time; empty otherwise.
+    public var generators: [GeneratorReport] = []
     /// Wall time of preprocessing, resampling and inverse transform.
     public var seconds: Double
     /// The rebalanced raw records.
@@ -123,6 +126,14 @@ public struct BalanceOutcome: Sendable {
         table.append(["total", "\(total.0)", "\(total.1)", total.1 >= total.0 ? "+\(total.1 - total.0)" : "\(total.1 - total.0)"])
         var text = "method: \(method)\n" + table.renderPlain()
         text += "synthetic rows: \(syntheticRows); time: \(String(format: "%.2f", seconds)) s\n"
+        for report in generators {
+            text += "\(report.method): \(report.parameterCount) parameters, fitted in \(String(format: "%.1f", report.fitSeconds)) s\n"
+            for c in report.classes {
+                text += "  \(c.className) (\(c.generatedBy)): mean KS \(String(format: "%.3f", c.meanKS)), worst KS "
+                    + "\(String(format: "%.3f", c.worstKS)) (column \(c.worstColumn)), \(Int((c.distinctFraction * 100).rounded()))% distinct, "
+                    + "range coverage \(Int((c.rangeCoverage * 100).rounded()))%\n"
+            }
+        }
         for w in warnings { text += "warning: \(w)\n" }
         return text
     }
@@ -133,11 +144,12 @@ public struct BalanceOutcome: Sendable {
         struct Row: Encodable { let name: String; let before: Int; let after: Int }
         struct Payload: Encodable {
             let method: String; let seed: UInt64; let output: String; let classes: [Row]
-            let syntheticRows: Int; let warnings: [String]; let seconds: Double
+            let syntheticRows: Int; let warnings: [String]; let generators: [GeneratorReport]; let seconds: Double
         }
         let payload = Payload(method: method, seed: seed, output: path,
                               classes: classNames.indices.map { Row(name: classNames[$0], before: before[$0], after: after[$0]) },
-                              syntheticRows: syntheticRows, warnings: warnings.map(\.description), seconds: seconds)
+                              syntheticRows: syntheticRows, warnings: warnings.map(\.description), generators: generators,
+                              seconds: seconds)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(payload)

@@ -1,7 +1,38 @@
 import BallastCore
 import Foundation
 
+/// How one preprocessed column maps to the raw record's units: `value = (t − shift) · factor + base`
+/// with `t = log1p(raw)` when the column is log-transformed and `t = raw` otherwise.
+struct RawMapping: Sendable, Equatable {
+    var shift = 0.0
+    var factor = 1.0
+    var base = 0.0
+    var logTransformed = false
+
+    /// The raw value of a preprocessed value.
+    func raw(_ value: Float) -> Double {
+        let t = (Double(value) - base) / factor + shift
+        return logTransformed ? expm1(Swift.min(t, 700)) : t
+    }
+
+    /// The preprocessed value of a raw value.
+    func value(_ raw: Double) -> Float {
+        let t = logTransformed ? log1p(Swift.max(raw, -0.999_999)) : raw
+        return Float((t - shift) * factor + base)
+    }
+}
+
 extension FeatureSchema {
+    /// The raw-unit mapping of a column: the preprocessing's, or the identity for an inferred schema.
+    func rawMapping(column: Int) -> RawMapping {
+        guard let preprocessor, case let f = preprocessor.columns[preprocessor.outputColumns[column].sourceColumn],
+              f.factor != 0, f.factor.isFinite else { return RawMapping() }
+        switch kinds[column] {
+        case .categorical: return RawMapping()
+        case .real, .integer, .binary: return RawMapping(shift: f.shift, factor: f.factor, base: f.base, logTransformed: f.logTransformed)
+        }
+    }
+
     /// The rounding cell of a discrete value: the interval of the column's (preprocessed) values
     /// that snapping maps to the same valid record, or `nil` for a real column.
     ///
@@ -23,29 +54,25 @@ extension FeatureSchema {
     ///   narrower than the Float resolution of the value, which needs no noise).
     public func quantisationCell(column: Int, value: Float) -> (lower: Float, upper: Float)? {
         let kind = kinds[column]
-        if case .real = kind { return nil }
-        if case .categorical = kind { return (value - 0.5, value + 0.5) }
-        guard let preprocessor else {
-            if case .binary = kind, minimums.indices.contains(column) {
-                let half = Swift.max((maximums[column] - minimums[column]) / 2, .leastNormalMagnitude)
-                let centre = value < (minimums[column] + maximums[column]) / 2 ? minimums[column] : maximums[column]
-                return (centre - half, centre + half)
-            }
-            let k = value.rounded()
-            return (k - 0.5, k + 0.5)
+        switch kind {
+        case .real: return nil
+        case .categorical: return (value - 0.5, value + 0.5)
+        case .binary where preprocessor == nil && minimums.indices.contains(column):
+            let half = Swift.max((maximums[column] - minimums[column]) / 2, .leastNormalMagnitude)
+            let centre = value < (minimums[column] + maximums[column]) / 2 ? minimums[column] : maximums[column]
+            return (centre - half, centre + half)
+        case .integer, .binary:
+            let mapping = rawMapping(column: column)
+            let raw = mapping.raw(value)
+            let k = kind == .binary ? (raw >= 0.5 ? 1.0 : 0.0) : raw.rounded()
+            return Self.cell(mapping, k - 0.5, k + 0.5)
         }
-        let output = preprocessor.outputColumns[column]
-        let f = preprocessor.columns[output.sourceColumn]
-        guard f.factor != 0, f.factor.isFinite else { return (value - 0.5, value + 0.5) }
-        var raw = (Double(value) - f.base) / f.factor + f.shift
-        if f.logTransformed { raw = expm1(Swift.min(raw, 700)) }
-        let k = kind == .binary ? (raw >= 0.5 ? 1.0 : 0.0) : raw.rounded()
-        func scaled(_ r: Double) -> Float {
-            let t = f.logTransformed ? log1p(Swift.max(r, -0.999_999)) : r
-            return Float((t - f.shift) * f.factor + f.base)
-        }
-        let a = scaled(k - 0.5), b = scaled(k + 0.5)
-        guard a.isFinite, b.isFinite, a != b else { return nil }
-        return (Swift.min(a, b), Swift.max(a, b))
+    }
+
+    /// The preprocessed interval of the raw interval `a...b`, or `nil` when it is empty in Float.
+    static func cell(_ mapping: RawMapping, _ a: Double, _ b: Double) -> (lower: Float, upper: Float)? {
+        let lower = mapping.value(a), upper = mapping.value(b)
+        guard lower.isFinite, upper.isFinite, lower != upper else { return nil }
+        return (Swift.min(lower, upper), Swift.max(lower, upper))
     }
 }

@@ -12,7 +12,8 @@ import BallastNN
 /// `reconstruction + λ · nll`: the summed squared reconstruction error per row plus the flow's
 /// negative log-likelihood of the batch's codes, each averaged over the batch. The likelihood's
 /// gradient reaches the encoder too, shaping a code the flow can model; the batch normalisation
-/// stops it from winning likelihood by shrinking the code (the decoder would undo any scale).
+/// stops it from winning likelihood by shrinking the code (the decoder would undo any scale). Adam;
+/// early stopping on held-out fidelity; the batch is at most an eighth of a class (at least 8 rows).
 ///
 /// Sampling draws `z ~ N(0, temperature² I)`, inverts the flow to latent codes and decodes them
 /// (see ``NormalizingFlowModel``).
@@ -48,7 +49,7 @@ public struct AEFlow: Generator {
     /// Creates the hyperparameters (the defaults are the `ae-flow` catalogue entry's).
     public init(hiddenWidths: [Int] = [64], latent: Int = 16, leakySlope: Double = 0.2, coupling: CouplingKind = .affine,
                 couplings: Int = 4, flowWidths: [Int] = [64, 64], lambda: Double = 0.1, temperature: Double = 1,
-                training: GeneratorTraining = GeneratorTraining(epochs: 200, batchSize: 64, learningRate: 1e-3, patience: 25)) {
+                training: GeneratorTraining = GeneratorTraining(epochs: 400, batchSize: 64, learningRate: 1e-3, patience: 25)) {
         self.hiddenWidths = hiddenWidths
         self.latent = latent
         self.leakySlope = leakySlope
@@ -98,10 +99,11 @@ public struct AEFlow: Generator {
         let scaler = ColumnScaler(fitting: data.features)
         let scaled = scaler.transform(data.features)
         let network = architecture.build(using: &rng)
+        network.grid.detect(in: data.features, schema: schema)
         let optimizer = try Adam(parameters: network.parameters, learningRate: Float(training.learningRate))
         let weight = Float(lambda), features = Float(architecture.features)
         let groups = schema.categoricalGroups.filter { $0.count > 1 }
-        let record = try training.run(
+        let record = try FlowHyperparameters.training(training, rows: data.count).run(
             data: data, schema: schema, classIndex: classIndex, lossTerms: ["loss", "reconstruction", "nll"],
             state: network.buffers, optimizers: [optimizer], using: &rng,
             step: { tape, batch in

@@ -64,6 +64,8 @@ final class AEFlowNetwork: FlowSampler {
     let decoder: [Linear]
     let output: Linear
     let flow: CouplingFlow
+    /// The resolution of real columns (generated rows are rounded to it, see ``NormalizingFlowModel``).
+    let grid: ColumnGrid
 
     init(architecture a: AEFlowArchitecture, using rng: inout some RandomNumberGenerator) {
         architecture = a
@@ -80,11 +82,12 @@ final class AEFlowNetwork: FlowSampler {
         decoder = stack("decoder", input: a.latent, widths: a.hiddenWidths.reversed(), rng: &rng)
         output = Linear(a.hiddenWidths.first ?? a.latent, a.features, initialization: .xavierNormal, name: "decoder.output", using: &rng)
         flow = CouplingFlow(shape: a.flow, name: "flow.couplings", using: &rng)
+        grid = ColumnGrid(features: a.features)
     }
 
     var features: Int { architecture.features }
     var parameters: [Parameter] { (encoder + [code] + decoder + [output]).flatMap(\.parameters) + flow.parameters }
-    var buffers: [Parameter] { codeNorm.buffers }
+    var buffers: [Parameter] { codeNorm.buffers + grid.buffers }
     func flopsPerSample() -> Int { architecture.flopsPerRow }
 
     private func activate<S: NNScalar>(_ x: Tensor, on tape: Tape<S>) -> Tensor {

@@ -13,7 +13,8 @@ import BallastCore
 /// noisy group keeps its category as the argmax — sampling takes the argmax. A column that is
 /// constant within the class (common in a rare class) gets uniform noise over its whole scaled
 /// range, [0, 1]: the scaler maps every value back to the constant, and the flow is spared a point
-/// mass. Real columns are used as they are.
+/// mass. A real column recorded at a resolution (see ``ColumnGrid``) is dequantised like an integer
+/// column, over the values that round to its grid point; other real columns are used as they are.
 ///
 /// **Standardisation.** The dequantised columns are shifted and scaled to mean 0 and variance 1
 /// (computed exactly from the cells: the mean of a uniform cell is its centre, its variance
@@ -41,7 +42,8 @@ struct DequantisedRows {
     ///   - scaled: `scaler.transform(rows)`.
     ///   - scaler: the network's column scaling (to [0, 1]).
     ///   - schema: which columns are discrete.
-    init(rows: Matrix, scaled: Matrix, scaler: ColumnScaler, schema: FeatureSchema) {
+    ///   - grid: the resolution of real columns.
+    init(rows: Matrix, scaled: Matrix, scaler: ColumnScaler, schema: FeatureSchema, grid: ColumnGrid) {
         let n = rows.rows, cols = rows.columns, span = scaler.upper - scaler.lower
         var lower = scaled.storage, width = [Float](repeating: 0, count: n * cols)
         for c in 0..<cols {
@@ -51,7 +53,7 @@ struct DequantisedRows {
                 if range <= 0 {
                     lower[i] = scaler.lower
                     width[i] = span
-                } else if let cell = schema.quantisationCell(column: c, value: rows[r, c]) {
+                } else if let cell = schema.quantisationCell(column: c, value: rows[r, c]) ?? grid.cell(column: c, value: rows[r, c]) {
                     lower[i] = scaler.lower + (cell.lower - scaler.minimums[c]) / range * span
                     width[i] = (cell.upper - cell.lower) / range * span
                 }

@@ -5,6 +5,8 @@ import BallastNN
 protocol FlowSampler: Trainable {
     /// Columns of a generated row.
     var features: Int { get }
+    /// The resolution of real columns, applied to generated rows in the preprocessed space.
+    var grid: ColumnGrid { get }
     /// `count` rows (at most ``FlowArchitecture/chunkRows``) in the scaled space, in inference mode.
     func generateChunk(_ count: Int, temperature: Float, on tape: Tape<Float>, using rng: inout some RandomNumberGenerator) -> Matrix
 }

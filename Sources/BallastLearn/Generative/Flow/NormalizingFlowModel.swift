@@ -62,12 +62,14 @@ public struct NormalizingFlowModel: GenerativeModel, Equatable {
     }
 
     /// `count` rows of a network in the preprocessed space: generated, one-hot groups resolved,
-    /// un-scaled and clipped (what ``sample(_:of:using:)`` returns, and what training probes score).
+    /// un-scaled and clipped, real columns rounded to their recorded resolution (``ColumnGrid``) (what ``sample(_:of:using:)`` returns, and what training probes score).
     static func rows(_ network: any FlowSampler, count: Int, temperature: Double, scaler: ColumnScaler, groups: [Range<Int>],
                      using rng: inout some RandomNumberGenerator) -> Matrix {
         var scaled = network.generate(count, temperature: Float(temperature), using: &rng)
         resolveGroups(&scaled, scaler: scaler, groups: groups)
-        return scaler.inverse(scaled)
+        var rows = scaler.inverse(scaled)
+        network.grid.round(&rows)
+        return rows
     }
 
     /// Sets each one-hot group of each row to its argmax, in the scaled space: the candidates are the

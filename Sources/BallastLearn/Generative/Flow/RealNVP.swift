@@ -11,7 +11,9 @@ import BallastNN
 /// flow (``CouplingKind/affine`` couplings with `tanh`-bounded log-scales, ReLU conditioner
 /// networks whose last layer starts at zero) maps them to N(0, I); the loss is the negative mean
 /// log-likelihood per row in that standardised space (the `nll` term; `logdet` is its
-/// log-determinant part). Adam; early stopping on held-out fidelity (``GeneratorTraining``).
+/// log-determinant part). Adam; early stopping on held-out fidelity (``GeneratorTraining``); the
+/// batch is at most an eighth of a class (at least 8 rows), so rare classes take several steps per
+/// epoch.
 ///
 /// Sampling draws `z ~ N(0, temperature² I)`, runs the couplings backwards in closed form,
 /// undoes the standardisation, takes the argmax of each one-hot group and maps back to the
@@ -72,13 +74,15 @@ public struct RealNVP: Generator {
     private func train(_ data: LabeledMatrix, classIndex: Int?, architecture: RealNVPArchitecture, schema: FeatureSchema,
                        using rng: inout Xoshiro256StarStar) throws -> GeneratorNetwork {
         let scaler = ColumnScaler(fitting: data.features)
-        let rows = DequantisedRows(rows: data.features, scaled: scaler.transform(data.features), scaler: scaler, schema: schema)
+        let scaled = scaler.transform(data.features)
         let network = architecture.build(using: &rng)
+        network.grid.detect(in: data.features, schema: schema)
+        let rows = DequantisedRows(rows: data.features, scaled: scaled, scaler: scaler, schema: schema, grid: network.grid)
         network.standardise(like: rows)
         let optimizer = try Adam(parameters: network.parameters, learningRate: Float(training.learningRate))
         var noise = rng.split()
         let groups = schema.categoricalGroups.filter { $0.count > 1 }
-        let record = try training.run(
+        let record = try FlowHyperparameters.training(training, rows: data.count).run(
             data: data, schema: schema, classIndex: classIndex, lossTerms: ["nll", "logdet"],
             state: network.buffers, optimizers: [optimizer], using: &rng,
             step: { tape, batch in
@@ -99,8 +103,18 @@ public struct RealNVP: Generator {
     }
 }
 
-/// Checks shared by the flow generators' hyperparameters.
+/// Checks and settings shared by the flow generators.
 enum FlowHyperparameters {
+    /// The training settings for a class of `rows` rows: the batch is at most an eighth of the
+    /// class (at least 8 rows), so that a rare class still takes several steps per epoch and early
+    /// stopping's patience (in epochs) does not end training after a handful of steps (U2R has 52
+    /// rows: one batch of 64 would make each epoch a single step).
+    static func training(_ settings: GeneratorTraining, rows: Int) -> GeneratorTraining {
+        var adapted = settings
+        adapted.batchSize = min(settings.batchSize, max(8, rows / 8))
+        return adapted
+    }
+
     /// - Throws: ``LearnError/invalidParameter(name:value:expected:)`` naming the catalogue key.
     static func validate(couplings: Int, hiddenWidths: [Int], widthsKey: String, temperature: Double) throws {
         func require(_ ok: Bool, _ name: String, _ value: Any, _ expected: String) throws {

@@ -36,17 +36,20 @@ final class RealNVPNetwork: FlowSampler {
     let mean: Parameter
     /// `1 × features` standard deviation of the dequantised scaled columns (`standardize.std`).
     let deviation: Parameter
+    /// The resolution of real columns (generated rows are rounded to it, see ``NormalizingFlowModel``).
+    let grid: ColumnGrid
 
     init(architecture a: RealNVPArchitecture, using rng: inout some RandomNumberGenerator) {
         architecture = a
         flow = CouplingFlow(shape: a.flow, name: "couplings", using: &rng)
         mean = Parameter(name: "standardize.mean", value: Matrix(rows: 1, columns: a.features), shape: [a.features])
         deviation = Parameter(name: "standardize.std", value: Matrix(rows: 1, columns: a.features, repeating: 1), shape: [a.features])
+        grid = ColumnGrid(features: a.features)
     }
 
     var features: Int { architecture.features }
     var parameters: [Parameter] { flow.parameters }
-    var buffers: [Parameter] { [mean, deviation] }
+    var buffers: [Parameter] { [mean, deviation] + grid.buffers }
     func flopsPerSample() -> Int { architecture.flopsPerRow }
 
     /// Sets the standardisation from a class's dequantised rows.
