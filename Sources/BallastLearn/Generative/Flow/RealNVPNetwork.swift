@@ -10,11 +10,7 @@ struct RealNVPArchitecture: Sendable, Codable, Equatable {
     var flow: CouplingFlowShape
 
     /// Trainable scalars of one network, from the shape; `nil` past ``FlowArchitecture/maximumParameters``.
-    var parameterCount: Int? {
-        var budget = ParameterBudget(cap: FlowArchitecture.maximumParameters)
-        flow.count(into: &budget)
-        return budget.count
-    }
+    var parameterCount: Int? { flow.parameterCount }
 
     /// Whether a decoded architecture is consistent and within the allowed sizes.
     var isPlausible: Bool { flow.dimensions == features && flow.isPlausible }
