@@ -15,6 +15,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "safetensors": benchSafeTensors,
     "mlp": benchMLP,
     "nn": benchNN,
+    "sample": benchSampling,
 ]
 guard let name = arguments.first, let run = benchmarks[name] else {
     let names = benchmarks.keys.sorted().joined(separator: ", ")

@@ -86,31 +86,33 @@ final class ColumnGrid: Trainable {
         }
     }
 
-    /// The raw grid point nearest to a preprocessed value of column `c`, or `nil` without a grid.
-    private func nearest(_ c: Int, _ value: Float) -> (map: RawMapping, raw: Double, step: Double)? {
+    /// The grid of column `c` (mapping, origin, step), or `nil` without one.
+    private func grid(_ c: Int) -> (map: RawMapping, origin: Double, step: Double)? {
         let s = Self.get(step, c)
-        guard s > 0 else { return nil }
-        let map = mapping(c), o = Self.get(origin, c)
-        return (map, o + ((map.raw(value) - o) / s).rounded() * s, s)
+        return s > 0 ? (mapping(c), Self.get(origin, c), s) : nil
+    }
+
+    /// The raw grid point nearest to `value` on a grid.
+    private static func nearest(_ grid: (map: RawMapping, origin: Double, step: Double), _ value: Float) -> Double {
+        grid.origin + ((grid.map.raw(value) - grid.origin) / grid.step).rounded() * grid.step
     }
 
     /// The preprocessed interval that rounds to the grid point of `value` (for dequantisation), or
     /// `nil` when column `c` has no grid.
     func cell(column c: Int, value: Float) -> (lower: Float, upper: Float)? {
-        guard let (map, raw, s) = nearest(c, value) else { return nil }
-        return FeatureSchema.cell(map, raw - s / 2, raw + s / 2)
+        guard let g = grid(c) else { return nil }
+        let raw = Self.nearest(g, value)
+        return FeatureSchema.cell(g.map, raw - g.step / 2, raw + g.step / 2)
     }
 
     /// Rounds every gridded column of `rows` (preprocessed space) to its nearest grid value.
     func round(_ rows: inout Matrix) {
         let cols = rows.columns, n = rows.rows
-        let gridded = (0..<cols).filter { step.value[0, $0] > 0 }
-        guard !gridded.isEmpty else { return }
+        let grids = (0..<cols).compactMap { c in grid(c).map { (c, $0) } }
+        guard !grids.isEmpty else { return }
         rows.withUnsafeMutableBufferPointer { x in
             for r in 0..<n {
-                for c in gridded {
-                    if let (map, raw, _) = nearest(c, x[r * cols + c]) { x[r * cols + c] = map.value(raw) }
-                }
+                for (c, g) in grids { x[r * cols + c] = g.map.value(Self.nearest(g, x[r * cols + c])) }
             }
         }
     }
