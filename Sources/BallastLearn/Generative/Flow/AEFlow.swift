@@ -78,19 +78,13 @@ public struct AEFlow: Generator {
     /// - Throws: see ``Generator/fit(_:schema:using:)``.
     public func fit(_ data: LabeledMatrix, schema: FeatureSchema, using rng: inout some RandomNumberGenerator) throws -> NormalizingFlowModel {
         try validateHyperparameters()
-        try GeneratorFitting.validate(data, schema: schema)
         let architecture = AEFlowArchitecture(
             features: data.features.columns, hiddenWidths: hiddenWidths, latent: latent, leakySlope: leakySlope,
             flow: CouplingFlowShape(dimensions: latent, couplings: couplings, hiddenWidths: flowWidths, kind: coupling))
-        guard architecture.parameterCount != nil else {
-            throw LearnError.invalidParameter(name: "widths", value: hiddenWidths.map(String.init).joined(separator: "x"),
-                                              expected: "a network of at most \(FlowArchitecture.maximumParameters) parameters")
-        }
-        let networks = try GeneratorFitting.networks(data, conditioning: .perClass, using: &rng) { rows, classIndex, rng in
+        return try NormalizingFlowModel.fit(data, schema: schema, architecture: .aeFlow(architecture), temperature: temperature,
+                                            using: &rng) { rows, classIndex, rng in
             try train(rows, classIndex: classIndex, architecture: architecture, schema: schema, using: &rng)
         }
-        return NormalizingFlowModel(classNames: data.classNames, featureCount: data.features.columns, architecture: .aeFlow(architecture),
-                                    networks: networks, temperature: temperature, categoricalGroups: schema.categoricalGroups)
     }
 
     /// Trains one network on the rows of one class.

@@ -34,6 +34,23 @@ public struct NormalizingFlowModel: GenerativeModel, Equatable {
         self.categoricalGroups = categoricalGroups.filter { $0.count > 1 }
     }
 
+    /// What the flow generators' `fit` shares: validating the data and the size of the network,
+    /// training one network per class, and assembling the model.
+    /// - Throws: ``LearnError`` for bad data or a network over 100 million parameters; what `train` throws.
+    static func fit(_ data: LabeledMatrix, schema: FeatureSchema, architecture: FlowArchitecture, temperature: Double,
+                    using rng: inout some RandomNumberGenerator,
+                    train: (_ rows: LabeledMatrix, _ classIndex: Int?, _ rng: inout Xoshiro256StarStar) throws -> GeneratorNetwork)
+        throws -> NormalizingFlowModel {
+        try GeneratorFitting.validate(data, schema: schema)
+        guard architecture.isPlausible else {
+            throw LearnError.invalidParameter(name: "widths", value: architecture.metadata["ballast.widths"] ?? "",
+                                              expected: "a network of at most \(FlowArchitecture.maximumParameters) parameters")
+        }
+        let networks = try GeneratorFitting.networks(data, conditioning: .perClass, using: &rng, train: train)
+        return NormalizingFlowModel(classNames: data.classNames, featureCount: data.features.columns, architecture: architecture,
+                                    networks: networks, temperature: temperature, categoricalGroups: schema.categoricalGroups)
+    }
+
     public var trainedClasses: [Int] { networks.compactMap(\.classIndex).sorted() }
 
     public var parameterCount: Int { (architecture.parameterCount ?? 0) * networks.count }

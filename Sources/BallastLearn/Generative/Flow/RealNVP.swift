@@ -55,19 +55,13 @@ public struct RealNVP: Generator {
     /// - Throws: see ``Generator/fit(_:schema:using:)``.
     public func fit(_ data: LabeledMatrix, schema: FeatureSchema, using rng: inout some RandomNumberGenerator) throws -> NormalizingFlowModel {
         try validateHyperparameters()
-        try GeneratorFitting.validate(data, schema: schema)
         let architecture = RealNVPArchitecture(
             features: data.features.columns,
             flow: CouplingFlowShape(dimensions: data.features.columns, couplings: couplings, hiddenWidths: hiddenWidths, kind: .affine))
-        guard architecture.isPlausible, architecture.parameterCount != nil else {
-            throw LearnError.invalidParameter(name: "widths", value: hiddenWidths.map(String.init).joined(separator: "x"),
-                                              expected: "a network of at most \(FlowArchitecture.maximumParameters) parameters")
-        }
-        let networks = try GeneratorFitting.networks(data, conditioning: .perClass, using: &rng) { rows, classIndex, rng in
+        return try NormalizingFlowModel.fit(data, schema: schema, architecture: .realNVP(architecture), temperature: temperature,
+                                            using: &rng) { rows, classIndex, rng in
             try train(rows, classIndex: classIndex, architecture: architecture, schema: schema, using: &rng)
         }
-        return NormalizingFlowModel(classNames: data.classNames, featureCount: data.features.columns, architecture: .realNVP(architecture),
-                                    networks: networks, temperature: temperature, categoricalGroups: schema.categoricalGroups)
     }
 
     /// Trains one network on the rows of one class.
