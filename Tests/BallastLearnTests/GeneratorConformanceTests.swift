@@ -15,6 +15,8 @@ struct GeneratorConformanceTests {
         "vae": ("vae:epochs=40,batch=32,patience=none", 0.85),
         "cvae": ("cvae:epochs=40,batch=32,patience=none", 0.7),
         "dcbn-vae": ("dcbn-vae:epochs=40,batch=32,lr=0.001,patience=none", 0.75),
+        "realnvp": ("realnvp:epochs=30,patience=none", 0.5),
+        "ae-flow": ("ae-flow:epochs=40,patience=none", 0.5),
     ]
 
     @Test("catalogue entry passes checkGenerator", arguments: Catalog.generators.map(\.name))

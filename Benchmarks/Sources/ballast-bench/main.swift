@@ -16,6 +16,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "mlp": benchMLP,
     "nn": benchNN,
     "gradient-penalty": benchGradientPenalty,
+    "sample": benchSampling,
 ]
 guard let name = arguments.first, let run = benchmarks[name] else {
     let names = benchmarks.keys.sorted().joined(separator: ", ")

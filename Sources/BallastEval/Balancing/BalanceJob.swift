@@ -50,7 +50,7 @@ public struct BalanceJob: Sendable {
                                   classNames: input.classNames, source: input.source)
         return BalanceOutcome(method: method, classNames: input.classNames, before: input.classCounts,
                               after: output.classCounts, syntheticRows: syntheticRows.count, warnings: result.warnings,
-                              seconds: Date().timeIntervalSince(start), output: output, generators: result.generators,
+                              generators: result.generators, seconds: Date().timeIntervalSince(start), output: output,
                               featureNames: fitted.featureNames)
     }
 
@@ -107,12 +107,13 @@ public struct BalanceOutcome: Sendable {
     public var syntheticRows: Int
     /// Adjustments the resampler made.
     public var warnings: [ResamplingWarning]
+    /// What each deep generator of the method did: size, training curves, per-class fidelity of
+    /// its rows (mean column KS, distinct share, range coverage) and fit time; empty otherwise.
+    public var generators: [GeneratorReport] = []
     /// Wall time of preprocessing, resampling and inverse transform.
     public var seconds: Double
     /// The rebalanced raw records.
     public var output: LabeledTable
-    /// What each deep generator did (size, loss curves, per-class fidelity); empty for classic methods.
-    public var generators: [GeneratorReport] = []
     /// Names of the preprocessed columns the generators worked on (to name a worst column).
     public var featureNames: [String] = []
 

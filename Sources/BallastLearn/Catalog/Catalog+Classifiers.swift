@@ -29,15 +29,21 @@ extension ParameterValues {
         return v
     }
 
-    /// The `widths` key: hidden layer widths joined by `x` (`256x128`), or `none` for no hidden layer.
+    /// A widths key (`widths` by default): hidden layer widths joined by `x` (`256x128`), or `none`
+    /// for no hidden layer.
+    /// - Parameters:
+    ///   - name: the key.
+    ///   - defaultValue: the default, as text.
+    ///   - summary: one line for `ballast methods`.
     /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
-    mutating func widths(default defaultValue: String) throws -> [Int] {
-        let text = raw("widths", defaultValue, "hidden layer widths joined by 'x' (none: no hidden layer)") ?? defaultValue
+    mutating func widths(_ name: String = "widths", default defaultValue: String,
+                         _ summary: String = "hidden layer widths joined by 'x' (none: no hidden layer)") throws -> [Int] {
+        let text = raw(name, defaultValue, summary) ?? defaultValue
         if text.lowercased() == "none" { return [] }
         let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
         let widths = parts.compactMap { Int($0) }
         guard widths.count == parts.count, widths.allSatisfy({ (1...65_536).contains($0) }) else {
-            throw invalid("widths", text, "widths in 1...65536 joined by 'x' (e.g. 256x128), or none")
+            throw invalid(name, text, "widths in 1...65536 joined by 'x' (e.g. 256x128), or none")
         }
         return widths
     }
