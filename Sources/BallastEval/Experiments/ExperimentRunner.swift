@@ -213,7 +213,8 @@ public struct ExperimentRunner: Sendable {
             let result = try Catalog.resampler(text).fitResample(prepared.train, schema: prepared.schema, using: &rng)
             return (BalancingRecord(method: balancing, seed: seed, fold: fold, countsBefore: before, countsAfter: result.data.classCounts,
                                     warnings: result.warnings.map(\.description), error: nil, seconds: clock.seconds,
-                                    peakMemoryBytes: ProcessMemory.peakResidentBytes()), result.data)
+                                    peakMemoryBytes: ProcessMemory.peakResidentBytes(),
+                                    generators: result.generators.isEmpty ? nil : result.generators), result.data)
         } catch {
             return (BalancingRecord(method: balancing, seed: seed, fold: fold, countsBefore: before, countsAfter: nil, warnings: [],
                                     error: "\(error)", seconds: clock.seconds, peakMemoryBytes: ProcessMemory.peakResidentBytes()), nil)

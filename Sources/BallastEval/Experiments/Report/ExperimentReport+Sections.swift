@@ -59,6 +59,9 @@ extension ExperimentReport {
             + figure(countsChart(d, id: "\(p)-counts-chart"))
         sections.append(Section(id: "\(p)-counts", title: "Class counts before and after balancing (AE-Flow Table 3 shape)",
                                 level: 3, html: counts))
+        if index < results.datasets.count, let generators = generatorSection(results.datasets[index], prefix: p) {
+            sections.append(generators)
+        }
 
         if d.hasAttackGroups {
             var attacks = "<p>NSL-KDD test files contain attack names that never occur in KDDTrain+; these novel attacks "
