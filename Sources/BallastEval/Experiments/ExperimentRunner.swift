@@ -186,7 +186,8 @@ public struct ExperimentRunner: Sendable {
             switch dataset.source {
             case .nslKDD:
                 let directory = URL(fileURLWithPath: dataset.directory ?? ".")
-                files = ([dataset.effectiveTrain] + dataset.effectiveTests).map { directory.appendingPathComponent($0).path }
+                files = ([dataset.effectiveTrain] + (dataset.split == .fixed ? dataset.effectiveTests : []))
+                    .map { directory.appendingPathComponent($0).path }
             case .csv:
                 files = [dataset.path, dataset.split == .fixed ? dataset.test : nil].compactMap { $0 }
             case .simulator:
