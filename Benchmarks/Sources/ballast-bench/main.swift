@@ -17,6 +17,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "nn": benchNN,
     "gradient-penalty": benchGradientPenalty,
     "sample": benchSampling,
+    "generator-epoch": benchGeneratorEpoch,
 ]
 guard let name = arguments.first, let run = benchmarks[name] else {
     let names = benchmarks.keys.sorted().joined(separator: ", ")
