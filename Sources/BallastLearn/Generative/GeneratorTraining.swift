@@ -13,7 +13,8 @@ import BallastNN
 public struct GeneratorTraining: Sendable, Equatable {
     /// Maximum passes over the training rows.
     public var epochs: Int
-    /// Rows per mini-batch.
+    /// Rows per mini-batch (a network trained on fewer than `8 × batchSize` rows uses batches of an
+    /// eighth of its rows, at least 8).
     public var batchSize: Int
     /// Adam's learning rate.
     public var learningRate: Double
@@ -71,7 +72,11 @@ public struct GeneratorTraining: Sendable, Equatable {
              step: (Tape<Float>, ArraySlice<Int>) throws -> [Double],
              sample: @escaping (_ classIndex: Int, _ count: Int, _ rng: inout Xoshiro256StarStar) throws -> Matrix) throws -> GeneratorTrainingRecord {
         let label = classIndex.map { "\(data.classNames[$0]):" }
-        let trainer = Trainer(epochs: epochs, batchSize: min(batchSize, data.count), validationFraction: validationFraction,
+        // The batch is at most an eighth of the rows (at least 8), so that a rare class still takes
+        // several steps per epoch and patience (in epochs) does not end training after a handful of
+        // steps (U2R has 52 rows: one batch of 64 would make each epoch a single step).
+        let batch = min(batchSize, max(8, data.count / 8), data.count)
+        let trainer = Trainer(epochs: epochs, batchSize: batch, validationFraction: validationFraction,
                               patience: patience ?? (validationFraction > 0 ? epochs : nil),
                               monitor: .validationMetric(higherIsBetter: false), progress: progress, progressLabel: label)
         let probeSeed = rng.next()

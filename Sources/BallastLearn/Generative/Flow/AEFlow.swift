@@ -97,7 +97,7 @@ public struct AEFlow: Generator {
         let optimizer = try Adam(parameters: network.parameters, learningRate: Float(training.learningRate))
         let weight = Float(lambda), features = Float(architecture.features)
         let groups = schema.categoricalGroups.filter { $0.count > 1 }
-        let record = try FlowHyperparameters.training(training, rows: data.count).run(
+        let record = try training.run(
             data: data, schema: schema, classIndex: classIndex, lossTerms: ["loss", "reconstruction", "nll"],
             state: network.buffers, optimizers: [optimizer], using: &rng,
             step: { tape, batch in

@@ -76,7 +76,7 @@ public struct RealNVP: Generator {
         let optimizer = try Adam(parameters: network.parameters, learningRate: Float(training.learningRate))
         var noise = rng.split()
         let groups = schema.categoricalGroups.filter { $0.count > 1 }
-        let record = try FlowHyperparameters.training(training, rows: data.count).run(
+        let record = try training.run(
             data: data, schema: schema, classIndex: classIndex, lossTerms: ["nll", "logdet"],
             state: network.buffers, optimizers: [optimizer], using: &rng,
             step: { tape, batch in
@@ -99,16 +99,6 @@ public struct RealNVP: Generator {
 
 /// Checks and settings shared by the flow generators.
 enum FlowHyperparameters {
-    /// The training settings for a class of `rows` rows: the batch is at most an eighth of the
-    /// class (at least 8 rows), so that a rare class still takes several steps per epoch and early
-    /// stopping's patience (in epochs) does not end training after a handful of steps (U2R has 52
-    /// rows: one batch of 64 would make each epoch a single step).
-    static func training(_ settings: GeneratorTraining, rows: Int) -> GeneratorTraining {
-        var adapted = settings
-        adapted.batchSize = min(settings.batchSize, max(8, rows / 8))
-        return adapted
-    }
-
     /// - Throws: ``LearnError/invalidParameter(name:value:expected:)`` naming the catalogue key.
     static func validate(couplings: Int, hiddenWidths: [Int], widthsKey: String, temperature: Double) throws {
         func require(_ ok: Bool, _ name: String, _ value: Any, _ expected: String) throws {
