@@ -3,7 +3,7 @@ extension Distribution {
     /// sorted ascending (no NaN), in one merge pass — the inner loop of per-column fidelity scores,
     /// where each column is sorted once and compared many times.
     /// - Returns: `D` in [0, 1]; 0 when either sample is empty.
-    public static func kolmogorovSmirnovStatistic(sorted x: UnsafeBufferPointer<Float>, sorted y: UnsafeBufferPointer<Float>) -> Double {
+    public static func kolmogorovSmirnovStatistic<T: BinaryFloatingPoint>(sorted x: UnsafeBufferPointer<T>, sorted y: UnsafeBufferPointer<T>) -> Double {
         guard !x.isEmpty, !y.isEmpty else { return 0 }
         var i = 0, j = 0, d = 0.0
         let n1 = Double(x.count), n2 = Double(y.count)

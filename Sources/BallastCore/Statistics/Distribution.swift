@@ -34,14 +34,8 @@ public enum Distribution {
         let x = a.map(Double.init).filter { !$0.isNaN }.sorted()
         let y = b.map(Double.init).filter { !$0.isNaN }.sorted()
         guard !x.isEmpty, !y.isEmpty else { return nil }
-        var i = 0, j = 0, d = 0.0
+        let d = x.withUnsafeBufferPointer { a in y.withUnsafeBufferPointer { b in kolmogorovSmirnovStatistic(sorted: a, sorted: b) } }
         let n1 = Double(x.count), n2 = Double(y.count)
-        while i < x.count && j < y.count {
-            let v = min(x[i], y[j])
-            while i < x.count && x[i] <= v { i += 1 }
-            while j < y.count && y[j] <= v { j += 1 }
-            d = max(d, abs(Double(i) / n1 - Double(j) / n2))
-        }
         let en = n1 * n2 / (n1 + n2)
         return (d, kolmogorovSurvival(en.squareRoot() * d))
     }

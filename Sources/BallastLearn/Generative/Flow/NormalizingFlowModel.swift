@@ -148,15 +148,8 @@ extension NormalizingFlowModel: Codable {
             throw DecodingError.dataCorruptedError(forKey: .temperature, in: c,
                                                    debugDescription: "the temperature or the one-hot groups are out of range")
         }
-        for network in networks {
-            do {
-                try network.scaler.validate(width: featureCount)
-                _ = try architecture.build(weights: network.weights)
-            } catch {
-                throw DecodingError.dataCorruptedError(forKey: .networks, in: c,
-                                                       debugDescription: "\(architecture.name) network \(network.prefix): \(error)")
-            }
-        }
+        let architecture = architecture
+        try networks.validateDecoded(width: featureCount, key: .networks, in: c) { _ = try architecture.build(weights: $0) }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -98,14 +98,7 @@ extension TabularVAEModel: Codable {
             throw DecodingError.dataCorruptedError(forKey: .architecture, in: c,
                                                    debugDescription: "the VAE architecture or its networks' classes are invalid")
         }
-        for network in networks {
-            do {
-                try network.scaler.validate(width: featureCount)
-                _ = try a.build(weights: network.weights)
-            } catch {
-                throw DecodingError.dataCorruptedError(forKey: .networks, in: c, debugDescription: "VAE network \(network.prefix): \(error)")
-            }
-        }
+        try networks.validateDecoded(width: featureCount, key: .networks, in: c) { _ = try a.build(weights: $0) }
     }
 
     public func encode(to encoder: any Encoder) throws {
