@@ -51,7 +51,8 @@ public struct GeneratorTraining: Sendable, Equatable {
         if let patience { try require(patience >= 1, "patience", patience, "≥ 1 (or none)") }
     }
 
-    /// Runs the training loop of one network with early stopping on ``FidelityProbe`` scores.
+    /// Runs the training loop of one network with early stopping on ``FidelityProbe`` scores — the
+    /// loop every catalogued generator uses, public for generators written outside Ballast.
     ///
     /// - Parameters:
     ///   - data: the rows the network learns (validation rows are held out of them).
@@ -67,7 +68,7 @@ public struct GeneratorTraining: Sendable, Equatable {
     /// - Returns: the training record (the networks hold the best epoch's weights).
     /// - Throws: ``LearnError/invalidParameter(name:value:expected:)`` for a diverging loss, naming
     ///   the epoch and the term.
-    func run(data: LabeledMatrix, schema: FeatureSchema, classIndex: Int?, lossTerms: [String], state: [Parameter],
+    public func run(data: LabeledMatrix, schema: FeatureSchema, classIndex: Int?, lossTerms: [String], state: [Parameter],
              optimizers: [any Optimizer], using rng: inout some RandomNumberGenerator,
              step: (Tape<Float>, ArraySlice<Int>) throws -> [Double],
              sample: @escaping (_ classIndex: Int, _ count: Int, _ rng: inout Xoshiro256StarStar) throws -> Matrix) throws -> GeneratorTrainingRecord {
