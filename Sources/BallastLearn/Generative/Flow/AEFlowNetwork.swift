@@ -112,6 +112,6 @@ final class AEFlowNetwork: FlowSampler {
     /// `count` rows: `z ~ N(0, temperature² I)`, inverted through the flow to latent codes, decoded.
     func generateChunk(_ count: Int, temperature: Float, on tape: Tape<Float>, using rng: inout some RandomNumberGenerator) -> Matrix {
         let z = baseNoise(rows: count, columns: architecture.latent, temperature: temperature, on: tape, using: &rng)
-        return matrix(decode(flow.inverse(z, on: tape), on: tape, mode: .inference), on: tape)
+        return tape.matrix(decode(flow.inverse(z, on: tape), on: tape, mode: .inference))
     }
 }

@@ -12,11 +12,6 @@ protocol FlowSampler: Trainable {
 }
 
 extension FlowSampler {
-    /// The value of `t` as a matrix (one copy; `Tape.matrix` converts element by element).
-    func matrix(_ t: Tensor, on tape: Tape<Float>) -> Matrix {
-        tape.withValue(t) { Matrix(rows: t.rows, columns: t.columns, values: Array($0)) }
-    }
-
     /// A `rows × columns` tape constant of draws from the base distribution N(0, temperature² I).
     func baseNoise(rows: Int, columns: Int, temperature: Float, on tape: Tape<Float>,
                    using rng: inout some RandomNumberGenerator) -> Tensor {

@@ -58,7 +58,7 @@ final class RealNVPNetwork: FlowSampler {
     func generateChunk(_ count: Int, temperature: Float, on tape: Tape<Float>, using rng: inout some RandomNumberGenerator) -> Matrix {
         let d = architecture.features
         let z = baseNoise(rows: count, columns: d, temperature: temperature, on: tape, using: &rng)
-        var x = matrix(flow.inverse(z, on: tape), on: tape)
+        var x = tape.matrix(flow.inverse(z, on: tape))
         mean.value.withUnsafeBufferPointer { m in
             deviation.value.withUnsafeBufferPointer { s in
                 x.withUnsafeMutableBufferPointer { v in
