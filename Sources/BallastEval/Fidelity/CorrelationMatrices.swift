@@ -1,0 +1,141 @@
+import BallastCore
+
+/// The Pearson and Spearman correlation matrices of one sample's numeric columns, each pair as
+/// SDMetrics' `CorrelationSimilarity` computes it (scipy's `pearsonr` / `spearmanr` over the rows
+/// where neither value is missing; undefined, NaN, for a constant column).
+///
+/// Columns without missing values take the fast path: each is centred, scaled by its largest
+/// deviation and normalized once, and all pairs come from one Gram matrix accumulated over blocks
+/// of rows that stay in cache (in parallel, partial sums combined in block order). Pairs involving
+/// a column with missing values are computed pair by pair.
+struct CorrelationMatrices: Sendable {
+    /// The numeric columns' indices in the sample, in order.
+    let columns: [Int]
+    /// Pearson correlations, `columns.count²` row-major; NaN where undefined.
+    let pearson: [Double]
+    /// Spearman correlations, same layout.
+    let spearman: [Double]
+
+    init(_ sample: ColumnSample, numeric: [Int]) {
+        columns = numeric
+        let m = numeric.count, n = sample.rows
+        let hasMissing = numeric.map { sample.missing($0) > 0 }
+        let ranks: [[Double]] = Parallel.mapChunks(0..<m, minimumChunk: 1, chunksPerThread: 64) { range in
+            range.map { i in
+                sample.values[numeric[i]].withUnsafeBufferPointer { Distribution.averageRanks($0, order: sample.order[numeric[i]]) }
+            }
+        }.flatMap { $0 }
+        func complete(_ source: (Int) -> [Double]) -> [Double] {
+            let pairs = Self.gram((0..<m).map { hasMissing[$0] ? [] : Self.normalized(source($0)) }, rows: n)
+            var out = pairs
+            for a in 0..<m {
+                for b in 0..<m where hasMissing[a] || hasMissing[b] { out[a * m + b] = .nan }
+                out[a * m + a] = out[a * m + a].isNaN ? .nan : 1
+            }
+            return out
+        }
+        var p = complete { sample.values[numeric[$0]] }
+        var s = complete { ranks[$0] }
+        for a in 0..<m {
+            for b in a..<m where (hasMissing[a] || hasMissing[b]) && a != b {
+                let x = sample.values[numeric[a]], y = sample.values[numeric[b]]
+                p[a * m + b] = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { Distribution.pearson(xs, $0) } }
+                s[a * m + b] = Self.spearmanWithMissing(x, y)
+                p[b * m + a] = p[a * m + b]
+                s[b * m + a] = s[a * m + b]
+            }
+            if hasMissing[a] {
+                let own = sample.values[numeric[a]]
+                let defined = own.withUnsafeBufferPointer { Distribution.pearson($0, $0) }
+                p[a * m + a] = defined.isNaN ? .nan : 1
+                s[a * m + a] = p[a * m + a]
+            }
+        }
+        pearson = p
+        spearman = s
+    }
+
+    /// `x` centred, divided by its largest deviation, then by its norm (scipy's `pearsonr` steps);
+    /// empty when `x` is constant or has fewer than two values.
+    static func normalized(_ x: [Double]) -> [Double] {
+        guard x.count >= 2 else { return [] }
+        return x.withUnsafeBufferPointer { v in
+            var sum = 0.0
+            for e in v { sum += e }
+            let mean = sum / Double(v.count)
+            var largest = 0.0
+            for e in v { largest = max(largest, abs(e - mean)) }
+            guard largest > 0 else { return [] }
+            var norm = 0.0
+            for e in v {
+                let d = (e - mean) / largest
+                norm += d * d
+            }
+            let scale = 1 / norm.squareRoot()
+            return v.map { ($0 - mean) / largest * scale }
+        }
+    }
+
+    /// All dot products of the vectors (`vectors.count²`, row-major), clipped to [−1, 1]; NaN for a
+    /// pair involving an empty vector.
+    static func gram(_ vectors: [[Double]], rows n: Int) -> [Double] {
+        let m = vectors.count
+        let usable = vectors.map { $0.count == n && n > 0 }
+        let block = 2048
+        let partials = Parallel.mapChunks(0..<((n + block - 1) / block), minimumChunk: 1, chunksPerThread: 4) { blocks in
+            var sums = [Double](repeating: 0, count: m * m)
+            for b in blocks {
+                let lo = b * block, hi = min(n, lo + block)
+                for a in 0..<m where usable[a] {
+                    vectors[a].withUnsafeBufferPointer { x in
+                        for c in a..<m where usable[c] {
+                            sums[a * m + c] += vectors[c].withUnsafeBufferPointer { y in Self.dot(x, y, lo..<hi) }
+                        }
+                    }
+                }
+            }
+            return sums
+        }
+        var out = [Double](repeating: .nan, count: m * m)
+        for a in 0..<m where usable[a] {
+            for c in a..<m where usable[c] {
+                let total = partials.reduce(0.0) { $0 + $1[a * m + c] }
+                out[a * m + c] = min(1, max(-1, total))
+                out[c * m + a] = out[a * m + c]
+            }
+        }
+        return out
+    }
+
+    /// The dot product of `x` and `y` over `range`, with four independent accumulators.
+    @inline(__always)
+    static func dot(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>, _ range: Range<Int>) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var i = range.lowerBound
+        while i + 4 <= range.upperBound {
+            s0 += x[i] * y[i]
+            s1 += x[i + 1] * y[i + 1]
+            s2 += x[i + 2] * y[i + 2]
+            s3 += x[i + 3] * y[i + 3]
+            i += 4
+        }
+        while i < range.upperBound {
+            s0 += x[i] * y[i]
+            i += 1
+        }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// Spearman's correlation over the rows where neither value is missing (ranks recomputed on
+    /// those rows, as SDMetrics drops them before calling scipy's `spearmanr`).
+    static func spearmanWithMissing(_ x: [Double], _ y: [Double]) -> Double {
+        var xs: [Double] = [], ys: [Double] = []
+        for i in x.indices where !x[i].isNaN && !y[i].isNaN {
+            xs.append(x[i])
+            ys.append(y[i])
+        }
+        let rx = xs.withUnsafeBufferPointer { Distribution.averageRanks($0, order: RadixSort.order($0)) }
+        let ry = ys.withUnsafeBufferPointer { Distribution.averageRanks($0, order: RadixSort.order($0)) }
+        return rx.withUnsafeBufferPointer { a in ry.withUnsafeBufferPointer { Distribution.pearson(a, $0) } }
+    }
+}

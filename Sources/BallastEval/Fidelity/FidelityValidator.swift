@@ -1,0 +1,199 @@
+import BallastCore
+import BallastData
+import BallastLearn
+import Foundation
+
+/// Validates synthetic records against real ones, per class: the job behind `ballast validate`.
+///
+/// For each validated class (and, with ``includeAllRows``, for every real row against every
+/// synthetic row, as SDMetrics would see the two files) it computes the HIKARI paper's statistics
+/// table, column shapes and pair trends (SDMetrics' quality report), validity (its diagnostic
+/// report), real-vs-synthetic detection and copying measures; then one utility test over all
+/// classes. Detection, privacy and utility work on the real file's preprocessing (one-hot, log1p,
+/// z-score, clipped to the real range) and sample each side down to documented caps, so the cost
+/// stays bounded; shapes, pairs and validity use every row unless ``maxRowsPerGroup`` is set.
+///
+/// ```swift
+/// let data = try FidelityDataset(real: train, synthetic: balanced, realName: "KDDTrain+.txt", syntheticName: "b.csv")
+/// var rng = Xoshiro256StarStar(seed: 42)
+/// let outcome = try FidelityValidator(classes: ["R2L", "U2R"]).validate(data, using: &rng)
+/// print(outcome.report.renderPlain())
+/// ```
+public struct FidelityValidator: Sendable, Equatable, Codable {
+    /// The classes to validate (`nil`: every class with synthetic rows).
+    public var classes: [String]?
+    /// Also compare every real row with every synthetic row.
+    public var includeAllRows: Bool
+    /// The most rows of each side per group for every part (`nil`: all rows; experiments cap it).
+    public var maxRowsPerGroup: Int?
+    /// The real-vs-synthetic detectors (the first one's AUC gives the verdict; empty: no detection).
+    public var detectors: [DetectorChoice]
+    /// The most rows of each side a detector sees.
+    public var detectionRows: Int
+    /// Whether the whole-files group runs detection too.
+    public var detectAllRows: Bool
+    /// The detector of the utility test (`nil`: no utility test).
+    public var utilityModel: DetectorChoice?
+    /// The most real rows, and separately synthetic rows, per class in the utility test.
+    public var utilityRowsPerClass: Int
+    /// Whether to measure DCR, exact copies and NewRowSynthesis.
+    public var privacy: Bool
+    /// The most synthetic rows whose DCR is measured.
+    public var privacyRows: Int
+    /// The share of real rows held out (DCR baseline; utility test rows without a test file).
+    public var holdoutFraction: Double
+    /// Whether to compute chart data (histograms, ECDFs, PCA).
+    public var charts: Bool
+    /// The most rows of each side drawn in a PCA projection.
+    public var chartRows: Int
+    /// The thresholds of the verdicts.
+    public var targets: FidelityTargets
+
+    /// Creates a validator; the defaults are what `ballast validate` runs.
+    public init(classes: [String]? = nil, includeAllRows: Bool = true, maxRowsPerGroup: Int? = nil,
+                detectors: [DetectorChoice] = [DetectorChoice(spec: AlgorithmSpec(name: "gbdt")), DetectorChoice(spec: AlgorithmSpec(name: "lr"))],
+                detectionRows: Int = 3_000, detectAllRows: Bool = false, utilityModel: DetectorChoice? = DetectorChoice(spec: AlgorithmSpec(name: "gbdt")),
+                utilityRowsPerClass: Int = 2_000, privacy: Bool = true, privacyRows: Int = 5_000, holdoutFraction: Double = 0.2,
+                charts: Bool = true, chartRows: Int = 1_000, targets: FidelityTargets = FidelityTargets()) {
+        self.classes = classes
+        self.includeAllRows = includeAllRows
+        self.maxRowsPerGroup = maxRowsPerGroup
+        self.detectors = detectors
+        self.detectionRows = detectionRows
+        self.detectAllRows = detectAllRows
+        self.utilityModel = utilityModel
+        self.utilityRowsPerClass = utilityRowsPerClass
+        self.privacy = privacy
+        self.privacyRows = privacyRows
+        self.holdoutFraction = holdoutFraction
+        self.charts = charts
+        self.chartRows = chartRows
+        self.targets = targets
+    }
+
+    /// A held-out real test set for the utility test (instead of rows held out from the real file).
+    public struct TestSet: Sendable {
+        /// The test rows, labelled (classes matched to the real file's by name).
+        public var table: LabeledTable
+        /// Its name in reports.
+        public var name: String
+
+        /// Wraps a test table.
+        public init(table: LabeledTable, name: String) {
+            self.table = table
+            self.name = name
+        }
+    }
+
+    /// Runs the validation.
+    /// - Parameters:
+    ///   - data: the aligned real and synthetic rows.
+    ///   - test: real test rows the generator never saw, for the utility test.
+    ///   - preprocessor: a preprocessing fitted on the real rows (default: one fitted here).
+    ///   - rng: the only source of randomness (splits, samples, detectors).
+    /// - Returns: the report and the chart data.
+    /// - Throws: ``FidelityError`` for an unknown class or nothing to compare; ``PreprocessingError``
+    ///   when the real rows cannot be preprocessed; ``CatalogError`` for an invalid detector.
+    public func validate(_ data: FidelityDataset, test: TestSet? = nil, preprocessor: FittedPreprocessor? = nil,
+                         using rng: inout some RandomNumberGenerator) throws -> FidelityOutcome {
+        let clock = Stopwatch()
+        var times = PartTimes()
+        var warnings: [String] = []
+        let chosen = try validatedClasses(data, warnings: &warnings)
+        let (fitted, realX, synthX) = try times.measure("preprocessing") {
+            let fitted = try preprocessor ?? Preprocessor(clipping: .always).fit(data.real)
+            return (fitted, try fitted.transform(data.real), try fitted.transform(data.synthetic))
+        }
+        var splitRng = Xoshiro256StarStar(seed: rng.next())
+        let split = data.realLabels.count >= 2
+            ? try StratifiedSplit(testFraction: holdoutFraction).split(labels: data.realLabels, using: &splitRng)
+            : (train: Array(data.realLabels.indices), test: [])
+        var data = data
+        for (j, c) in data.columns.enumerated() where c.kind == .numeric {
+            data.columns[j].heavyTailed = fitted.columns.first { $0.name == c.name }?.logTransformed ?? false
+        }
+        var inHoldout = [Bool](repeating: false, count: data.realLabels.count)
+        for r in split.test { inHoldout[r] = true }
+        let scaling = data.columns.map { c in fitted.columns.first { $0.name == c.name && $0.kind != .categorical } }
+        let types = (ValidityCheck.pandasTypes(data.columns, data.real), ValidityCheck.pandasTypes(data.columns, data.synthetic))
+        let context = GroupContext(data: data, realX: realX, synthX: synthX, inHoldout: inHoldout, scaling: scaling, types: types)
+
+        var groups: [GroupFidelity] = [], chartGroups: [FidelityCharts.Group] = []
+        var plan = chosen.map { c in
+            (name: data.classNames[c], isClass: true, real: data.realLabels.indices.filter { data.realLabels[$0] == c },
+             synthetic: data.syntheticLabels.indices.filter { data.syntheticLabels[$0] == c })
+        }
+        if includeAllRows {
+            let set = Set(chosen)
+            plan.append((FidelityReport.allRowsGroup, false, Array(data.realLabels.indices),
+                         data.syntheticLabels.indices.filter { set.contains(data.syntheticLabels[$0]) }))
+        }
+        for entry in plan {
+            var groupRng = Xoshiro256StarStar(seed: rng.next())
+            let (group, charts) = try validateGroup(entry.name, isClass: entry.isClass, realRows: entry.real,
+                                                    syntheticRows: entry.synthetic, context, times: &times, using: &groupRng)
+            groups.append(group)
+            if let charts { chartGroups.append(charts) }
+        }
+        var utility: UtilityTest?
+        if let utilityModel {
+            var utilityRng = Xoshiro256StarStar(seed: rng.next())
+            do {
+                utility = try times.measure("utility") {
+                    try runUtility(utilityModel, data: data, classes: chosen, fitted: fitted, realX: realX, synthX: synthX,
+                                   split: split, test: test, using: &utilityRng)
+                }
+                if utility?.testMayLeak == true {
+                    warnings.append("the utility test rows are held out from \(data.realName), which the synthetic rows were "
+                        + "probably generated from: TSTR and real+synthetic scores are optimistic (pass --test with a file "
+                        + "the generator never saw)")
+                }
+            } catch {
+                warnings.append("utility test skipped: \(error)")
+            }
+        }
+        let report = FidelityReport(
+            ballastVersion: BallastVersion.current, realFile: data.realName, syntheticFile: data.syntheticName,
+            realRows: data.realLabels.count, syntheticRows: data.syntheticLabels.count, markedRealRows: data.markedRealRows,
+            classNames: data.classNames, classes: chosen.map { data.classNames[$0] }, columns: data.columns, groups: groups,
+            utility: utility, targets: targets, settings: self, warnings: warnings, seconds: clock.seconds,
+            partSeconds: times.seconds)
+        return FidelityOutcome(report: report, charts: FidelityCharts(groups: chartGroups))
+    }
+
+    /// The class indices to validate, in class order; warns about requested classes without rows.
+    private func validatedClasses(_ data: FidelityDataset, warnings: inout [String]) throws -> [Int] {
+        let synthCounts = LabeledMatrix.classCounts(of: data.syntheticLabels, classCount: data.classNames.count)
+        let realCounts = LabeledMatrix.classCounts(of: data.realLabels, classCount: data.classNames.count)
+        var chosen: [Int]
+        if let classes {
+            chosen = try classes.map { name in
+                guard let c = data.classNames.firstIndex(of: name) else {
+                    throw FidelityError.unknownRequestedClass(name, known: data.classNames)
+                }
+                return c
+            }
+            chosen = Array(Set(chosen)).sorted()
+        } else {
+            chosen = data.classNames.indices.filter { synthCounts[$0] > 0 }
+        }
+        for c in chosen where synthCounts[c] == 0 || realCounts[c] == 0 {
+            warnings.append("class \(data.classNames[c]) skipped: \(synthCounts[c] == 0 ? "no synthetic rows" : "no real rows")")
+        }
+        chosen = chosen.filter { synthCounts[$0] > 0 && realCounts[$0] > 0 }
+        guard !chosen.isEmpty else {
+            throw FidelityError.noSyntheticRows(file: data.syntheticName, detail: classes == nil
+                ? "no synthetic row belongs to a class of the real file with rows"
+                : "none of the classes \(classes?.joined(separator: ", ") ?? "") has both real and synthetic rows")
+        }
+        return chosen
+    }
+}
+
+/// A validation's report and the chart data its HTML page draws.
+public struct FidelityOutcome: Sendable {
+    /// The report (`report.json`).
+    public var report: FidelityReport
+    /// The chart data.
+    public var charts: FidelityCharts
+}
