@@ -42,9 +42,11 @@ struct ContingencyTable: Sendable {
         }
     }
 
-    /// The cells that occur, with their counts.
+    /// The cells that occur, with their counts, in cell order (so that sums do not depend on
+    /// dictionary order).
     private var cells: [(cell: Int, count: Int)] {
-        dense.isEmpty ? sparse.map { ($0.key, $0.value) } : dense.enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) }
+        dense.isEmpty ? sparse.keys.sorted().map { ($0, sparse[$0] ?? 0) }
+            : dense.enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) }
     }
 
     private func count(_ cell: Int) -> Int {
@@ -71,9 +73,8 @@ struct ContingencyTable: Sendable {
     /// that occur, without continuity correction): `√(χ² / (n · (min(r, c) − 1)))`. `nil` when
     /// the table has fewer than two distinct codes on either side.
     var cramersV: Double? {
-        let occupied = cells
         var rowTotals: [Int: Int] = [:], columnTotals: [Int: Int] = [:]
-        for (cell, count) in occupied {
+        for (cell, count) in cells {
             rowTotals[cell / widthB, default: 0] += count
             columnTotals[cell % widthB, default: 0] += count
         }
@@ -81,8 +82,8 @@ struct ContingencyTable: Sendable {
         guard total > 0, r >= 2, c >= 2 else { return nil }
         let n = Double(total)
         var chi2 = 0.0
-        for (row, rowTotal) in rowTotals {
-            for (column, columnTotal) in columnTotals {
+        for (row, rowTotal) in rowTotals.sorted(by: { $0.key < $1.key }) {
+            for (column, columnTotal) in columnTotals.sorted(by: { $0.key < $1.key }) {
                 let expected = Double(rowTotal) * Double(columnTotal) / n
                 let observed = Double(count(row * widthB + column))
                 chi2 += (observed - expected) * (observed - expected) / expected

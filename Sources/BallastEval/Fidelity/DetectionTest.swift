@@ -7,7 +7,10 @@ import BallastLearn
 /// SDMetrics' `LogisticDetection`, which reports `1 − mean over folds of (2 · max(AUC, 0.5) − 1)`.
 ///
 /// An AUC near 0.5 means the detector cannot tell them apart; near 1, the synthetic rows are easy
-/// to spot. Rows are the preprocessed features (one-hot, log1p, z-score fitted on the real file);
+/// to spot. Unlike SDMetrics' plain stratified folds, rows with identical features stay in one fold
+/// (with each label dealt to the folds in turn), so that a detector cannot score by recognizing in
+/// the test fold a copy of a training row with the opposite label: identical files give an AUC of
+/// 0.5, not less. Rows are the preprocessed features (one-hot, log1p, z-score fitted on the real file);
 /// each side is sampled down to a cap first, so the cost is bounded whatever the data size.
 public struct DetectionTest: Sendable, Equatable, Codable {
     /// One detector's result.
@@ -32,7 +35,7 @@ public struct DetectionTest: Sendable, Equatable, Codable {
     /// The first detector's mean AUC (the one verdicts use).
     public var auc: Double? { models.first?.auc }
 
-    /// Number of cross-validation folds.
+    /// Number of cross-validation folds (as SDMetrics).
     public static let folds = 3
 
     /// Runs the detectors.
@@ -54,7 +57,7 @@ public struct DetectionTest: Sendable, Equatable, Codable {
         features.appendRows(r)
         let labels = [Int](repeating: 0, count: s.rows) + [Int](repeating: 1, count: r.rows)
         let data = LabeledMatrix(features: features, labels: labels, classNames: ["synthetic", "real"])
-        let split = try StratifiedKFold(folds: folds).split(labels: labels, using: &rng)
+        let split = groupedFolds(features, labels: labels, using: &rng)
         var models: [Model] = []
         for detector in detectors {
             let classifier = try detector.classifier(classWeights: false, quick: true)
@@ -72,6 +75,38 @@ public struct DetectionTest: Sendable, Equatable, Codable {
             models.append(Model(model: detector.effectiveDescription(quick: true), foldAUC: aucs, auc: auc, score: score))
         }
         return DetectionTest(realRows: r.rows, syntheticRows: s.rows, models: models)
+    }
+
+    /// Stratified folds in which identical rows stay together: rows are grouped by their features;
+    /// groups with only real rows, only synthetic rows, and both are each shuffled and dealt to the
+    /// folds in turn (continuing from one kind to the next).
+    static func groupedFolds(_ features: Matrix, labels: [Int], using rng: inout some RandomNumberGenerator)
+        -> [(train: [Int], test: [Int])] {
+        var groups: [[Float]: [Int]] = [:]
+        var order: [[Float]] = []
+        for r in 0..<features.rows {
+            let key = features.row(r)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(r)
+        }
+        var kinds: [[[Int]]] = [[], [], []]
+        for key in order {
+            let rows = groups[key] ?? []
+            let real = rows.filter { labels[$0] == 1 }.count
+            kinds[real == 0 ? 0 : (real == rows.count ? 1 : 2)].append(rows)
+        }
+        var foldOf = [Int](repeating: 0, count: features.rows)
+        var next = 0
+        for var kind in kinds {
+            rng.shuffle(&kind)
+            for rows in kind {
+                for r in rows { foldOf[r] = next }
+                next = (next + 1) % folds
+            }
+        }
+        return (0..<folds).map { f in
+            (train: foldOf.indices.filter { foldOf[$0] != f }, test: foldOf.indices.filter { foldOf[$0] == f })
+        }
     }
 
     /// At most `maxRows` of `rows`, drawn without replacement, in their original order (all of them

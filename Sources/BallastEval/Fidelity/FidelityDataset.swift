@@ -99,7 +99,7 @@ public struct FidelityDataset: Sendable {
         case .numeric(let values):
             return try values.enumerated().map { row, v in
                 guard v == 0 || v == 1 else {
-                    throw FidelityError.badMarker(file: file, column: column.name, line: row + firstLine, value: v.isNaN ? "" : "\(v)")
+                    throw FidelityError.badMarker(file: file, column: column.name, line: row + firstLine, value: CSVWriter.number(v))
                 }
                 return v == 1
             }

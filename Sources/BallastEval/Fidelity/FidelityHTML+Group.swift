@@ -41,12 +41,17 @@ extension FidelityHTML {
     }
 
     private func shapesHTML(_ g: GroupFidelity, _ p: String) -> String {
+        let distances = g.shapes.columns.map { c in c.ks ?? c.totalVariation }
+        let t = report.targets
         let chart = SVGChart.groupedBars(
-            id: "\(p)-shapes", title: "Column shape score per column — \(g.name)",
-            description: "Bars: KSComplement (numeric) or TVComplement (categorical) per column; 1 means the same distribution.",
+            id: "\(p)-shapes", title: "KS statistic (numeric) or total variation (categorical) per column — \(g.name)",
+            description: "Bars: the distance between the real and synthetic distribution of each column; 0 means the same. "
+                + "Column shape scores are 1 minus these distances.",
             groups: g.shapes.columns.map(\.column), groupAxisTitle: "column",
-            series: [.init(name: "score (1 − KS or 1 − TV)", color: Self.realColor, values: g.shapes.columns.map(\.score))],
-            axis: .linear(max: 1, title: "score"), valueFormat: { String(format: "%.3f", $0) })
+            series: [.init(name: "KS or TV distance (targets: median ≤ \(Self.number(t.medianKS)), every column ≤ "
+                           + "\(Self.number(t.worstKS)))", color: Self.syntheticColor, values: distances)],
+            axis: .linear(max: max(t.worstKS * 1.2, distances.compactMap { $0 }.max() ?? 0), title: "distance"),
+            valueFormat: { String(format: "%.3f", $0) })
         var table = ReportTable(title: "per column (KS p-value asymptotic; Wasserstein in real standard deviations after log1p for heavy tails)",
                                 columns: [.init("column", .left), .init("metric", .left), .init("score"), .init("KS"),
                                           .init("p-value"), .init("Wasserstein"), .init("TV")])
@@ -62,7 +67,7 @@ extension FidelityHTML {
         var html = "<p class=\"note\">Solid blue: real; dashed orange: synthetic. Heavy-tailed counters use a log1p axis.</p>\n"
         html += "<div class=\"charts\">\n"
         for (j, c) in charts.columns.enumerated() {
-            let series: (String, [Double], [Double]) -> [SVGChart.LineSeries] = { _, r, s in
+            let series: ([Double], [Double]) -> [SVGChart.LineSeries] = { r, s in
                 [.init(name: "real", color: Self.realColor, values: r), .init(name: "synthetic", color: Self.syntheticColor, values: s)]
             }
             if !c.categories.isEmpty {
@@ -73,16 +78,18 @@ extension FidelityHTML {
                              .init(name: "synthetic", color: Self.syntheticColor, values: c.synthetic.map(Optional.some))],
                     axis: .linear(max: max(c.real.max() ?? 0, c.synthetic.max() ?? 0, 0.01), title: "share of rows"),
                     valueFormat: { String(format: "%.3f", $0) })
-                html += "<figure>\n" + chart.svg + "</figure>\n"
+                html += "<figure class=\"category\">\n" + chart.svg + "</figure>\n"
             } else if !c.edges.isEmpty {
-                let axis = c.name + (c.logScale ? " (log1p axis)" : "")
-                html += "<figure>\n" + SVGChart.histogram(
-                    id: "\(p)-h\(j)", title: "\(c.name): histogram", description: "Share of rows per bin of \(c.name), real vs synthetic.",
-                    edges: c.edges, series: series(c.name, c.real, c.synthetic), log: c.logScale, xTitle: axis).svg + "</figure>\n"
-                html += "<figure>\n" + SVGChart.lines(
-                    id: "\(p)-e\(j)", title: "\(c.name): empirical CDF", description: "Empirical CDFs of \(c.name), real vs synthetic.",
-                    x: c.ecdfX, series: series(c.name, c.realECDF, c.syntheticECDF), log: c.logScale, xTitle: axis,
-                    yTitle: "share ≤ x").svg + "</figure>\n"
+                let axis = c.logScale ? "value (log1p axis)" : "value"
+                html += "<figure class=\"column\"><figcaption>\(c.name.htmlEscaped)</figcaption>\n<div class=\"pair\">\n"
+                html += SVGChart.histogram(
+                    id: "\(p)-h\(j)", title: "histogram", description: "Share of rows per bin of \(c.name), real vs synthetic.",
+                    edges: c.edges, series: series(c.real, c.synthetic), log: c.logScale, xTitle: axis).svg
+                html += SVGChart.lines(
+                    id: "\(p)-e\(j)", title: "empirical CDF", description: "Empirical CDFs of \(c.name), real vs synthetic.",
+                    x: c.ecdfX, series: series(c.realECDF, c.syntheticECDF), log: c.logScale, xTitle: axis,
+                    yTitle: "share ≤ x").svg
+                html += "</div>\n</figure>\n"
             }
         }
         return html + "</div>\n"
@@ -113,14 +120,16 @@ extension FidelityHTML {
                 guard let a, let b else { return nil }
                 return a - b
             } }
+            let largest = difference.flatMap { $0.compactMap { $0.map(abs) } }.max() ?? 0
+            let differenceLimit = max(0.1, (largest * 10).rounded(.up) / 10)
             html += "<div class=\"charts\">\n"
-            for (suffix, title, values) in [("real", "Pearson correlation, real", t.realPearson),
-                                            ("synth", "Pearson correlation, synthetic", t.syntheticPearson),
-                                            ("diff", "synthetic − real", difference)] {
+            for (suffix, title, values, limit) in [("real", "Pearson correlation, real", t.realPearson, 1.0),
+                                                   ("synth", "Pearson correlation, synthetic", t.syntheticPearson, 1.0),
+                                                   ("diff", "synthetic − real", difference, differenceLimit)] {
                 html += "<figure>\n" + SVGChart.correlationHeatmap(
                     id: "\(p)-corr-\(suffix)", title: "\(title) — \(g.name)",
                     description: "Heatmap of \(title) between numeric columns; grey cells are undefined (a constant column).",
-                    names: names, values: values).svg + "</figure>\n"
+                    names: names, values: values, limit: limit).svg + "</figure>\n"
             }
             html += "</div>\n"
         }

@@ -75,30 +75,31 @@ public struct FidelityHTML: Sendable {
     private func summarySection() -> String {
         let detector = report.groups.lazy.compactMap { $0.detection?.models.first?.model }.first ?? "detector"
         var table = ReportTable(title: "one row per class, then every real row against every synthetic row", columns: [
-            .init("group", .left), .init("real rows"), .init("synthetic rows"), .init("column shapes"), .init("pair trends"),
-            .init("quality"), .init("median KS"), .init("worst KS", .left), .init("AUC \(detector)"), .init("DCR ratio"),
-            .init("exact copies %"), .init("new rows"), .init("validity"), .init("verdict", .left),
+            .init("group", .left), .init("verdict", .left), .init("real rows"), .init("synthetic rows"), .init("shapes"),
+            .init("pair trends"), .init("median KS"), .init("worst KS", .left), .init("detection AUC"),
+            .init("DCR ratio"), .init("exact copies %"), .init("new rows"), .init("validity"),
         ])
         for group in report.groups {
             let s = group.summary
             if group.className == nil { table.appendSeparator() }
-            table.append([.init(s.group), .init("\(s.realRows)"), .init("\(s.syntheticRows)"), .init(Self.number(s.shapeScore)),
-                          .init(Self.number(s.pairScore)), .init(Self.number(s.quality)), .init(Self.number(s.medianKS)),
+            table.append([.init(s.group), .init(s.verdict ?? "", failed: group.verdict?.passed == false), .init("\(s.realRows)"),
+                          .init("\(s.syntheticRows)"), .init(Self.number(s.shapeScore)), .init(Self.number(s.pairScore)),
+                          .init(Self.number(s.medianKS)),
                           .init(s.worstKS.map { Self.number($0) + " (\(s.worstKSColumn ?? "?"))" } ?? "–"),
                           .init(Self.number(s.detectionAUC)), .init(Self.number(s.dcrRatio)),
                           .init(Self.number(s.exactCopyShare.map { $0 * 100 })), .init(Self.number(s.newRowSynthesis)),
-                          .init(Self.number(s.validity)), .init(s.verdict ?? "", failed: group.verdict?.passed == false)])
+                          .init(Self.number(s.validity))])
         }
         let t = report.targets
         table.notes = [
-            "Column shapes, pair trends and quality are SDMetrics' quality-report scores (1 = same). AUC ≈ 0.5: a "
-                + "detector cannot tell synthetic from real rows. DCR ratio ≈ 1: synthetic rows are as far from real rows as "
+            "Shapes and pair trends are SDMetrics' quality-report scores (1 = same; their mean is its quality score). Detection AUC "
+                + "(\(detector), 3-fold): ≈ 0.5, a detector cannot tell synthetic from real rows. DCR ratio ≈ 1: synthetic rows are as far from real rows as "
                 + "unseen real rows are; ≪ 1: near-copies. New rows: SDMetrics' NewRowSynthesis.",
             "Targets: median KS ≤ \(Self.number(t.medianKS)), worst KS ≤ \(Self.number(t.worstKS)), detection AUC ≤ "
                 + "\(Self.number(t.detectionAUC)), exact copies ≤ \(Self.number(t.exactCopyShare * 100))%, NewRowSynthesis ≥ "
                 + "\(Self.number(t.newRowSynthesis)), validity ≥ \(Self.number(t.validity)).",
         ]
-        var html = table.html()
+        var html = "<div class=\"scroll\">\n" + table.html() + "</div>\n"
         if !report.warnings.isEmpty {
             html += "<ul class=\"warnings\">\n" + report.warnings.map { "<li>\($0.htmlEscaped)</li>" }.joined(separator: "\n") + "\n</ul>\n"
         }
@@ -133,6 +134,11 @@ public struct FidelityHTML: Sendable {
     ul.warnings { color: #8a4b00; }
     .charts { display: flex; flex-wrap: wrap; gap: 4px 18px; }
     .charts figure { margin: 4px 0; }
+    figure.column figcaption { font-weight: 600; font-size: 0.95em; margin: 2px 0 0 8px; }
+    figure.column .pair { display: flex; gap: 0 4px; }
+    figure.column .pair svg.chart { width: 320px; }
+    figure.category svg.chart { width: 460px; }
+    div.scroll { overflow-x: auto; }
     details > summary { cursor: pointer; font-weight: 600; margin: 8px 0; }
 
     """

@@ -1,3 +1,4 @@
+import BallastCore
 import Foundation
 
 extension SVGChart {
@@ -56,7 +57,8 @@ extension SVGChart {
             return out
         }
 
-        static func label(_ v: Double, step: Double) -> String {
+        static func label(_ value: Double, step: Double) -> String {
+            let v = abs(value) < step * 1e-9 ? 0 : value
             if abs(v) >= 1000 { return ValueAxis.compact(v) }
             if step >= 1 { return String(format: "%.0f", v) }
             return String(format: step >= 0.1 ? "%.1f" : "%.2f", v)
@@ -77,9 +79,9 @@ extension SVGChart {
         }
         out += line(x1: left, y1: bottom, x2: right, y2: bottom, stroke: "#666666")
         out += text(xTitle, x: (left + right) / 2, y: bottom + 32, anchor: "middle", size: 11)
-        let top = yAxis.top
+        let yTop = yAxis.top
         return (out + "</g>\n", { x, y in
-            (left + min(1, max(0, axis.fraction(x))) * (right - left), bottom - min(1, max(0, y / top)) * (bottom - top))
+            (left + min(1, max(0, axis.fraction(x))) * (right - left), bottom - min(1, max(0, y / yTop)) * (bottom - top))
         })
     }
 
@@ -101,13 +103,13 @@ extension SVGChart {
     ///   - xTitle: the x-axis title.
     static func histogram(id: String, title: String, description: String, edges: [Double], series: [LineSeries],
                           log: Bool, xTitle: String) -> SVGChart {
-        var chart = SVGChart(id: id, title: title, description: description, width: 420, height: 250)
-        let (legend, legendHeight) = chart.legend(series.map { ($0.name, $0.color) }, x: 60, y: 40, maxWidth: 340)
+        var chart = SVGChart(id: id, title: title, description: description, width: 320, height: 230)
+        let (legend, legendHeight) = chart.legend(series.map { ($0.name, $0.color) }, x: 60, y: 40, maxWidth: 240)
         let top = 40 + legendHeight + 6, bottom = chart.height - 44
         let yMax = max(series.flatMap(\.values).max() ?? 0, 1e-9)
         let axis = ContinuousAxis(edges.first ?? 0, edges.last ?? 1, log: log)
         let (frame, map) = chart.frame(x: axis, yMax: yMax, yTitle: "share of rows", xTitle: xTitle, left: 60, top: top,
-                                       right: 404, bottom: bottom)
+                                       right: 304, bottom: bottom)
         var body = legend + frame
         for (s, one) in series.enumerated() {
             var points: [(Double, Double)] = []
@@ -136,12 +138,12 @@ extension SVGChart {
     ///   - yTitle: the y-axis title.
     static func lines(id: String, title: String, description: String, x: [Double], series: [LineSeries], log: Bool,
                       xTitle: String, yTitle: String) -> SVGChart {
-        var chart = SVGChart(id: id, title: title, description: description, width: 420, height: 250)
-        let (legend, legendHeight) = chart.legend(series.map { ($0.name, $0.color) }, x: 60, y: 40, maxWidth: 340)
+        var chart = SVGChart(id: id, title: title, description: description, width: 320, height: 230)
+        let (legend, legendHeight) = chart.legend(series.map { ($0.name, $0.color) }, x: 60, y: 40, maxWidth: 240)
         let top = 40 + legendHeight + 6, bottom = chart.height - 44
         let axis = ContinuousAxis(x.first ?? 0, x.last ?? 1, log: log)
         let yMax = max(series.flatMap(\.values).max() ?? 1, 1e-9)
-        let (frame, map) = chart.frame(x: axis, yMax: yMax, yTitle: yTitle, xTitle: xTitle, left: 60, top: top, right: 404, bottom: bottom)
+        let (frame, map) = chart.frame(x: axis, yMax: yMax, yTitle: yTitle, xTitle: xTitle, left: 60, top: top, right: 304, bottom: bottom)
         var body = legend + frame
         for (s, one) in series.enumerated() {
             let points = zip(x, one.values).map { map($0, $1) }
@@ -151,7 +153,9 @@ extension SVGChart {
         return chart
     }
 
-    /// A scatter plot of series of `x, y` points.
+    /// A scatter plot of series of `x, y` points. The axes span the 0.5th to 99.5th percentiles of
+    /// the points, so that a few outliers do not squeeze the rest into a corner; points outside are
+    /// drawn on the frame's edge.
     static func scatter(id: String, title: String, description: String, series: [LineSeries], xTitle: String,
                         yTitle: String) -> SVGChart {
         var chart = SVGChart(id: id, title: title, description: description, width: 460, height: 400)
@@ -159,8 +163,12 @@ extension SVGChart {
         let top = 40 + legendHeight + 6, bottom = chart.height - 44, left = 60.0, right = 444.0
         let xs = series.flatMap { s in stride(from: 0, to: s.values.count - 1, by: 2).map { s.values[$0] } }
         let ys = series.flatMap { s in stride(from: 1, to: s.values.count, by: 2).map { s.values[$0] } }
-        let xAxis = ContinuousAxis(xs.min() ?? 0, xs.max() ?? 1, log: false)
-        let yAxis = ContinuousAxis(ys.min() ?? 0, ys.max() ?? 1, log: false)
+        func span(_ values: [Double]) -> ContinuousAxis {
+            let sorted = values.filter(\.isFinite).sorted()
+            return ContinuousAxis(Distribution.quantile(sorted: sorted, 0.005) ?? 0, Distribution.quantile(sorted: sorted, 0.995) ?? 1,
+                                  log: false)
+        }
+        let xAxis = span(xs), yAxis = span(ys)
         var body = legend + "<g class=\"axis\">\n"
         for tick in xAxis.ticks {
             let x = left + xAxis.fraction(tick.value) * (right - left)
@@ -179,8 +187,8 @@ extension SVGChart {
         for one in series {
             body += "<g fill=\"\(one.color)\" fill-opacity=\"0.45\">\n"
             for p in stride(from: 0, to: one.values.count - 1, by: 2) {
-                let x = left + xAxis.fraction(one.values[p]) * (right - left)
-                let y = bottom - yAxis.fraction(one.values[p + 1]) * (bottom - top)
+                let x = left + min(1, max(0, xAxis.fraction(one.values[p]))) * (right - left)
+                let y = bottom - min(1, max(0, yAxis.fraction(one.values[p + 1]))) * (bottom - top)
                 body += "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"2\"/>"
             }
             body += "\n</g>\n"
