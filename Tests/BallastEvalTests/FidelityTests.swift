@@ -4,6 +4,9 @@ import BallastEval
 import BallastLearn
 import BallastTestSupport
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 
 @Suite("Fidelity validation")
@@ -169,6 +172,13 @@ struct FidelityTests {
         #expect(html.contains("dur&lt;ation&gt;") && !html.contains("dur<ation>"))
         #expect(!html.contains("<script") && !html.contains("http://") && html.contains("<svg"))
         #expect(html.contains("Class Probe") && html.contains("All rows") && html.contains("Utility"))
+        let charts = html.components(separatedBy: "<svg").dropFirst().map { "<svg" + ($0.components(separatedBy: "</svg>").first ?? "") + "</svg>" }
+        #expect(charts.count > 40)
+        for svg in charts {
+            let parser = XMLParser(data: Data(svg.utf8))
+            #expect(parser.parse(), "not well-formed: \(svg.prefix(160))")
+            #expect(!svg.contains("NaN"))
+        }
         #expect(first.report.renderPlain().contains("Probe"))
     }
 

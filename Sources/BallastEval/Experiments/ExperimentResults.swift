@@ -163,6 +163,11 @@ public struct BalancingRecord: Sendable, Equatable, Codable {
     /// Peak resident memory of the process after this step, bytes (a high-water mark: it never
     /// decreases during a run).
     public var peakMemoryBytes: Int
+    /// For a balancing that added synthetic rows: their fidelity per raised class (see
+    /// ``ExperimentFidelity``); `nil` otherwise.
+    public var fidelity: [FidelitySummary]?
+    /// Seconds spent measuring ``fidelity`` (not counted in ``seconds``).
+    public var fidelitySeconds: Double?
 
     /// Creates a balancing record.
     public init(method: String, seed: UInt64, fold: Int?, countsBefore: [Int], countsAfter: [Int]?, warnings: [String],
