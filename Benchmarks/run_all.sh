@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 venv="${VENV:-$HOME/.cache/ballast-bench-venv}"
 [ -x "$venv/bin/python" ] || VENV="$venv" bash Benchmarks/setup.sh
 swift build -c release --product ballast-bench
+swift build -c release --product ballast
 py="$venv/bin/python"
 "$py" Benchmarks/gemm.py
 "$py" Benchmarks/csv_load.py
@@ -19,3 +20,4 @@ py="$venv/bin/python"
 "$py" Benchmarks/nn_shapes.py
 "$py" Benchmarks/mlp.py
 "$py" Benchmarks/safetensors_check.py
+"$py" Benchmarks/fidelity.py

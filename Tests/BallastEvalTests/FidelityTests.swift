@@ -182,6 +182,18 @@ struct FidelityTests {
         #expect(first.report.renderPlain().contains("Probe"))
     }
 
+    @Test("Tiny inputs run every part without crashing; what cannot be measured is absent or a warning")
+    func tiny() throws {
+        let (real, synthetic) = Self.tiny()
+        let report = try Self.validate(real, synthetic, FidelityValidator())
+        #expect(report.groups.count == 2)
+        #expect(report.utility == nil && report.warnings.contains { $0.hasPrefix("utility test skipped") })
+        _ = try report.jsonData()
+        let one = LabeledTable(features: real.features.gatherRows([0]), labels: [0], classNames: ["k"], source: "one")
+        let single = try Self.validate(one, synthetic, FidelityValidator())
+        #expect(single.groups.first?.detection == nil && single.groups.first?.privacy?.dcrRatio == nil)
+    }
+
     @Test("ROC-AUC golden values")
     func metrics() throws {
         // sklearn.metrics.roc_auc_score([1, 1, 0, 0], [0.9, 0.4, 0.4, 0.1]) = 0.875 (the tie counts one half).

@@ -63,7 +63,8 @@ public struct DetectionTest: Sendable, Equatable, Codable {
             let classifier = try detector.classifier(classWeights: false, quick: true)
             var aucs: [Double] = []
             for fold in split {
-                let model = try classifier.fit(data.gatherRows(fold.train), using: &rng)
+                // A fold whose training part lacks a side (a handful of rows) cannot be scored.
+                guard let model = try? classifier.fit(data.gatherRows(fold.train), using: &rng) else { continue }
                 let test = data.gatherRows(fold.test)
                 let p = try model.predictProbabilities(test.features)
                 let scores = (0..<p.rows).map { Double(p[$0, 1]) }

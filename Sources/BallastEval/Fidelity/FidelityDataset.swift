@@ -131,20 +131,14 @@ public struct FidelityDataset: Sendable {
                 let value = codes.isEmpty || codes[row] < 0 ? "" : categories[Int(codes[row])]
                 throw FidelityError.columnKind(file: file, column: real.name, line: row + firstLine, value: value)
             }
-            return (numericDescription(real.name, values), synthetic.gatherRows(rows))
+            return (numericDescription(real.name, values), rows.count == synthetic.count ? synthetic : synthetic.gatherRows(rows))
         case let .categorical(_, realCategories):
             guard case let .categorical(codes, categories) = synthetic.asCategorical().values else {
                 return (FidelityColumn(name: real.name, kind: .categorical), synthetic)
             }
-            var all = realCategories
-            var index = Dictionary(realCategories.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
-            let map = categories.map { name -> Int32 in
-                if let i = index[name] { return i }
-                all.append(name)
-                index[name] = Int32(all.count - 1)
-                return Int32(all.count - 1)
-            }
-            let aligned = rows.map { codes[$0] < 0 ? Int32(-1) : map[Int(codes[$0])] }
+            let (all, map) = ColumnValues.mergedCategories(realCategories, categories)
+            let aligned = rows.count == codes.count ? codes.map { $0 < 0 ? Int32(-1) : map[Int($0)] }
+                : rows.map { codes[$0] < 0 ? Int32(-1) : map[Int(codes[$0])] }
             return (FidelityColumn(name: real.name, kind: .categorical, categories: all, realCategoryCount: realCategories.count),
                     TableColumn(name: real.name, values: .categorical(codes: aligned, categories: all)))
         }
