@@ -69,7 +69,7 @@ struct ValidateCommand: ParsableCommand {
     var detectionRows: Int = 3_000
 
     @Option(help: "Real rows, and synthetic rows, per class in the utility test at most.")
-    var utilityRows: Int = 2_000
+    var utilityRows: Int = 1_000
 
     @Option(help: "Synthetic rows whose distance to the closest real record is measured at most.")
     var privacyRows: Int = 5_000

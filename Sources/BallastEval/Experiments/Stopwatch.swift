@@ -9,7 +9,7 @@ struct Stopwatch {
 }
 
 /// Wall time accumulated per named part of a job (e.g. `detection`, `pair trends`).
-struct PartTimes {
+struct PartTimes: Sendable {
     /// Seconds per part.
     private(set) var seconds: [String: Double] = [:]
 

@@ -4,7 +4,7 @@ import BallastLearn
 
 /// What every group of one validation shares: the aligned rows, their preprocessed matrices, the
 /// real rows held out, and the preprocessing's scaling of each column.
-struct GroupContext {
+struct GroupContext: Sendable {
     let data: FidelityDataset
     let realX: Matrix
     let synthX: Matrix

@@ -53,7 +53,7 @@ public struct FidelityValidator: Sendable, Equatable, Codable {
     public init(classes: [String]? = nil, includeAllRows: Bool = true, maxRowsPerGroup: Int? = nil,
                 detectors: [DetectorChoice] = [DetectorChoice(spec: AlgorithmSpec(name: "gbdt")), DetectorChoice(spec: AlgorithmSpec(name: "lr"))],
                 detectionRows: Int = 3_000, detectAllRows: Bool = false, utilityModel: DetectorChoice? = DetectorChoice(spec: AlgorithmSpec(name: "gbdt")),
-                utilityRowsPerClass: Int = 2_000, privacy: Bool = true, privacyRows: Int = 5_000, holdoutFraction: Double = 0.2,
+                utilityRowsPerClass: Int = 1_000, privacy: Bool = true, privacyRows: Int = 5_000, holdoutFraction: Double = 0.2,
                 charts: Bool = true, chartRows: Int = 1_000, targets: FidelityTargets = FidelityTargets()) {
         self.classes = classes
         self.includeAllRows = includeAllRows
@@ -118,39 +118,59 @@ public struct FidelityValidator: Sendable, Equatable, Codable {
         let types = (ValidityCheck.pandasTypes(data.columns, data.real), ValidityCheck.pandasTypes(data.columns, data.synthetic))
         let context = GroupContext(data: data, realX: realX, synthX: synthX, inHoldout: inHoldout, scaling: scaling, types: types)
 
-        var groups: [GroupFidelity] = [], chartGroups: [FidelityCharts.Group] = []
         var plan = chosen.map { c in
-            (name: data.classNames[c], isClass: true, real: data.realLabels.indices.filter { data.realLabels[$0] == c },
-             synthetic: data.syntheticLabels.indices.filter { data.syntheticLabels[$0] == c })
+            Planned(name: data.classNames[c], isClass: true, real: data.realLabels.indices.filter { data.realLabels[$0] == c },
+                    synthetic: data.syntheticLabels.indices.filter { data.syntheticLabels[$0] == c })
         }
         if includeAllRows {
             let set = Set(chosen)
-            plan.append((FidelityReport.allRowsGroup, false, Array(data.realLabels.indices),
-                         data.syntheticLabels.indices.filter { set.contains(data.syntheticLabels[$0]) }))
+            plan.append(Planned(name: FidelityReport.allRowsGroup, isClass: false, real: Array(data.realLabels.indices),
+                                synthetic: data.syntheticLabels.indices.filter { set.contains(data.syntheticLabels[$0]) }))
         }
-        for entry in plan {
-            var groupRng = Xoshiro256StarStar(seed: rng.next())
-            let (group, charts) = try validateGroup(entry.name, isClass: entry.isClass, realRows: entry.real,
-                                                    syntheticRows: entry.synthetic, context, times: &times, using: &groupRng)
-            groups.append(group)
-            if let charts { chartGroups.append(charts) }
-        }
+        // The groups and the utility test are independent: they run side by side (seeds drawn first), which
+        // keeps both cores busy through the parts that are serial inside.
+        let seeds = rng.childSeeds(plan.count + 1)
+        let taskCount = plan.count + (utilityModel == nil ? 0 : 1)
+        let groupsPlanned = plan, aligned = data
+        let outputs = Parallel.mapChunks(0..<taskCount, minimumChunk: 1, chunksPerThread: taskCount) { tasks in
+            tasks.map { t -> Result<TaskOutput, any Error> in
+                var taskRng = Xoshiro256StarStar(seed: seeds[t])
+                var taskTimes = PartTimes()
+                return Result {
+                    if t < groupsPlanned.count {
+                        let entry = groupsPlanned[t]
+                        let (group, charts) = try validateGroup(entry.name, isClass: entry.isClass, realRows: entry.real,
+                                                                syntheticRows: entry.synthetic, context, times: &taskTimes, using: &taskRng)
+                        return TaskOutput(group: group, charts: charts, utility: nil, times: taskTimes)
+                    }
+                    let utility = try utilityModel.map { model in
+                        try taskTimes.measure("utility") {
+                            try runUtility(model, data: aligned, classes: chosen, fitted: fitted, realX: realX, synthX: synthX,
+                                           split: split, test: test, using: &taskRng)
+                        }
+                    }
+                    return TaskOutput(group: nil, charts: nil, utility: utility, times: taskTimes)
+                }
+            }
+        }.flatMap { $0 }
+        var groups: [GroupFidelity] = [], chartGroups: [FidelityCharts.Group] = []
         var utility: UtilityTest?
-        if let utilityModel {
-            var utilityRng = Xoshiro256StarStar(seed: rng.next())
-            do {
-                utility = try times.measure("utility") {
-                    try runUtility(utilityModel, data: data, classes: chosen, fitted: fitted, realX: realX, synthX: synthX,
-                                   split: split, test: test, using: &utilityRng)
-                }
-                if utility?.testMayLeak == true {
-                    warnings.append("the utility test rows are held out from \(data.realName), which the synthetic rows were "
-                        + "probably generated from: TSTR and real+synthetic scores are optimistic (pass --test with a file "
-                        + "the generator never saw)")
-                }
-            } catch {
+        for (t, output) in outputs.enumerated() {
+            switch output {
+            case .success(let done):
+                times.add(done.times)
+                if let group = done.group { groups.append(group) }
+                if let charts = done.charts { chartGroups.append(charts) }
+                utility = done.utility ?? utility
+            case .failure(let error):
+                guard t >= plan.count else { throw error }
                 warnings.append("utility test skipped: \(error)")
             }
+        }
+        if utility?.testMayLeak == true {
+            warnings.append("the utility test rows are held out from \(data.realName), which the synthetic rows were "
+                + "probably generated from: TSTR and real+synthetic scores are optimistic (pass --test with a file "
+                + "the generator never saw)")
         }
         let report = FidelityReport(
             ballastVersion: BallastVersion.current, realFile: data.realName, syntheticFile: data.syntheticName,
@@ -188,6 +208,22 @@ public struct FidelityValidator: Sendable, Equatable, Codable {
         }
         return chosen
     }
+}
+
+/// One group to validate.
+struct Planned: Sendable {
+    var name: String
+    var isClass: Bool
+    var real: [Int]
+    var synthetic: [Int]
+}
+
+/// What one task of a validation produced: a group, or the utility test.
+struct TaskOutput: Sendable {
+    var group: GroupFidelity?
+    var charts: FidelityCharts.Group?
+    var utility: UtilityTest?
+    var times: PartTimes
 }
 
 /// A validation's report and the chart data its HTML page draws.
