@@ -12,12 +12,11 @@
    of each class. Tolerance 1e-6. SDMetrics' random 50,000-row subsample of contingency pairs is
    switched off (`num_rows_subsample = None`): it is unseeded, so no second program can match it.
 3. Speed: the full `ballast validate` (loading, every class and all rows, detection, copying,
-   utility, report.json and report.html) vs SDMetrics' QualityReport + DiagnosticReport on the same
-   files (their generate() calls alone, CSV loading not counted), best of --repeats; SDMetrics both
-   as configured for the agreement check and with its defaults (random 50,000-row subsample of
-   contingency pairs). Also printed: the part of Ballast's run that does what the two reports do
-   (column shapes, pair trends, validity, with the sorting they need) — summed over all three
-   groups (R2L, U2R, whole files), while SDMetrics' time is for the whole files alone.
+   utility, report.json and report.html), and the same without detection and utility, vs SDMetrics'
+   QualityReport + DiagnosticReport on the same files (their generate() calls alone, CSV loading not
+   counted), best of --repeats, wall and CPU seconds (CPU time is less sensitive to other jobs on the
+   machine); SDMetrics both as configured for the agreement check and with its defaults (random
+   50,000-row subsample of contingency pairs).
 
 Run:  bash Benchmarks/setup.sh  (or VENV=/work/venv)    swift build -c release --product ballast
       python Benchmarks/fidelity.py [--repeats 3]
@@ -26,6 +25,7 @@ Appends the measurements as a JSON line to Benchmarks/results/fidelity.jsonl.
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -54,19 +54,28 @@ def run(args):
     return out.stdout
 
 
-def sdmetrics_reports(real, synth, meta, thresholds=True):
+def timed_run(args):
+    """Runs a command; returns its wall and CPU (user + system) seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    run(args)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def sdmetrics_reports(real, synth, meta, thresholds=True, subsample=None):
+    """QualityReport and DiagnosticReport; returns them with the wall and CPU seconds of both generate() calls."""
     quality = QualityReport()
-    quality.num_rows_subsample = None
+    quality.num_rows_subsample = subsample
     if not thresholds:
         quality.real_correlation_threshold = 0
         quality.real_association_threshold = 0
-    t = time.perf_counter()
-    quality.generate(real, synth, meta, verbose=False)
-    q_seconds = time.perf_counter() - t
     diagnostic = DiagnosticReport()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
+    quality.generate(real, synth, meta, verbose=False)
     diagnostic.generate(real, synth, meta, verbose=False)
-    return quality, diagnostic, q_seconds, time.perf_counter() - t
+    return quality, diagnostic, time.perf_counter() - t, time.process_time() - c
 
 
 class Comparison:
@@ -151,30 +160,25 @@ def main():
     print(f"real.csv {len(real_all)} rows, synth.csv {len(synth_all)} rows "
           f"({synth_all.label.value_counts().to_dict()}), {len(features)} feature columns")
 
-    # Speed: the full Ballast validation, best of N.
-    ballast_seconds = []
+    # Speed: the full Ballast validation, and the same without detection and utility, best of N.
     out_dir = os.path.join(work, "validate")
-    for _ in range(args.repeats):
-        t = time.perf_counter()
-        run([BALLAST, "validate", real_csv, synth_csv, "--label", "label", "-o", out_dir])
-        ballast_seconds.append(time.perf_counter() - t)
+    full = [timed_run([BALLAST, "validate", real_csv, synth_csv, "--label", "label", "-o", out_dir])
+            for _ in range(args.repeats)]
+    scores = [timed_run([BALLAST, "validate", real_csv, synth_csv, "--label", "label", "-o", out_dir + "-scores",
+                         "--detectors", "none", "--utility-model", "none"]) for _ in range(args.repeats)]
     report = json.load(open(os.path.join(out_dir, "report.json")))
     groups = {g["name"]: g for g in report["groups"]}
     cmp = Comparison()
 
-    sdm_seconds = sdm_default_seconds = None
+    sdm = sdm_default = None
     if not args.skip_whole:
         runs = []
         for _ in range(args.repeats):
-            q, d, qs, ds = sdmetrics_reports(real_all[features], synth_all[features], meta)
-            runs.append(qs + ds)
-        sdm_seconds = min(runs)
+            q, d, wall, cpu = sdmetrics_reports(real_all[features], synth_all[features], meta)
+            runs.append((wall, cpu))
+        sdm = min(runs)
         compare_group(cmp, "all rows", q, d, groups["all rows"])
-        t = time.perf_counter()
-        default = QualityReport()
-        default.generate(real_all[features], synth_all[features], meta, verbose=False)
-        DiagnosticReport().generate(real_all[features], synth_all[features], meta, verbose=False)
-        sdm_default_seconds = time.perf_counter() - t
+        sdm_default = sdmetrics_reports(real_all[features], synth_all[features], meta, subsample=50000)[2:]
     for cls in ["R2L", "U2R"]:
         r, s = real_all[real_all.label == cls][features], synth_all[synth_all.label == cls][features]
         q, d, _, _ = sdmetrics_reports(r, s, meta)
@@ -200,25 +204,26 @@ def main():
         fmt = lambda x: "" if x is None else f"{x:.6f}"
         print(f"{group:<9} {name:<78} {fmt(s):>12} {fmt(b):>12} {'' if diff is None else f'{diff:.1e}':>9}  {'yes' if ok else 'NO'}")
     agree = all(r[5] for r in cmp.rows)
-    best = min(ballast_seconds)
+    best, best_scores = min(full), min(scores)
     print(f"\nagreement within {TOLERANCE:g}: {'all' if agree else 'NOT all'} of {len(cmp.rows)} checks")
-    print(f"ballast validate (full: every class + all rows, detection gbdt+lr, copying, utility, HTML): "
-          f"best {best:.2f} s of {args.repeats}")
-    parts = report["partSeconds"]
-    equivalent = sum(parts.get(k, 0) for k in ("columns", "statistics", "column shapes", "pair trends", "validity"))
-    if sdm_seconds is not None:
-        print(f"SDMetrics QualityReport + DiagnosticReport (whole files, generate only): best {sdm_seconds:.2f} s; "
-              f"with its default 50,000-row subsample: {sdm_default_seconds:.2f} s")
-        print(f"speed-up of the full validation: {sdm_seconds / best:.1f}x ({sdm_default_seconds / best:.1f}x against the "
-              f"subsampling default; target >= 10x)")
-        print(f"the same work as the two reports (shapes, pair trends, validity, their sorting) for all three groups: "
-              f"{equivalent:.2f} s, {sdm_seconds / equivalent:.0f}x")
-        print("ballast parts (s): " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(parts.items(), key=lambda kv: -kv[1])))
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other jobs slow both tools)")
+    print(f"ballast validate, full (every class + all rows, detection gbdt+lr, copying, utility, report.json + HTML): "
+          f"best {best[0]:.2f} s wall, {best[1]:.2f} s CPU")
+    print(f"ballast validate --detectors none --utility-model none (scores, copying, charts): "
+          f"best {best_scores[0]:.2f} s wall, {best_scores[1]:.2f} s CPU")
+    if sdm is not None:
+        print(f"SDMetrics QualityReport + DiagnosticReport, whole files, generate() only: best {sdm[0]:.2f} s wall, "
+              f"{sdm[1]:.2f} s CPU; with its default 50,000-row subsample: {sdm_default[0]:.2f} s wall")
+        print(f"speed-up of the full validation: {sdm[0] / best[0]:.1f}x wall ({sdm_default[0] / best[0]:.1f}x against the "
+              f"subsampling default), {sdm[1] / best[1]:.1f}x CPU; without detection and utility: "
+              f"{sdm[0] / best_scores[0]:.1f}x wall, {sdm[1] / best_scores[1]:.1f}x CPU (target >= 10x)")
+        parts = sorted(report["partSeconds"].items(), key=lambda kv: -kv[1])
+        print("ballast parts (wall s, overlapping: groups run side by side): " + ", ".join(f"{k} {v:.2f}" for k, v in parts))
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, "fidelity.jsonl"), "a") as f:
         f.write(json.dumps({"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "agree": agree, "checks": len(cmp.rows),
-                            "ballast_seconds": ballast_seconds, "sdmetrics_seconds": sdm_seconds,
-                            "sdmetrics_default_seconds": sdm_default_seconds, "ballast_report_equivalent_seconds": equivalent,
+                            "load": os.getloadavg()[0], "ballast_full": full, "ballast_scores_only": scores,
+                            "sdmetrics": sdm, "sdmetrics_default": sdm_default,
                             "worst_difference": max((r[4] or 0) for r in cmp.rows)}) + "\n")
     return 0 if agree else 1
 

@@ -60,10 +60,10 @@ struct ValidateCommand: ParsableCommand {
     var test: String?
 
     @Option(help: "Detectors telling real from synthetic, comma-separated ('none' to skip).")
-    var detectors: String = "gbdt,lr"
+    var detectors: String = FidelityValidator.defaultDetectors.map(\.description).joined(separator: ",")
 
     @Option(help: "The detector of the utility test ('none' to skip).")
-    var utilityModel: String = "gbdt"
+    var utilityModel: String = FidelityValidator.defaultUtilityModel.description
 
     @Option(help: "Rows of each side a detector sees at most.")
     var detectionRows: Int = 3_000

@@ -49,11 +49,15 @@ public struct FidelityValidator: Sendable, Equatable, Codable {
     /// The thresholds of the verdicts.
     public var targets: FidelityTargets
 
+    /// The default real-vs-synthetic detectors: gradient boosting (quick settings) and logistic regression.
+    public static let defaultDetectors = [DetectorChoice(spec: AlgorithmSpec(name: "gbdt")), DetectorChoice(spec: AlgorithmSpec(name: "lr"))]
+    /// The default detector of the utility test.
+    public static let defaultUtilityModel = DetectorChoice(spec: AlgorithmSpec(name: "gbdt", parameters: ["rounds": "30"]))
+
     /// Creates a validator; the defaults are what `ballast validate` runs.
     public init(classes: [String]? = nil, includeAllRows: Bool = true, maxRowsPerGroup: Int? = nil,
-                detectors: [DetectorChoice] = [DetectorChoice(spec: AlgorithmSpec(name: "gbdt")), DetectorChoice(spec: AlgorithmSpec(name: "lr"))],
-                detectionRows: Int = 3_000, detectAllRows: Bool = false, utilityModel: DetectorChoice? = DetectorChoice(spec: AlgorithmSpec(name: "gbdt")),
-                utilityRowsPerClass: Int = 1_000, privacy: Bool = true, privacyRows: Int = 5_000, holdoutFraction: Double = 0.2,
+                detectors: [DetectorChoice] = defaultDetectors, detectionRows: Int = 3_000, detectAllRows: Bool = false,
+                utilityModel: DetectorChoice? = defaultUtilityModel, utilityRowsPerClass: Int = 1_000, privacy: Bool = true, privacyRows: Int = 5_000, holdoutFraction: Double = 0.2,
                 charts: Bool = true, chartRows: Int = 1_000, targets: FidelityTargets = FidelityTargets()) {
         self.classes = classes
         self.includeAllRows = includeAllRows
