@@ -38,8 +38,6 @@ struct PreparedPart {
     }
 
     var train: LabeledMatrix
-    /// The training rows as read (fidelity compares synthetic rows with them).
-    var rawTrain: LabeledTable
     /// The preprocessing fitted on the training rows.
     var fitted: FittedPreprocessor
     var schema: FeatureSchema
@@ -55,7 +53,6 @@ struct PreparedPart {
     init(_ part: ExperimentData.Part, spec: ExperimentSpec, data: ExperimentData) throws {
         let fitted = try spec.preprocessing.preprocessor().fit(part.train.features)
         self.fitted = fitted
-        rawTrain = part.train
         train = try part.train.labeledMatrix(using: fitted)
         schema = FeatureSchema(preprocessor: fitted)
         classNames = part.train.classNames

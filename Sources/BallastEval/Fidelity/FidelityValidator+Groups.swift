@@ -47,8 +47,10 @@ extension FidelityValidator {
             let reference = realRows.filter { !context.inHoldout[$0] }, holdout = realRows.filter { context.inHoldout[$0] }
             let measured = DetectionTest.sample(synthRows, privacyRows, &rng)
             group.privacy = try times.measure("privacy") {
-                try PrivacyCheck(columns: columns, real: real, synthetic: synth, reference: context.realX.gatherRows(reference),
-                                 holdout: context.realX.gatherRows(holdout), syntheticFeatures: context.synthX.gatherRows(measured))
+                // Copies are looked for among all the class's real rows, even when the comparison is capped.
+                let everyReal = realRows.count < allReal.count ? ColumnSample(context.data.real, rows: allReal, columns: columns) : real
+                return try PrivacyCheck(columns: columns, real: everyReal, synthetic: synth, reference: context.realX.gatherRows(reference),
+                                        holdout: context.realX.gatherRows(holdout), syntheticFeatures: context.synthX.gatherRows(measured))
             }
         }
         if isClass {

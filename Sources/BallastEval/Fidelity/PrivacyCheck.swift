@@ -41,7 +41,7 @@ public struct PrivacyCheck: Sendable, Equatable, Codable {
     /// Measures one group.
     /// - Parameters:
     ///   - columns: the column descriptions.
-    ///   - real: the group's real rows, raw.
+    ///   - real: the group's real rows, raw (copies are looked for among them).
     ///   - synthetic: the group's synthetic rows, raw.
     ///   - reference: the preprocessed reference rows.
     ///   - holdout: the preprocessed holdout rows.
