@@ -50,8 +50,8 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "The class column of SYNTH when it differs from --label (default: --label, or 'label').")
     var syntheticLabel: String?
 
-    @Option(help: "The column of SYNTH that marks synthetic rows (1) and kept real rows (0).")
-    var marker: String = FidelityDataset.defaultMarkerColumn
+    @Option(help: "The column of SYNTH that marks synthetic rows (1) and kept real rows (0) (default: \(FidelityDataset.defaultMarkerColumn), when present).")
+    var marker: String?
 
     @Option(help: "Comma-separated classes to validate (default: every class with synthetic rows).")
     var classes: String?
@@ -105,8 +105,13 @@ struct ValidateCommand: ParsableCommand {
                 FidelityValidator.TestSet(table: try dataset.loader(nonFinite: .treatAsMissing).load(path: path).data,
                                           name: URL(fileURLWithPath: path).lastPathComponent)
             }
+            if let marker, synthData.data.features.columnIndex(named: marker) == nil {
+                throw ValidationFailure("--marker \(marker): \(synthetic) has no such column; its columns are: "
+                    + synthData.data.features.columnNames.joined(separator: ", "))
+            }
             let aligned = try FidelityDataset(real: realData.data, synthetic: synthData.data, realName: real, syntheticName: synthetic,
-                                              markerColumn: marker, syntheticFirstLine: synthData.format == .csv ? 2 : 1)
+                                              markerColumn: marker ?? FidelityDataset.defaultMarkerColumn,
+                                              syntheticFirstLine: synthData.format == .csv ? 2 : 1)
             bar.stage("validating \(aligned.syntheticLabels.count) synthetic rows against \(aligned.realLabels.count) real rows")
             var rng = Xoshiro256StarStar(seed: seed)
             var outcome = try validator.validate(aligned, test: testSet, using: &rng)

@@ -75,6 +75,8 @@ struct ValidateCommandTests {
         #expect(unknown.status == 64 && unknown.stderr.contains("R2L") && unknown.stderr.contains("benign"))
         let usage = try runner.run(["validate", input, input, "--label", "label", "-o", dir + "/r", "--detection-rows", "0"])
         #expect(usage.status == 64)
+        let noMarker = try runner.run(["validate", input, input, "--label", "label", "-o", dir + "/r", "--marker", "fake"])
+        #expect(noMarker.status == 64 && noMarker.stderr.contains("fake") && noMarker.stderr.contains("packets"))
         let missing = try runner.run(["validate", input, dir + "/absent.csv", "--label", "label", "-o", dir + "/r"])
         #expect(missing.status == 74 && missing.stderr.contains("absent.csv"))
     }
