@@ -93,6 +93,10 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let validator = try configuredValidator()
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw DataError(.unwritable, "\(output): exists and is not a directory (-o names the directory for report.json and report.html)")
+            }
             let bar = ProgressBar("validate")
             bar.stage("reading \(real)")
             let realData = try dataset.loader(nonFinite: .treatAsMissing).load(path: real)
@@ -117,7 +121,11 @@ struct ValidateCommand: ParsableCommand {
             var outcome = try validator.validate(aligned, test: testSet, using: &rng)
             outcome.report.seed = seed
             bar.stage("writing \(output)")
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            do {
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            } catch {
+                throw DataError(.unwritable, "\(output): cannot create the output directory: \(error.localizedDescription)")
+            }
             let json = try outcome.report.jsonData()
             try AtomicFile.write(json, to: output + "/report.json")
             try AtomicFile.write(Data(FidelityHTML(outcome: outcome).html().utf8), to: output + "/report.html")

@@ -77,6 +77,8 @@ struct ValidateCommandTests {
         #expect(usage.status == 64)
         let noMarker = try runner.run(["validate", input, input, "--label", "label", "-o", dir + "/r", "--marker", "fake"])
         #expect(noMarker.status == 64 && noMarker.stderr.contains("fake") && noMarker.stderr.contains("packets"))
+        let notDirectory = try runner.run(["validate", input, input, "--label", "label", "-o", input])
+        #expect(notDirectory.status == 74 && notDirectory.stderr.contains("is not a directory"))
         let missing = try runner.run(["validate", input, dir + "/absent.csv", "--label", "label", "-o", dir + "/r"])
         #expect(missing.status == 74 && missing.stderr.contains("absent.csv"))
     }
