@@ -37,7 +37,8 @@ public struct FidelityReport: Sendable, Equatable, Codable {
     public var warnings: [String]
     /// Wall time of the validation, seconds.
     public var seconds: Double
-    /// Wall time per part (preprocessing, column shapes, pair trends, detection, …), seconds.
+    /// Wall time per part (preprocessing, column shapes, pair trends, detection, …), seconds, summed
+    /// over the groups; the groups and the utility test run side by side, so parts overlap.
     public var partSeconds: [String: Double]
     /// The seed the caller drew the random stream from, when it says.
     public var seed: UInt64?
