@@ -40,12 +40,14 @@ public enum Binning: String, Sendable, Equatable, Codable, CaseIterable {
         // Equal-width edges are evenly spaced: the bin is found arithmetically and corrected against
         // the edges themselves, so that a value on an edge lands where numpy.digitize puts it.
         let lo = edges.first ?? 0, width = edges.count > 1 ? (edges[edges.count - 1] - lo) / Double(edges.count - 1) : 0
-        let arithmetic = self == .equalWidth && width > 0
+        let arithmetic = self == .equalWidth && width > 0 && (1 / width).isFinite, inverseWidth = arithmetic ? 1 / width : 0
         let codes = edges.withUnsafeBufferPointer { e in
             values.map { v -> Int32 in
                 if v.isNaN { return missing }
                 guard arithmetic else { return Int32(Distribution.upperBound(e, v)) }
-                var c = min(max(Int(((v - lo) / width).rounded(.down)) + 1, 0), e.count)
+                let guess = ((v - lo) * inverseWidth).rounded(.down)
+                var c = guess.isFinite ? Int(min(max(guess, -1), Double(e.count))) + 1 : 0
+                c = min(max(c, 0), e.count)
                 while c < e.count && e[c] <= v { c += 1 }
                 while c > 0 && e[c - 1] > v { c -= 1 }
                 return Int32(c)

@@ -55,24 +55,23 @@ struct CorrelationMatrices: Sendable {
         spearman = s
     }
 
-    /// `x` centred, divided by its largest deviation, then by its norm (scipy's `pearsonr` steps);
-    /// empty when `x` is constant or has fewer than two values.
+    /// `x` centred and scaled to unit norm (scipy's `pearsonr` also divides by the largest deviation
+    /// first, against overflow; the result is the same up to rounding); empty when `x` is constant
+    /// or has fewer than two values.
     static func normalized(_ x: [Double]) -> [Double] {
         guard x.count >= 2 else { return [] }
         return x.withUnsafeBufferPointer { v in
             var sum = 0.0
             for e in v { sum += e }
             let mean = sum / Double(v.count)
-            var largest = 0.0
-            for e in v { largest = max(largest, abs(e - mean)) }
-            guard largest > 0 else { return [] }
-            var norm = 0.0
-            for e in v {
-                let d = (e - mean) / largest
-                norm += d * d
+            var squares = 0.0
+            for e in v { squares += (e - mean) * (e - mean) }
+            guard squares > 0, squares.isFinite else { return [] }
+            let scale = 1 / squares.squareRoot()
+            return [Double](unsafeUninitializedCapacity: v.count) { out, count in
+                for i in 0..<v.count { out[i] = (v[i] - mean) * scale }
+                count = v.count
             }
-            let scale = 1 / norm.squareRoot()
-            return v.map { ($0 - mean) / largest * scale }
         }
     }
 

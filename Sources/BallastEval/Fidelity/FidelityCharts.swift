@@ -71,7 +71,10 @@ public struct FidelityCharts: Sendable, Equatable {
         let edges = (0...bins).map { backward(lo + (hi - lo) * Double($0) / Double(bins)) }
         func shares(_ sorted: [Double]) -> [Double] {
             var counts = [Double](repeating: 0, count: bins)
-            for v in sorted { counts[min(bins - 1, max(0, Int((forward(v) - lo) / (hi - lo) * Double(bins))))] += 1 }
+            for v in sorted {
+                let position = (forward(v) - lo) / (hi - lo) * Double(bins)
+                counts[position.isFinite ? Int(min(max(position, 0), Double(bins - 1))) : 0] += 1
+            }
             return counts.map { sorted.isEmpty ? 0 : $0 / Double(sorted.count) }
         }
         let xs = (0..<ecdfPoints).map { backward(lo + (hi - lo) * Double($0) / Double(ecdfPoints - 1)) }
