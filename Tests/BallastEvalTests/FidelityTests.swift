@@ -189,6 +189,12 @@ struct FidelityTests {
         #expect(report.groups.count == 2)
         #expect(report.utility == nil && report.warnings.contains { $0.hasPrefix("utility test skipped") })
         _ = try report.jsonData()
+        // Denormal ranges, missing values, negative numbers and one row: absent or finite numbers, no trap.
+        var odd = real
+        odd.features.columns[0].values = .numeric([0, 1e-310, .nan, -5e-324])
+        odd.features.columns[1].values = .numeric([-1e300, 1e300, 0, .nan])
+        let oddReport = try Self.validate(odd, synthetic, FidelityValidator())
+        _ = try oddReport.jsonData()
         let one = LabeledTable(features: real.features.gatherRows([0]), labels: [0], classNames: ["k"], source: "one")
         let single = try Self.validate(one, synthetic, FidelityValidator())
         #expect(single.groups.first?.detection == nil && single.groups.first?.privacy?.dcrRatio == nil)

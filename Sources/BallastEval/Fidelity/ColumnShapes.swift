@@ -91,7 +91,7 @@ public struct ColumnShapes: Sendable, Equatable, Codable {
         }
         if let test = Distribution.kolmogorovSmirnov(sorted: rounded(real), rounded(synthetic)) {
             column.ks = test.statistic
-            column.pValue = test.pValue
+            column.pValue = test.pValue.finite
             column.score = 1 - test.statistic
         }
         if let scale {
@@ -101,7 +101,7 @@ public struct ColumnShapes: Sendable, Equatable, Codable {
             let r = transformed(real), s = transformed(synthetic)
             column.wasserstein = r.withUnsafeBufferPointer { a in
                 s.withUnsafeBufferPointer { Distribution.wasserstein(sorted: a, $0) }
-            }.map { $0 * abs(scale.factor) }
+            }.flatMap { ($0 * abs(scale.factor)).finite }
         }
         return column
     }

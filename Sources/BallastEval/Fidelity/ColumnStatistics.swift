@@ -29,12 +29,12 @@ public struct ColumnStatistics: Sendable, Equatable, Codable {
             count = sorted.count
             let average = sorted.reduce(0, +) / Double(Swift.max(sorted.count, 1))
             let squares = sorted.reduce(0.0) { $0 + ($1 - average) * ($1 - average) }
-            mean = sorted.isEmpty ? nil : average
-            std = sorted.count > 1 ? (squares / Double(sorted.count - 1)).squareRoot() : nil
+            mean = sorted.isEmpty ? nil : average.finite
+            std = sorted.count > 1 ? (squares / Double(sorted.count - 1)).squareRoot().finite : nil
             min = sorted.first
-            q25 = Distribution.quantile(sorted: sorted, 0.25)
-            median = Distribution.quantile(sorted: sorted, 0.5)
-            q75 = Distribution.quantile(sorted: sorted, 0.75)
+            q25 = Distribution.quantile(sorted: sorted, 0.25)?.finite
+            median = Distribution.quantile(sorted: sorted, 0.5)?.finite
+            q75 = Distribution.quantile(sorted: sorted, 0.75)?.finite
             max = sorted.last
         }
 
@@ -51,7 +51,7 @@ public struct ColumnStatistics: Sendable, Equatable, Codable {
     /// The synthetic rows' summary.
     public var synthetic: Summary
     /// `(synthetic − real) / |real| × 100` per statistic in ``Summary/fields`` order (`nil` where
-    /// the real value is 0 or either is missing).
+    /// the real value is 0, either is missing, or the ratio overflows).
     public var percentDifference: [Double?]
 
     /// Compares the ascending real and synthetic values of one column.
@@ -61,7 +61,7 @@ public struct ColumnStatistics: Sendable, Equatable, Codable {
         self.synthetic = Summary(sorted: synthetic)
         percentDifference = zip(self.real.fields, self.synthetic.fields).map { r, s in
             guard let a = r.value, let b = s.value, a != 0 else { return nil }
-            return (b - a) / abs(a) * 100
+            return ((b - a) / abs(a) * 100).finite
         }
     }
 }

@@ -62,7 +62,7 @@ public struct PrivacyCheck: Sendable, Equatable, Codable {
         holdoutMedianDCR = Distribution.quantile(sorted: holdout1, 0.5)
         syntheticP5DCR = Distribution.quantile(sorted: synthetic1, 0.05)
         holdoutP5DCR = Distribution.quantile(sorted: holdout1, 0.05)
-        if let s = syntheticMedianDCR, let h = holdoutMedianDCR, h > 0 { dcrRatio = s / h }
+        if let s = syntheticMedianDCR, let h = holdoutMedianDCR, h > 0 { dcrRatio = (s / h).finite }
 
         let matcher = RowMatcher(columns: columns, real: real)
         let counts = Parallel.mapChunks(0..<synthetic.rows, minimumChunk: 512) { rows in
