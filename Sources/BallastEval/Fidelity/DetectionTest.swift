@@ -40,19 +40,15 @@ public struct DetectionTest: Sendable, Equatable, Codable {
 
     /// Runs the detectors.
     /// - Parameters:
-    ///   - real: preprocessed real rows.
-    ///   - realRows: the group's rows of `real`.
-    ///   - synthetic: preprocessed synthetic rows.
-    ///   - syntheticRows: the group's rows of `synthetic`.
+    ///   - real: preprocessed real rows of the group (callers sample them to a cap with ``sample(_:_:_:)``).
+    ///   - synthetic: preprocessed synthetic rows of the group.
     ///   - detectors: the classifiers to train.
-    ///   - maxRows: the most rows used from each side (sampled without replacement).
-    ///   - rng: the random source (sampling, folds, fitting).
+    ///   - rng: the random source (folds, fitting).
     /// - Returns: `nil` when a side has fewer rows than folds.
-    /// - Throws: ``CatalogError`` for an invalid detector, ``LearnError`` from fitting.
-    static func run(real: Matrix, realRows: [Int], synthetic: Matrix, syntheticRows: [Int], detectors: [DetectorChoice],
-                    maxRows: Int, using rng: inout some RandomNumberGenerator) throws -> DetectionTest? {
-        guard realRows.count >= folds, syntheticRows.count >= folds else { return nil }
-        let r = real.gatherRows(sample(realRows, maxRows, &rng)), s = synthetic.gatherRows(sample(syntheticRows, maxRows, &rng))
+    /// - Throws: ``CatalogError`` for an invalid detector, ``LearnError`` from predicting.
+    static func run(real r: Matrix, synthetic s: Matrix, detectors: [DetectorChoice],
+                    using rng: inout some RandomNumberGenerator) throws -> DetectionTest? {
+        guard r.rows >= folds, s.rows >= folds else { return nil }
         var features = s
         features.appendRows(r)
         let labels = [Int](repeating: 0, count: s.rows) + [Int](repeating: 1, count: r.rows)

@@ -104,10 +104,7 @@ public struct FidelityValidator: Sendable, Equatable, Codable {
         var times = PartTimes()
         var warnings: [String] = []
         let chosen = try validatedClasses(data, warnings: &warnings)
-        let (fitted, realX, synthX) = try times.measure("preprocessing") {
-            let fitted = try preprocessor ?? Preprocessor(clipping: .always).fit(data.real)
-            return (fitted, try fitted.transform(data.real), try fitted.transform(data.synthetic))
-        }
+        let fitted = try times.measure("preprocessing") { try preprocessor ?? Preprocessor(clipping: .always).fit(data.real) }
         var splitRng = Xoshiro256StarStar(seed: rng.next())
         let split = data.realLabels.count >= 2
             ? try StratifiedSplit(testFraction: holdoutFraction).split(labels: data.realLabels, using: &splitRng)
@@ -120,7 +117,7 @@ public struct FidelityValidator: Sendable, Equatable, Codable {
         for r in split.test { inHoldout[r] = true }
         let scaling = data.columns.map { c in fitted.columns.first { $0.name == c.name && $0.kind != .categorical } }
         let types = (ValidityCheck.pandasTypes(data.columns, data.real), ValidityCheck.pandasTypes(data.columns, data.synthetic))
-        let context = GroupContext(data: data, realX: realX, synthX: synthX, inHoldout: inHoldout, scaling: scaling, types: types)
+        let context = GroupContext(data: data, fitted: fitted, inHoldout: inHoldout, scaling: scaling, types: types)
 
         var plan = chosen.map { c in
             Planned(name: data.classNames[c], isClass: true, real: data.realLabels.indices.filter { data.realLabels[$0] == c },
@@ -135,7 +132,7 @@ public struct FidelityValidator: Sendable, Equatable, Codable {
         // keeps both cores busy through the parts that are serial inside.
         let seeds = rng.childSeeds(plan.count + 1)
         let taskCount = plan.count + (utilityModel == nil ? 0 : 1)
-        let groupsPlanned = plan, aligned = data
+        let groupsPlanned = plan
         let outputs = Parallel.mapChunks(0..<taskCount, minimumChunk: 1, chunksPerThread: taskCount) { tasks in
             tasks.map { t -> Result<TaskOutput, any Error> in
                 var taskRng = Xoshiro256StarStar(seed: seeds[t])
@@ -149,8 +146,7 @@ public struct FidelityValidator: Sendable, Equatable, Codable {
                     }
                     let utility = try utilityModel.map { model in
                         try taskTimes.measure("utility") {
-                            try runUtility(model, data: aligned, classes: chosen, fitted: fitted, realX: realX, synthX: synthX,
-                                           split: split, test: test, using: &taskRng)
+                            try runUtility(model, classes: chosen, split: split, test: test, context, using: &taskRng)
                         }
                     }
                     return TaskOutput(group: nil, charts: nil, utility: utility, times: taskTimes)

@@ -11,8 +11,9 @@ import BallastLearn
 ///   comparison with TRTR isolates what replacing those classes' real rows by synthetic ones does.
 /// - **Augmented**: the real training rows plus the synthetic rows — what over-sampling is for.
 ///
-/// Scores are macro-F1, accuracy and each class's recall. Each class's real and synthetic training
-/// rows are sampled down to a cap first, the same way in all three, so the cost is bounded.
+/// Scores are macro-F1, accuracy and each class's recall. Callers sample each class's real and
+/// synthetic training rows down to a cap first (``capped(_:labels:cap:using:)``), the same way for
+/// all three, so the cost is bounded.
 public struct UtilityTest: Sendable, Equatable, Codable {
     /// One training set's scores on the test rows.
     public struct Scores: Sendable, Equatable, Codable {
@@ -56,14 +57,12 @@ public struct UtilityTest: Sendable, Equatable, Codable {
     ///   - testSet: a description of the test rows.
     ///   - testMayLeak: whether the generator may have seen them.
     ///   - model: the detector.
-    ///   - maxRowsPerClass: the cap on each class's real rows and, separately, its synthetic rows.
     ///   - rng: the random source.
     /// - Throws: ``CatalogError`` for an invalid model; ``LearnError`` or ``MetricsError`` from training.
     static func run(realTrain: LabeledMatrix, synthetic: LabeledMatrix, test: LabeledMatrix, testSet: String, testMayLeak: Bool,
-                    model: DetectorChoice, maxRowsPerClass: Int, using rng: inout some RandomNumberGenerator) throws -> UtilityTest {
+                    model: DetectorChoice, using rng: inout some RandomNumberGenerator) throws -> UtilityTest {
         let classifier = try model.classifier(classWeights: false, quick: true)
-        let real = capped(realTrain, maxRowsPerClass, &rng)
-        let synth = capped(synthetic, maxRowsPerClass, &rng)
+        let real = realTrain, synth = synthetic
         let synthClasses = Set(synthetic.labels)
         let realOnly = real.gatherRows(real.labels.indices.filter { !synthClasses.contains(real.labels[$0]) })
         func scores(_ train: LabeledMatrix) throws -> Scores {
@@ -81,19 +80,20 @@ public struct UtilityTest: Sendable, Equatable, Codable {
                            augmented: try scores(stack(real, synth)))
     }
 
-    /// At most `cap` rows of each class, sampled without replacement (in row order).
-    static func capped(_ m: LabeledMatrix, _ cap: Int, _ rng: inout some RandomNumberGenerator) -> LabeledMatrix {
-        var byClass = [[Int]](repeating: [], count: m.classNames.count)
-        for (row, label) in m.labels.enumerated() { byClass[label].append(row) }
+    /// At most `cap` of `rows` of each class, sampled without replacement, in row order.
+    /// - Parameters:
+    ///   - rows: candidate row positions.
+    ///   - labels: the class of every row (indexed by position).
+    ///   - cap: the most rows kept per class.
+    ///   - rng: the random source.
+    static func capped(_ rows: [Int], labels: [Int], cap: Int, using rng: inout some RandomNumberGenerator) -> [Int] {
+        var byClass: [Int: [Int]] = [:]
+        for row in rows { byClass[labels[row], default: []].append(row) }
         var keep: [Int] = []
-        for rows in byClass {
-            if rows.count <= cap {
-                keep += rows
-            } else {
-                keep += rng.sampleWithoutReplacement(from: rows.count, count: cap).sorted().map { rows[$0] }
-            }
+        for label in byClass.keys.sorted() {
+            keep += DetectionTest.sample(byClass[label] ?? [], cap, &rng)
         }
-        return m.gatherRows(keep.sorted())
+        return keep.sorted()
     }
 
     /// `a`'s rows followed by `b`'s.
