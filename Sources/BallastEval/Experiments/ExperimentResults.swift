@@ -167,6 +167,11 @@ public struct BalancingRecord: Sendable, Equatable, Codable {
     /// What each deep generator of the method did (size, loss curves, per-class fidelity of its
     /// rows); `nil` for classic methods.
     public var generators: [GeneratorReport]?
+    /// For a balancing that added synthetic rows: their fidelity per raised class (see
+    /// ``ExperimentFidelity``); `nil` otherwise.
+    public var fidelity: [FidelitySummary]?
+    /// Seconds spent measuring ``fidelity`` (not counted in ``seconds``).
+    public var fidelitySeconds: Double?
 
     /// Creates a balancing record.
     public init(method: String, seed: UInt64, fold: Int?, countsBefore: [Int], countsAfter: [Int]?, warnings: [String],

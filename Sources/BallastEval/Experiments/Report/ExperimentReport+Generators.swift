@@ -28,13 +28,13 @@ extension ExperimentReport {
                     let who = network.classIndex.map { report.classNames.indices.contains($0) ? report.classNames[$0] : "#\($0)" } ?? "all classes"
                     let id = "\(p)-gen-\(m)-\(g)-\(n)"
                     let series = network.lossTerms.compactMap { term in network.curve(term).map { (term, $0) } }
-                    html += "<figure>\n" + SVGChart.lines(
+                    html += "<figure>\n" + SVGChart.lossCurves(
                         id: id, title: "\(method) · \(who): training losses",
                         description: "Loss terms per epoch of the \(report.method) network for \(who), seed \(record.seed).",
                         series: series, xTitle: "epoch", yTitle: "loss", marker: (network.bestEpoch, "kept")).svg + "</figure>\n"
                     let ks = network.epochs.map { $0.validationMetric ?? .nan }
                     if ks.contains(where: \.isFinite) {
-                        html += "<figure>\n" + SVGChart.lines(
+                        html += "<figure>\n" + SVGChart.lossCurves(
                             id: id + "-ks", title: "\(method) · \(who): validation KS",
                             description: "Mean column KS of generated rows against held-out rows per epoch; training keeps the lowest.",
                             series: [("mean column KS", ks)], xTitle: "epoch", yTitle: "KS (lower is better)",

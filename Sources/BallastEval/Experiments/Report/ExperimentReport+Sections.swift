@@ -54,6 +54,9 @@ extension ExperimentReport {
             }
         }
         sections.append(Section(id: "\(p)-recall", title: "Per-class recall per balancing", level: 3, html: recall))
+        if let fidelity = results.fidelityTable(d, title: "synthetic rows per raised class, mean over runs") {
+            sections.append(Section(id: "\(p)-fidelity", title: "Fidelity of synthetic rows, beside recall", level: 3, html: fidelity.html()))
+        }
 
         let counts = summary.countsTable(d, title: "training rows per class, mean over runs").html()
             + figure(countsChart(d, id: "\(p)-counts-chart"))

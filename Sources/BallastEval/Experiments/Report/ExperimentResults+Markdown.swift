@@ -39,6 +39,9 @@ extension ExperimentResults {
                     out += Self.markdown(summary.perClassTable(d, testSet: t, detector: detector, title: "\(t) · \(detector)"))
                 }
             }
+            if let fidelity = fidelityTable(d, title: "synthetic rows per raised class, mean over runs") {
+                out += "\n### Fidelity of synthetic rows, beside recall\n" + Self.markdown(fidelity)
+            }
             out += "\n### Training rows per class before and after balancing (AE-Flow Table 3 shape)\n"
             out += Self.markdown(summary.countsTable(d, title: "mean over runs"))
             let generated = index < datasets.count ? datasets[index].balancings.filter { $0.generators?.isEmpty == false } : []
