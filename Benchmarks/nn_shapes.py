@@ -10,6 +10,10 @@ from prepare_kdd.py, labels 0..4 as the condition), batch 128, Adam:
            through the updated D; BCE with logits; Adam 2e-4, betas (0.5, 0.999)
   realnvp  RealNVP, 8 affine couplings on alternating masks, nets 122->128->128->244 (ReLU),
            s = tanh(.), loss = -mean log-likelihood under N(0, I); Adam 1e-3
+  aeflow   AE-Flow (Ballast's ae-flow defaults): encoder 122->64 (LeakyReLU 0.2)->16, batch norm without
+           affine part; decoder 16->64 (LeakyReLU 0.2)->122 (sigmoid); 4 affine couplings on the code,
+           nets 16->64->64->32 (ReLU, s = tanh(.)); loss = summed squared error per row + 0.1 x the
+           flow's negative log-likelihood of the code, both averaged over the batch; Adam 1e-3
 Batch policy (both sides): a seeded shuffle per epoch, batches of 128, the last one partial; 3
 untimed warm-up steps first. The table shows seconds per epoch, the ratio Ballast / PyTorch (<= 1
 means Ballast is at least as fast), and the mean loss of the last 100 batches of each, so that a
@@ -18,7 +22,7 @@ its own thread pool, with OpenBLAS pinned to one thread (OPENBLAS_NUM_THREADS=1:
 workers cost more than they give on these small products when the machine is busy), and with
 BALLAST_BLAS=off (Ballast's Swift GEMM kernel; skipped with --no-swift-gemm).
 
-Run: python Benchmarks/nn_shapes.py [--shapes cvae,cgan,realnvp] [--rows N] [--no-swift-gemm]
+Run: python Benchmarks/nn_shapes.py [--shapes cvae,cgan,realnvp,aeflow] [--rows N] [--no-swift-gemm]
 """
 import argparse
 import json
@@ -111,12 +115,13 @@ def torch_models(torch, shape):
         return step
 
     class RealNVP(nn.Module):
-        def __init__(self):
+        def __init__(self, dims=FEATURES, couplings=8, width=128):
             super().__init__()
+            self.dims = dims
             self.nets = nn.ModuleList(
-                nn.Sequential(nn.Linear(FEATURES, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 2 * FEATURES))
-                for _ in range(8))
-            masks = torch.tensor([[float((j + k) % 2) for j in range(FEATURES)] for k in range(8)])
+                nn.Sequential(nn.Linear(dims, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU(), nn.Linear(width, 2 * dims))
+                for _ in range(couplings))
+            masks = torch.tensor([[float((j + k) % 2) for j in range(dims)] for k in range(couplings)])
             self.register_buffer("masks", masks)
 
         def forward(self, x):
@@ -125,14 +130,30 @@ def torch_models(torch, shape):
                 mask = self.masks[k]
                 free = 1 - mask
                 out = net(h * mask)
-                s = torch.tanh(out[:, :FEATURES]) * free
-                t = out[:, FEATURES:] * free
+                s = torch.tanh(out[:, :self.dims]) * free
+                t = out[:, self.dims:] * free
                 h = h * torch.exp(s) + t
                 logdet = logdet + s.sum(1)
-            log_density = -0.5 * (h * h).sum(1) - 0.5 * FEATURES * np.log(2 * np.pi) + logdet
+            log_density = -0.5 * (h * h).sum(1) - 0.5 * self.dims * np.log(2 * np.pi) + logdet
             return -log_density.mean()
 
-    model = RealNVP()
+    if shape == "aeflow":
+        class AEFlow(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.encoder = nn.Sequential(nn.Linear(FEATURES, 64), nn.LeakyReLU(0.2), nn.Linear(64, 16),
+                                             nn.BatchNorm1d(16, affine=False))
+                self.decoder = nn.Sequential(nn.Linear(16, 64), nn.LeakyReLU(0.2), nn.Linear(64, FEATURES), nn.Sigmoid())
+                self.flow = RealNVP(dims=16, couplings=4, width=64)
+
+            def forward(self, x):
+                code = self.encoder(x)
+                rec = torch.nn.functional.mse_loss(self.decoder(code), x, reduction="sum") / x.shape[0]
+                return rec + 0.1 * self.flow(code)
+
+        model = AEFlow()
+    else:
+        model = RealNVP()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
     def step(x, c, labels):
@@ -181,7 +202,7 @@ def run_ballast(shape, rows, seed, env_extra):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shapes", default="cvae,cgan,realnvp")
+    parser.add_argument("--shapes", default="cvae,cgan,realnvp,aeflow")
     parser.add_argument("--rows", type=int, default=0, help="use only the first N rows (0: all)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-swift-gemm", action="store_true", help="skip the BALLAST_BLAS=off run")

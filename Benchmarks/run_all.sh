@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 venv="${VENV:-$HOME/.cache/ballast-bench-venv}"
 [ -x "$venv/bin/python" ] || VENV="$venv" bash Benchmarks/setup.sh
 swift build -c release --product ballast-bench
+swift build -c release --product ballast
 py="$venv/bin/python"
 "$py" Benchmarks/gemm.py
 "$py" Benchmarks/csv_load.py
@@ -20,3 +21,4 @@ py="$venv/bin/python"
 "$py" Benchmarks/mlp.py
 "$py" Benchmarks/safetensors_check.py
 "$py" Benchmarks/gradient_penalty_check.py
+"$py" Benchmarks/fidelity.py

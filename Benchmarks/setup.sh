@@ -6,6 +6,8 @@ venv="${VENV:-$HOME/.cache/ballast-bench-venv}"
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --upgrade pip
 "$venv/bin/pip" install --quiet numpy pandas scikit-learn scipy "imbalanced-learn==0.14.*" xgboost
+# SDMetrics (the SDV project's synthetic-data metrics) for fidelity.py.
+"$venv/bin/pip" install --quiet "sdmetrics==0.32.*"
 # PyTorch's CPU build for the neural benchmarks (nn_shapes.py, mlp.py): its dependencies first from
 # PyPI, then torch itself from the CPU index (mixing both indexes in one call picks PyPI's larger
 # CUDA build); safetensors for safetensors_check.py. --upgrade because the setuptools a new venv

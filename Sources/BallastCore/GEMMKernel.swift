@@ -1,7 +1,8 @@
 /// The packed, register-blocked Swift GEMM kernel behind ``GEMM``.
 ///
 /// Blocking: `k` in blocks of ``kc``; for each block, `op(B)` is packed into panels of ``nr`` = 16
-/// columns (contiguous `kc × 16`), then row blocks of ``mc`` rows are distributed over threads; each
+/// columns (contiguous `kc × 16`), then row blocks of about ``mc`` rows (equal blocks, as many as a
+/// multiple of the thread count) are distributed over threads; each
 /// thread packs its `op(A)` rows into slivers of ``mr`` = 6 rows (`kc × 6`, column-interleaved) and
 /// runs the 6×16 micro-kernel over every panel. Edge slivers and panels are zero-padded and written
 /// back through a bounds-checked copy.
@@ -19,7 +20,12 @@ enum GEMMKernel {
         let panels = (n + nr - 1) / nr
         let packedB = UnsafeMutablePointer<Float>.allocate(capacity: panels * nr * kc)
         defer { packedB.deallocate() }
-        let rowBlocks = (m + mc - 1) / mc
+        // Row blocks of at most `mc` rows, as many as a multiple of the thread count and of equal
+        // size in whole slivers: 128 rows on 2 threads are 66 + 62, not 72 + 56.
+        let threads = Parallel.threadCount
+        let wanted = max(1, (m + mc - 1) / mc)
+        let rowBlocks = min((wanted + threads - 1) / threads * threads, (m + mr - 1) / mr)
+        let blockRows = ((m + rowBlocks - 1) / rowBlocks + mr - 1) / mr * mr
         let aIn = SendableReadBuffer(UnsafeBufferPointer(start: a, count: 1))
         let bPacked = SendableReadBuffer(UnsafeBufferPointer(start: UnsafePointer(packedB), count: 1))
         let cOut = SendableBuffer(UnsafeMutableBufferPointer(start: c, count: 1))
@@ -30,12 +36,13 @@ enum GEMMKernel {
             packB(tb, b, ldb, p0, kb, n, packedB)
             let start = p0
             Parallel.forEachChunk(0..<rowBlocks, chunksPerThread: 2) { blocks in
-                let packedA = UnsafeMutablePointer<Float>.allocate(capacity: mc * kc)
+                let packedA = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * kc)
                 defer { packedA.deallocate() }
                 let a = aIn.baseAddress!, pb = bPacked.baseAddress!, c = cOut.baseAddress!
                 for block in blocks {
-                    let i0 = block * mc
-                    let rows = min(mc, m - i0)
+                    let i0 = block * blockRows
+                    guard i0 < m else { continue }
+                    let rows = min(blockRows, m - i0)
                     packA(ta, a, lda, i0, rows, start, kb, packedA)
                     let slivers = (rows + mr - 1) / mr
                     for panel in 0..<panels {
@@ -61,12 +68,18 @@ enum GEMMKernel {
             let j0 = panel * nr
             let cols = min(nr, n - j0)
             let dst = out + panel * nr * kb
-            if tb == .none {
+            if tb == .none && cols == nr {
+                // Two vector moves per row: `update(from:count:)` calls memmove for 64 bytes.
+                for p in 0..<kb {
+                    let src = UnsafeRawPointer(b + (p0 + p) * ldb + j0), d = UnsafeMutableRawPointer(dst + p * nr)
+                    d.storeBytes(of: src.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    d.storeBytes(of: src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self), toByteOffset: 32, as: SIMD8<Float>.self)
+                }
+            } else if tb == .none {
                 for p in 0..<kb {
                     let src = b + (p0 + p) * ldb + j0
                     let d = dst + p * nr
-                    d.update(from: src, count: cols)
-                    if cols < nr { (d + cols).update(repeating: 0, count: nr - cols) }
+                    for j in 0..<nr { d[j] = j < cols ? src[j] : 0 }
                 }
             } else {
                 for j in 0..<nr {

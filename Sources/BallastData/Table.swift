@@ -148,19 +148,29 @@ extension Table {
             switch (a.values, b.values) {
             case let (.numeric(x), .numeric(y)): return TableColumn(name: a.name, values: .numeric(x + y))
             case let (.categorical(codesA, catsA), .categorical(codesB, catsB)):
-                var categories = catsA
-                var index = Dictionary(catsA.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
-                let mapped = catsB.map { name -> Int32 in
-                    if let i = index[name] { return i }
-                    categories.append(name)
-                    index[name] = Int32(categories.count - 1)
-                    return Int32(categories.count - 1)
-                }
+                let (categories, mapped) = ColumnValues.mergedCategories(catsA, catsB)
                 return TableColumn(name: a.name, values: .categorical(codes: codesA + codesB.map { $0 < 0 ? -1 : mapped[Int($0)] },
                                                                       categories: categories))
             default:
                 throw DataError(.missingColumn, "column '\(a.name)' is numeric in one table and categorical in the other")
             }
         })
+    }
+}
+
+extension ColumnValues {
+    /// The categories of `first`, then those of `second` that `first` lacks (in `second`'s order),
+    /// and the position of each of `second`'s categories in that list — how codes of a second
+    /// column are re-expressed in the first column's terms.
+    public static func mergedCategories(_ first: [String], _ second: [String]) -> (categories: [String], positions: [Int32]) {
+        var categories = first
+        var index = Dictionary(first.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        let positions = second.map { name -> Int32 in
+            if let i = index[name] { return i }
+            categories.append(name)
+            index[name] = Int32(categories.count - 1)
+            return Int32(categories.count - 1)
+        }
+        return (categories, positions)
     }
 }

@@ -24,6 +24,20 @@ extension NNScalar {
         }
     }
 
+    /// The coupling's inverse: `x = (y − shift ⊙ free) ⊙ e^(−tanh(raw) ⊙ free)`, `free = 1 − mask`.
+    public static func couplingInverse(
+        _ y: UnsafePointer<Self>, scaleAndShift st: UnsafePointer<Self>, mask: UnsafePointer<Self>,
+        input x: UnsafeMutablePointer<Self>, rows: Int, features f: Int
+    ) {
+        for r in 0..<rows {
+            let raw = st + r * 2 * f, shift = raw + f, yr = y + r * f, xr = x + r * f
+            vectorTanh(raw, xr, count: f)
+            for j in 0..<f { xr[j] = -xr[j] * (1 - mask[j]) }
+            vectorExp(xr, xr, count: f)
+            for j in 0..<f { xr[j] = (yr[j] - shift[j] * (1 - mask[j])) * xr[j] }
+        }
+    }
+
     /// Accumulates the gradients of the coupling output `y` into `x` and `scaleAndShift`.
     public static func couplingBackward(
         _ x: UnsafePointer<Self>, mask: UnsafePointer<Self>, tanhScale: UnsafePointer<Self>, expScale: UnsafePointer<Self>,

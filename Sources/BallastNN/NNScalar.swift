@@ -127,6 +127,10 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
         _ x: UnsafePointer<Self>, mask: UnsafePointer<Self>, tanhScale: UnsafePointer<Self>, expScale: UnsafePointer<Self>,
         outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>?,
         scaleAndShiftGradient gst: UnsafeMutablePointer<Self>?, rows: Int, features f: Int)
+    /// Inverse of the coupling (see ``Tape/affineCouplingInverse(_:scaleAndShift:mask:)``).
+    static func couplingInverse(
+        _ y: UnsafePointer<Self>, scaleAndShift st: UnsafePointer<Self>, mask: UnsafePointer<Self>,
+        input x: UnsafeMutablePointer<Self>, rows: Int, features f: Int)
     /// Backward kernel of the coupling log-determinant.
     static func couplingLogDeterminantBackward(
         mask: UnsafePointer<Self>, tanhScale: UnsafePointer<Self>, outputGradient gld: UnsafePointer<Self>,

@@ -31,6 +31,31 @@ extension Tape {
         return (output, logDeterminant)
     }
 
+    /// The inverse of ``affineCoupling(_:scaleAndShift:mask:)``: `x = (y − t) ⊙ e⁻ˢ` on the free
+    /// features, `x = y` where `mask` is 1 — what sampling a RealNVP runs, coupling by coupling in
+    /// reverse order.
+    ///
+    /// Not differentiable: the result is a constant of the tape (sampling needs no gradients).
+    /// Because masked features pass a coupling unchanged, the conditioner's output on `y ⊙ mask`
+    /// equals its output on `x ⊙ mask`, so `scaleAndShift` is computed from `y`.
+    /// - Parameters:
+    ///   - y: `batch × f`, a coupling output.
+    ///   - scaleAndShift: `batch × 2f`, the conditioner network's output on `y ⊙ mask`.
+    ///   - mask: `1 × f` constant of zeros and ones.
+    /// - Returns: `batch × f`, the coupling input.
+    public func affineCouplingInverse(_ y: Tensor, scaleAndShift: Tensor, mask: Tensor) -> Tensor {
+        check(y); check(scaleAndShift); check(mask)
+        let f = y.columns
+        precondition(scaleAndShift.rows == y.rows && scaleAndShift.columns == 2 * f,
+                     "Tape.affineCouplingInverse: scale-and-shift \(scaleAndShift.rows)×\(scaleAndShift.columns), expected \(y.rows)×\(2 * f)")
+        precondition(mask.rows == 1 && mask.columns == f, "Tape.affineCouplingInverse: mask must be 1×\(f)")
+        return input(rows: y.rows, columns: f) { out in
+            guard let x = out.baseAddress else { return }
+            Scalar.couplingInverse(valuePointer(y.id), scaleAndShift: valuePointer(scaleAndShift.id), mask: valuePointer(mask.id),
+                                   input: x, rows: y.rows, features: f)
+        }
+    }
+
     /// The backward steps of the two coupling ops.
     func couplingBackward(node i: Int) {
         let node = nodes[i]

@@ -245,7 +245,17 @@ public final class Tape<Scalar: NNScalar> {
     /// The value of `t` as a Float matrix.
     public func matrix(_ t: Tensor) -> Matrix {
         withValue(t) { buffer in
-            Matrix(rows: t.rows, columns: t.columns, values: buffer.map { Float($0) })
+            var out = Matrix(rows: t.rows, columns: t.columns)
+            out.withUnsafeMutableBufferPointer { destination in
+                guard let d = destination.baseAddress, let s = buffer.baseAddress else { return }
+                if Scalar.self == Float.self {
+                    // One block copy on the training type (a generic per-element conversion is slow).
+                    UnsafeRawPointer(s).withMemoryRebound(to: Float.self, capacity: buffer.count) { d.update(from: $0, count: buffer.count) }
+                } else {
+                    for i in 0..<buffer.count { d[i] = Float(s[i]) }
+                }
+            }
+            return out
         }
     }
 

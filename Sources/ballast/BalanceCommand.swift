@@ -29,6 +29,7 @@ struct BalanceCommand: ParsableCommand {
               ballast balance KDDTrain+.txt -o b.csv --method borderline-smote:kind=2 --strategy U2R=5000,R2L=5000
               ballast balance KDDTrain+.txt -o b.csv --method smote+kmeans-under+oss --strategy '*=20000'
               ballast balance flows.csv --label Label -o b.csv --method adasyn --seed 3 --json
+              ballast balance KDDTrain+.txt -o b.csv --method smote --mark-synthetic   # then: ballast validate KDDTrain+.txt b.csv
             """
     )
 
@@ -52,6 +53,12 @@ struct BalanceCommand: ParsableCommand {
     @Option(help: "Random seed (printed with the results).")
     var seed: UInt64 = 42
 
+    @Flag(help: "Add a column '\(FidelityDataset.defaultMarkerColumn)': 1 for a synthetic row, 0 for a kept input row (read by ballast validate).")
+    var markSynthetic = false
+
+    @Option(help: "Also write only the synthetic rows to this CSV file.")
+    var syntheticOnly: String?
+
     @Flag(help: "Print JSON instead of tables.")
     var json = false
 
@@ -67,14 +74,23 @@ struct BalanceCommand: ParsableCommand {
             var rng = Xoshiro256StarStar(seed: seed)
             let outcome = try BalanceJob(resampler: resampler, method: method).run(loaded.data, using: &rng)
             bar.stage("writing \(outcome.output.rowCount) rows")
-            try CSVWriter.write(outcome.output.features, labels: outcome.output.labels, classNames: outcome.output.classNames,
-                                labelColumn: dataset.label ?? "label", to: output)
+            let written = markSynthetic ? try outcome.outputMarkingSynthetic() : outcome.output
+            let labelColumn = dataset.label ?? "label"
+            try CSVWriter.write(written.features, labels: written.labels, classNames: written.classNames,
+                                labelColumn: labelColumn, to: output)
+            if let syntheticOnly {
+                let rows = outcome.syntheticOutput
+                try CSVWriter.write(rows.features, labels: rows.labels, classNames: rows.classNames, labelColumn: labelColumn,
+                                    to: syntheticOnly)
+            }
             bar.finish()
             if json {
                 print(String(decoding: try outcome.jsonData(seed: seed, output: output), as: UTF8.self))
             } else {
                 print(outcome.renderPlain(), terminator: "")
-                print("seed: \(seed); wrote \(outcome.output.rowCount) rows to \(output)")
+                print("seed: \(seed); wrote \(outcome.output.rowCount) rows to \(output)"
+                      + (markSynthetic ? " (column \(FidelityDataset.defaultMarkerColumn) marks the synthetic ones)" : ""))
+                if let syntheticOnly { print("wrote \(outcome.syntheticRows) synthetic rows to \(syntheticOnly)") }
             }
         }
     }

@@ -20,11 +20,13 @@ struct Ballast: ParsableCommand {
               ballast train KDDTrain+.txt --model gbdt --balance smote -o model.bundle
               ballast evaluate model.bundle KDDTest+.txt
               ballast predict model.bundle new.csv -o predictions.csv
+              ballast balance KDDTrain+.txt -o b.csv --method smote --mark-synthetic
+              ballast validate KDDTrain+.txt b.csv --classes R2L,U2R -o fidelity
 
             Exit status: 0 success, 64 bad usage, 65 bad data, 74 file not readable or writable.
             """,
         version: "0.1.0",
         subcommands: [InspectCommand.self, BalanceCommand.self, TrainCommand.self, PredictCommand.self,
-                      EvaluateCommand.self, DemoCommand.self, ExperimentCommand.self]
+                      EvaluateCommand.self, DemoCommand.self, ExperimentCommand.self, ValidateCommand.self]
     )
 }

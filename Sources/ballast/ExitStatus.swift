@@ -23,6 +23,7 @@ enum ExitStatus {
             return data
         case is ValidationFailure, is CatalogError, is ResamplingError: return usage
         case is BundleError, is PreprocessingError: return data
+        case let e as FidelityError: return e.isUsageError ? usage : data
         case let e as ExperimentError:
             switch e {
             case .invalidSpec, .specSyntax, .specChanged: return usage

@@ -69,6 +69,32 @@ struct ExperimentRunnerTests {
         #expect(problems.isEmpty, "\(problems.prefix(10))")
     }
 
+    @Test("A generator cell records its report (size, loss curves, per-class fidelity); results.json validates and the outputs show it")
+    func generatorCell() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let spec = ExperimentSpec(name: "generator", datasets: [.simulator(rows: 1_500)], balancings: ["cvae:epochs=3"],
+                                  detectors: ["dt"], seeds: [1])
+        let results = try ExperimentRunner(spec: spec, outputDirectory: directory).run { _ in }
+        let d = try #require(results.datasets.first)
+        let record = try #require(d.balancings.first { $0.method == "cvae:epochs=3" })
+        let report = try #require(record.generators?.first)
+        #expect(report.method == "cvae" && report.parameterCount > 0 && report.training.first?.epochs.count == 3)
+        #expect(report.training.first?.lossTerms == ["loss", "reconstruction", "kl"])
+        #expect(Set(report.classes.map(\.className)) == Set(["DoS", "Probe", "R2L", "U2R"]))
+        #expect(d.balancings.first { $0.method == "none" }?.generators == nil)
+
+        let json = try #require(FileManager.default.contents(atPath: directory + "/results.json"))
+        let schema = try JSONSchemaValidator(contentsOf: SharedData.packageRoot.appendingPathComponent("Docs/results-schema.json").path)
+        let problems = try schema.validate(json)
+        #expect(problems.isEmpty, "\(problems.prefix(10))")
+        #expect(try JSONDecoder().decode(ExperimentResults.self, from: json).datasets.first?.balancings == d.balancings)
+        let html = try String(contentsOfFile: directory + "/report.html", encoding: .utf8)
+        #expect(html.contains("d0-generators") && html.contains("cvae:epochs=3 · all classes: training losses") && html.contains("<polyline"))
+        let markdown = try String(contentsOfFile: directory + "/summary.md", encoding: .utf8)
+        #expect(markdown.contains("### Deep generators") && markdown.contains("| cvae:epochs=3"))
+    }
+
     @Test("A run stopped after some cells resumes where it stopped and gives the same results as an uninterrupted run")
     func resume() throws {
         let whole = temporaryDirectory(), parts = temporaryDirectory()

@@ -57,12 +57,25 @@ struct ExperimentSpecTests {
     func example() throws {
         let path = SharedData.packageRoot.appendingPathComponent("Experiments/dcbn-vae-table2.toml").path
         let spec = try ExperimentSpec(contentsOf: path)
-        #expect(spec.balancings.count == 5 && spec.detectors == ["dt"] && spec.seeds == [1, 2, 3])
-        #expect(spec.references.count == 6 && spec.references[0].values == ["accuracy": 75.88, "weighted-f1": 72.74])
+        #expect(spec.balancings.count == 7 && spec.detectors == ["dt"] && spec.seeds == [1, 2, 3])
+        #expect(spec.references.count == 8 && spec.references[0].values == ["accuracy": 75.88, "weighted-f1": 72.74])
         #expect(spec.references.allSatisfy { $0.tolerance == 2 && $0.testSet == "KDDTest+" })
         #expect(spec.notes?.hasPrefix("Reproduction of the classic rows") == true && spec.notes?.contains("\n\nWhy some rows") == true)
         #expect(spec.datasets[0].directory?.hasSuffix("shared/datasets/nsl-kdd") == true)
         try spec.validate()
+    }
+
+    @Test("The AE-Flow specifications read: per-class recall references, pipelines with class-named strategies, a validation split of KDDTrain+")
+    func aeFlowSpecs() throws {
+        let root = SharedData.packageRoot.appendingPathComponent("Experiments")
+        let spec = try ExperimentSpec(contentsOf: root.appendingPathComponent("ae-flow-table3.toml").path)
+        try spec.validate()
+        let reference = try #require(spec.references.first { $0.balancing.hasPrefix("ae-flow") })
+        #expect(reference.values["recall-U2R"] == 58.5 && reference.values["recall-R2L"] == 34.5 && reference.values["accuracy"] == 81.66)
+        #expect(spec.balancings.allSatisfy { $0.contains("+kmeans-under:strategy=Normal=16800;DoS=16800+oss:strategy=Normal;DoS") })
+        let validation = try ExperimentSpec(contentsOf: root.appendingPathComponent("ae-flow-table3-validation.toml").path)
+        try validation.validate()
+        #expect(validation.balancings == spec.balancings && validation.datasets[0].split == .holdout && validation.references.isEmpty)
     }
 
     @Test("Errors name the file and line: syntax, unknown keys, wrong types, duplicates, unsupported TOML")

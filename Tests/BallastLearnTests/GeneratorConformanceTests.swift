@@ -15,6 +15,8 @@ struct GeneratorConformanceTests {
         "vae": ("vae:epochs=40,batch=32,patience=none", 0.85),
         "cvae": ("cvae:epochs=40,batch=32,patience=none", 0.7),
         "dcbn-vae": ("dcbn-vae:epochs=40,batch=32,lr=0.001,patience=none", 0.75),
+        "realnvp": ("realnvp:epochs=30,patience=none", 0.5),
+        "ae-flow": ("ae-flow:epochs=40,patience=none", 0.5),
         // GANs at these budgets: gan 91%, wgan-gp 95% (one network per class), cgan 75%, ctgan 67%
         // (one conditional network; ctgan's test budget narrows its networks to 64x64 and judges
         // PacGAN groups of 5 rows instead of 10, which costs three times as much per step here).

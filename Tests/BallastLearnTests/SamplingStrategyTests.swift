@@ -1,4 +1,6 @@
+import BallastCore
 import BallastLearn
+import BallastTestSupport
 import Testing
 
 /// imbalanced-learn's `sampling_strategy` semantics, with exact counts and errors naming numbers.
@@ -59,5 +61,21 @@ struct SamplingStrategyTests {
         for bad in ["dos=", "probe=5", "dos=-1", "dos=3,dos=4", "1.5", "what"] {
             #expect(throws: ResamplingError.self, "\(bad)") { try SamplingStrategy(parsing: bad, classNames: names) }
         }
+    }
+
+    @Test("catalogue strategies name classes: exact totals (CLASS=N;…) and class selections (CLASS;…), resolved when run")
+    func namedInCatalogue() throws {
+        let data = ResamplerChecks.sample(counts: [90, 30, 12]).data
+        var rng = Xoshiro256StarStar(seed: 1)
+        let raised = try Catalog.resampler("ros:strategy=class1=50;CLASS2=40").resample(data, using: &rng)
+        #expect(raised.classCounts == [90, 50, 40])
+        let lowered = try Catalog.resampler("rus:strategy=class0").resample(data, using: &rng)
+        #expect(lowered.classCounts == [12, 30, 12])
+        let cleanedOne = try Catalog.resampler("tomek:strategy=class0").fitResample(data, schema: nil, using: &rng).data.classCounts
+        #expect(cleanedOne[1] == 30 && cleanedOne[2] == 12)
+        #expect(throws: ResamplingError.self) { try Catalog.resampler("ros:strategy=nope=50").resample(data, using: &rng) }
+        #expect(throws: ResamplingError.self) { try Catalog.resampler("tomek:strategy=nope").resample(data, using: &rng) }
+        #expect(throws: CatalogError.self) { try Catalog.resampler("ros:strategy=class1=x") }
+        #expect(try SamplingStrategy.namedCounts(["class2": 7]).resolved(classNames: ["class0", "class1", "class2"]) == .counts([2: 7]))
     }
 }

@@ -35,4 +35,24 @@ import Testing
         }
         #expect(report.passed, "\(report)")
     }
+
+    /// Sampling a RealNVP runs the couplings backwards: the inverse must undo the forward map.
+    @Test(arguments: [false, true]) func inverseUndoesTheForwardMap(double: Bool) {
+        // Raw scales up to ±4 saturate tanh, so the rows are scaled by up to e^±1 per coupling.
+        let x = Self.random(6, Self.f, seed: 5)
+        var rng = Xoshiro256StarStar(seed: 6)
+        let st = Matrix(rows: 6, columns: 2 * Self.f, generator: { _, _ in 4 * Float(rng.nextNormal()) })
+        func roundTrip<S: NNScalar>(_ tape: Tape<S>) -> (x: [S], back: [S]) {
+            let xt = tape.input(x), stt = tape.input(st), m = tape.input(Self.mask)
+            let (y, _) = tape.affineCoupling(xt, scaleAndShift: stt, mask: m)
+            return (tape.value(xt), tape.value(tape.affineCouplingInverse(y, scaleAndShift: stt, mask: m)))
+        }
+        if double {
+            let (a, b) = roundTrip(Tape<Double>())
+            #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-12 })
+        } else {
+            let (a, b) = roundTrip(Tape<Float>())
+            #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) })
+        }
+    }
 }

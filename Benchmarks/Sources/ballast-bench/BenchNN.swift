@@ -2,7 +2,7 @@ import BallastCore
 import BallastNN
 import Foundation
 
-/// `ballast-bench nn --shape cvae|cgan|realnvp [--data F] [--labels F] [--rows N] [--batch 128]
+/// `ballast-bench nn --shape cvae|cgan|realnvp|aeflow [--data F] [--labels F] [--rows N] [--batch 128]
 /// [--seed 0] [--warmup 3]`: one training epoch of a deep-generator shape of the papers, timed.
 ///
 /// The mirror of `Benchmarks/nn_shapes.py` (same shapes, activations, losses, Adam settings, and the
@@ -20,8 +20,8 @@ func benchNN(_ arguments: [String]) throws {
         options[arguments[i]] = arguments[i + 1]
         i += 2
     }
-    guard let shape = options["--shape"], ["cvae", "cgan", "realnvp"].contains(shape) else {
-        throw BenchError("nn: --shape must be cvae, cgan or realnvp")
+    guard let shape = options["--shape"], ["cvae", "cgan", "realnvp", "aeflow"].contains(shape) else {
+        throw BenchError("nn: --shape must be cvae, cgan, realnvp or aeflow")
     }
     guard let batch = Int(options["--batch"] ?? ""), batch > 1, let seed = UInt64(options["--seed"] ?? ""),
           let warmup = Int(options["--warmup"] ?? ""), warmup >= 0 else {
@@ -34,6 +34,7 @@ func benchNN(_ arguments: [String]) throws {
     switch shape {
     case "cvae": model = try CVAEBench(data: data, rng: &rng)
     case "cgan": model = try CGANBench(data: data, rng: &rng)
+    case "aeflow": model = try AEFlowBench(data: data, rng: &rng)
     default: model = try RealNVPBench(data: data, rng: &rng)
     }
 
@@ -282,34 +283,29 @@ final class CGANBench: NNBenchModel {
     }
 }
 
-/// RealNVP (Dinh et al., 2017) with 8 affine couplings on alternating feature masks; each coupling's
-/// net is 122→128→128→244 (ReLU), giving `s = tanh(·)` and `t` for the unmasked features; loss is the
-/// negative mean log-likelihood under a standard normal base.
-final class RealNVPBench: NNBenchModel {
+/// The coupling layers of a RealNVP (Dinh et al., 2017) on alternating feature masks; each
+/// coupling's net is `d→w→w→2d` (ReLU), giving `s = tanh(·)` and `t` for the unmasked features.
+final class CouplingStack {
     let nets: [(Linear, Linear, Linear)]
     let masks: [Matrix]
-    let adam: Adam
 
-    init(data: NNBenchData, rng: inout Xoshiro256StarStar) throws {
-        let f = data.columns
+    init(dimensions d: Int, couplings: Int, width: Int, name: String, rng: inout Xoshiro256StarStar) {
         var nets: [(Linear, Linear, Linear)] = []
         var masks: [Matrix] = []
-        for k in 0..<8 {
-            nets.append((Linear(f, 128, initialization: .pytorchDefault, name: "couplings.\(k).net.0", using: &rng),
-                         Linear(128, 128, initialization: .pytorchDefault, name: "couplings.\(k).net.2", using: &rng),
-                         Linear(128, 2 * f, initialization: .pytorchDefault, name: "couplings.\(k).net.4", using: &rng)))
-            masks.append(Matrix(rows: 1, columns: f, generator: { _, j in Float((j + k) % 2) }))
+        for k in 0..<couplings {
+            nets.append((Linear(d, width, initialization: .pytorchDefault, name: "\(name).\(k).net.0", using: &rng),
+                         Linear(width, width, initialization: .pytorchDefault, name: "\(name).\(k).net.2", using: &rng),
+                         Linear(width, 2 * d, initialization: .pytorchDefault, name: "\(name).\(k).net.4", using: &rng)))
+            masks.append(Matrix(rows: 1, columns: d, generator: { _, j in Float((j + k) % 2) }))
         }
         self.nets = nets
         self.masks = masks
-        adam = try Adam(parameters: nets.flatMap { [$0.0, $0.1, $0.2].flatMap(\.parameters) }, learningRate: 1e-3)
-        super.init(base: data, rng: &rng)
     }
 
-    override var parts: [any Trainable] { nets.flatMap { [$0.0, $0.1, $0.2] as [any Trainable] } }
+    var parts: [any Trainable] { nets.flatMap { [$0.0, $0.1, $0.2] as [any Trainable] } }
 
-    override func step(_ indices: ArraySlice<Int>) -> Float {
-        let (x, _) = begin(indices)
+    /// The negative mean log-likelihood of `x` under the flow with a standard normal base.
+    func negativeLogLikelihood(_ x: Tensor, on tape: Tape<Float>) -> Tensor {
         var h = x
         var logDeterminant: Tensor?
         for k in 0..<nets.count {
@@ -324,7 +320,65 @@ final class RealNVPBench: NNBenchModel {
             h = y
             logDeterminant = logDeterminant.map { tape.add($0, logScale) } ?? logScale
         }
-        let loss = tape.neg(tape.standardNormalLogDensity(h, logDeterminant: logDeterminant!))
+        return tape.neg(tape.standardNormalLogDensity(h, logDeterminant: logDeterminant!))
+    }
+}
+
+/// RealNVP with 8 affine couplings on alternating feature masks, nets 122→128→128→244; loss is the
+/// negative mean log-likelihood under a standard normal base.
+final class RealNVPBench: NNBenchModel {
+    let flow: CouplingStack
+    let adam: Adam
+
+    init(data: NNBenchData, rng: inout Xoshiro256StarStar) throws {
+        flow = CouplingStack(dimensions: data.columns, couplings: 8, width: 128, name: "couplings", rng: &rng)
+        adam = try Adam(parameters: flow.parts.flatMap(\.parameters), learningRate: 1e-3)
+        super.init(base: data, rng: &rng)
+    }
+
+    override var parts: [any Trainable] { flow.parts }
+
+    override func step(_ indices: ArraySlice<Int>) -> Float {
+        let (x, _) = begin(indices)
+        let loss = flow.negativeLogLikelihood(x, on: tape)
+        adam.zeroGradients()
+        tape.backward(loss)
+        adam.step()
+        return scalar(loss)
+    }
+}
+
+/// AE-Flow with Ballast's `ae-flow` defaults: encoder 122→64 (LeakyReLU 0.2)→16 with batch norm
+/// (no affine part), decoder 16→64 (LeakyReLU 0.2)→122 (sigmoid), 4 affine couplings on the code
+/// with nets 16→64→64→32; loss = summed squared error per row + 0.1 × the code's negative
+/// log-likelihood, both averaged over the batch.
+final class AEFlowBench: NNBenchModel {
+    let enc1: Linear, enc2: Linear, codeNorm: BatchNorm1d, dec1: Linear, dec2: Linear
+    let flow: CouplingStack
+    let adam: Adam
+
+    init(data: NNBenchData, rng: inout Xoshiro256StarStar) throws {
+        let f = data.columns
+        enc1 = Linear(f, 64, initialization: .pytorchDefault, name: "encoder.0", using: &rng)
+        enc2 = Linear(64, 16, initialization: .pytorchDefault, name: "encoder.2", using: &rng)
+        codeNorm = BatchNorm1d(features: 16, affine: false, name: "encoder.3")
+        dec1 = Linear(16, 64, initialization: .pytorchDefault, name: "decoder.0", using: &rng)
+        dec2 = Linear(64, f, initialization: .pytorchDefault, name: "decoder.2", using: &rng)
+        flow = CouplingStack(dimensions: 16, couplings: 4, width: 64, name: "flow", rng: &rng)
+        adam = try Adam(parameters: ([enc1, enc2, dec1, dec2] as [any Trainable] + flow.parts).flatMap(\.parameters), learningRate: 1e-3)
+        super.init(base: data, rng: &rng)
+    }
+
+    override var parts: [any Trainable] { [enc1, enc2, codeNorm, dec1, dec2] + flow.parts }
+
+    override func step(_ indices: ArraySlice<Int>) -> Float {
+        let (x, _) = begin(indices)
+        let h = tape.leakyReLU(enc1.forward(x, on: tape, mode: .training), slope: 0.2)
+        let code = codeNorm.forward(enc2.forward(h, on: tape, mode: .training), on: tape, mode: .training)
+        let d = tape.leakyReLU(dec1.forward(code, on: tape, mode: .training), slope: 0.2)
+        let reconstruction = tape.sigmoid(dec2.forward(d, on: tape, mode: .training))
+        let loss = tape.add(tape.mul(tape.mseLoss(reconstruction, x), scalar: Float(data.columns)),
+                            tape.mul(flow.negativeLogLikelihood(code, on: tape), scalar: 0.1))
         adam.zeroGradients()
         tape.backward(loss)
         adam.step()

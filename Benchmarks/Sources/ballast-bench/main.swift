@@ -17,6 +17,8 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "nn": benchNN,
     "generator": benchGenerator,
     "gradient-penalty": benchGradientPenalty,
+    "sample": benchSampling,
+    "generator-epoch": benchGeneratorEpoch,
 ]
 guard let name = arguments.first, let run = benchmarks[name] else {
     let names = benchmarks.keys.sorted().joined(separator: ", ")

@@ -31,19 +31,7 @@ public enum Distribution {
     /// - Returns: `nil` when either sample is empty.
     public static func kolmogorovSmirnov<S1: Sequence, S2: Sequence>(_ a: S1, _ b: S2) -> (statistic: Double, pValue: Double)?
     where S1.Element: BinaryFloatingPoint, S2.Element: BinaryFloatingPoint {
-        let x = a.map(Double.init).filter { !$0.isNaN }.sorted()
-        let y = b.map(Double.init).filter { !$0.isNaN }.sorted()
-        guard !x.isEmpty, !y.isEmpty else { return nil }
-        var i = 0, j = 0, d = 0.0
-        let n1 = Double(x.count), n2 = Double(y.count)
-        while i < x.count && j < y.count {
-            let v = min(x[i], y[j])
-            while i < x.count && x[i] <= v { i += 1 }
-            while j < y.count && y[j] <= v { j += 1 }
-            d = max(d, abs(Double(i) / n1 - Double(j) / n2))
-        }
-        let en = n1 * n2 / (n1 + n2)
-        return (d, kolmogorovSurvival(en.squareRoot() * d))
+        kolmogorovSmirnov(sorted: a.map(Double.init).filter { !$0.isNaN }.sorted(), b.map(Double.init).filter { !$0.isNaN }.sorted())
     }
 
     /// The survival function of the Kolmogorov distribution, `Q(λ) = 2 Σ (−1)^{k−1} e^{−2k²λ²}`.
@@ -66,15 +54,7 @@ public enum Distribution {
     where S1.Element: BinaryFloatingPoint, S2.Element: BinaryFloatingPoint {
         let x = a.map(Double.init).filter { !$0.isNaN }.sorted()
         let y = b.map(Double.init).filter { !$0.isNaN }.sorted()
-        guard !x.isEmpty, !y.isEmpty else { return nil }
-        let all = (x + y).sorted()
-        var i = 0, j = 0, total = 0.0
-        for k in 0..<(all.count - 1) {
-            while i < x.count && x[i] <= all[k] { i += 1 }
-            while j < y.count && y[j] <= all[k] { j += 1 }
-            total += abs(Double(i) / Double(x.count) - Double(j) / Double(y.count)) * (all[k + 1] - all[k])
-        }
-        return total
+        return x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { wasserstein(sorted: xs, $0) } }
     }
 }
 

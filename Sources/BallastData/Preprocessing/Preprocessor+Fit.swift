@@ -1,3 +1,4 @@
+import BallastCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -84,7 +85,7 @@ extension Preprocessor {
             if v.rounded() != v { integral = false }
         }
         guard !present.isEmpty else { throw PreprocessingError.allMissing(column: name) }
-        present.sort()
+        present = present.withUnsafeBufferPointer { values in RadixSort.order(values).map { values[Int($0)] } }
         let kind: FittedColumn.Kind = binary ? .binary : (integral ? .integer : .real)
         let useLog: Bool
         switch logTransform {

@@ -50,8 +50,8 @@ public struct BalanceJob: Sendable {
                                   classNames: input.classNames, source: input.source)
         return BalanceOutcome(method: method, classNames: input.classNames, before: input.classCounts,
                               after: output.classCounts, syntheticRows: syntheticRows.count, warnings: result.warnings,
-                              seconds: Date().timeIntervalSince(start), output: output, generators: result.generators,
-                              featureNames: fitted.featureNames)
+                              generators: result.generators, seconds: Date().timeIntervalSince(start), output: output,
+                              featureNames: fitted.featureNames, isSynthetic: sources.map { $0 == nil })
     }
 
     /// For each output row, the input row it is (the earliest unused identical row with the same label
@@ -107,14 +107,35 @@ public struct BalanceOutcome: Sendable {
     public var syntheticRows: Int
     /// Adjustments the resampler made.
     public var warnings: [ResamplingWarning]
+    /// What each deep generator of the method did: size, training curves, per-class fidelity of
+    /// its rows (mean column KS, distinct share, range coverage) and fit time; empty otherwise.
+    public var generators: [GeneratorReport] = []
     /// Wall time of preprocessing, resampling and inverse transform.
     public var seconds: Double
     /// The rebalanced raw records.
     public var output: LabeledTable
-    /// What each deep generator did (size, loss curves, per-class fidelity); empty for classic methods.
-    public var generators: [GeneratorReport] = []
     /// Names of the preprocessed columns the generators worked on (to name a worst column).
     public var featureNames: [String] = []
+    /// Whether each output row is synthetic (`false`: an input row kept as it was).
+    public var isSynthetic: [Bool]
+
+    /// The output with a last feature column `column` holding 1 for a synthetic row and 0 for a
+    /// kept input row (what `ballast validate` reads to tell them apart).
+    /// - Parameter column: the marker column's name.
+    /// - Throws: ``DataError`` (`invalidOption`) when the data already has a column of that name.
+    public func outputMarkingSynthetic(column: String = FidelityDataset.defaultMarkerColumn) throws -> LabeledTable {
+        guard output.features.columnIndex(named: column) == nil else {
+            throw DataError(.invalidOption, "the data already has a column '\(column)'; cannot add the synthetic-row marker")
+        }
+        var marked = output
+        marked.features.columns.append(TableColumn(name: column, values: .numeric(isSynthetic.map { $0 ? 1 : 0 })))
+        return marked
+    }
+
+    /// Only the synthetic output rows.
+    public var syntheticOutput: LabeledTable {
+        output.gatherRows(isSynthetic.indices.filter { isSynthetic[$0] })
+    }
 
     /// A table of counts per class, before and after, with the change.
     public func renderPlain() -> String {

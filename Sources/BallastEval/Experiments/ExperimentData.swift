@@ -38,6 +38,15 @@ struct ExperimentData {
             }
             let directory = URL(fileURLWithPath: spec.directory ?? ".")
             let train = try NSLKDD.load(path: directory.appendingPathComponent(spec.effectiveTrain).path, labelMode: mode)
+            classNames = train.classNames
+            simulated = false
+            trainAttacks = Self.attackNames(train).map(Set.init)
+            guard spec.split == .fixed else {
+                // Model selection: validation splits of the training file; the test files stay unread.
+                storage = .whole(train)
+                description = "NSL-KDD: \(spec.effectiveTrain) only (test files not read)" + Self.splitDescription(spec)
+                return
+            }
             var tests: [(String, LabeledTable, [String: Int])] = []
             for file in spec.effectiveTests {
                 let test = try NSLKDD.load(path: directory.appendingPathComponent(file).path, labelMode: mode)
@@ -47,9 +56,6 @@ struct ExperimentData {
                 tests.append((Self.testSetName(file), test, [:]))
             }
             storage = .fixed(Part(train: train, tests: tests))
-            classNames = train.classNames
-            simulated = false
-            trainAttacks = Self.attackNames(train).map(Set.init)
             description = "NSL-KDD: \(spec.effectiveTrain) → " + spec.effectiveTests.joined(separator: ", ")
         case .csv:
             let loader = DatasetLoader(format: .csv, label: spec.label, drop: spec.drop ?? [])

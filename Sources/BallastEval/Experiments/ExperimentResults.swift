@@ -1,3 +1,4 @@
+import BallastLearn
 import Foundation
 
 /// Everything an experiment measured: the specification it ran, where and with what, and one record
@@ -163,10 +164,18 @@ public struct BalancingRecord: Sendable, Equatable, Codable {
     /// Peak resident memory of the process after this step, bytes (a high-water mark: it never
     /// decreases during a run).
     public var peakMemoryBytes: Int
+    /// What each deep generator of the method did (size, loss curves, per-class fidelity of its
+    /// rows); `nil` for classic methods.
+    public var generators: [GeneratorReport]?
+    /// For a balancing that added synthetic rows: their fidelity per raised class (see
+    /// ``ExperimentFidelity``); `nil` otherwise.
+    public var fidelity: [FidelitySummary]?
+    /// Seconds spent measuring ``fidelity`` (not counted in ``seconds``).
+    public var fidelitySeconds: Double?
 
     /// Creates a balancing record.
     public init(method: String, seed: UInt64, fold: Int?, countsBefore: [Int], countsAfter: [Int]?, warnings: [String],
-                error: String?, seconds: Double, peakMemoryBytes: Int) {
+                error: String?, seconds: Double, peakMemoryBytes: Int, generators: [GeneratorReport]? = nil) {
         self.method = method
         self.seed = seed
         self.fold = fold
@@ -176,6 +185,7 @@ public struct BalancingRecord: Sendable, Equatable, Codable {
         self.error = error
         self.seconds = seconds
         self.peakMemoryBytes = peakMemoryBytes
+        self.generators = generators
     }
 }
 

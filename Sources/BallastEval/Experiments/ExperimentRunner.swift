@@ -186,7 +186,8 @@ public struct ExperimentRunner: Sendable {
             switch dataset.source {
             case .nslKDD:
                 let directory = URL(fileURLWithPath: dataset.directory ?? ".")
-                files = ([dataset.effectiveTrain] + dataset.effectiveTests).map { directory.appendingPathComponent($0).path }
+                files = ([dataset.effectiveTrain] + (dataset.split == .fixed ? dataset.effectiveTests : []))
+                    .map { directory.appendingPathComponent($0).path }
             case .csv:
                 files = [dataset.path, dataset.split == .fixed ? dataset.test : nil].compactMap { $0 }
             case .simulator:
@@ -211,9 +212,15 @@ public struct ExperimentRunner: Sendable {
         var rng = Xoshiro256StarStar(seed: Self.derivedSeed(seed, "balance", dataset, text, fold.map(String.init) ?? ""))
         do {
             let result = try Catalog.resampler(text).fitResample(prepared.train, schema: prepared.schema, using: &rng)
-            return (BalancingRecord(method: balancing, seed: seed, fold: fold, countsBefore: before, countsAfter: result.data.classCounts,
-                                    warnings: result.warnings.map(\.description), error: nil, seconds: clock.seconds,
-                                    peakMemoryBytes: ProcessMemory.peakResidentBytes()), result.data)
+            var record = BalancingRecord(method: balancing, seed: seed, fold: fold, countsBefore: before, countsAfter: result.data.classCounts,
+                                         warnings: result.warnings.map(\.description), error: nil, seconds: clock.seconds,
+                                         peakMemoryBytes: ProcessMemory.peakResidentBytes(),
+                                         generators: result.generators.isEmpty ? nil : result.generators)
+            let fidelityClock = Stopwatch()
+            var fidelityRng = Xoshiro256StarStar(seed: Self.derivedSeed(seed, "fidelity", dataset, text, fold.map(String.init) ?? ""))
+            record.fidelity = ExperimentFidelity.summaries(of: result.data, from: prepared, using: &fidelityRng)
+            record.fidelitySeconds = record.fidelity == nil ? nil : fidelityClock.seconds
+            return (record, result.data)
         } catch {
             return (BalancingRecord(method: balancing, seed: seed, fold: fold, countsBefore: before, countsAfter: nil, warnings: [],
                                     error: "\(error)", seconds: clock.seconds, peakMemoryBytes: ProcessMemory.peakResidentBytes()), nil)

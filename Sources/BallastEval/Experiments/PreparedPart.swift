@@ -38,6 +38,8 @@ struct PreparedPart {
     }
 
     var train: LabeledMatrix
+    /// The preprocessing fitted on the training rows.
+    var fitted: FittedPreprocessor
     var schema: FeatureSchema
     var classNames: [String]
     var featureColumns: Int
@@ -50,6 +52,7 @@ struct PreparedPart {
     /// - Throws: ``PreprocessingError`` when preprocessing cannot be fitted or applied.
     init(_ part: ExperimentData.Part, spec: ExperimentSpec, data: ExperimentData) throws {
         let fitted = try spec.preprocessing.preprocessor().fit(part.train.features)
+        self.fitted = fitted
         train = try part.train.labeledMatrix(using: fitted)
         schema = FeatureSchema(preprocessor: fitted)
         classNames = part.train.classNames

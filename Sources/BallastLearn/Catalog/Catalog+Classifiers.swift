@@ -29,9 +29,10 @@ extension ParameterValues {
         return v
     }
 
-    /// A key of hidden layer widths joined by `x` (`256x128`), or `none` for no hidden layer.
+    /// A widths key (`widths` by default): hidden layer widths joined by `x` (`256x128`), or `none`
+    /// for no hidden layer.
     /// - Parameters:
-    ///   - name: the key (`widths`; the GANs read `g-widths` and `d-widths`).
+    ///   - name: the key.
     ///   - defaultValue: the default, as text.
     ///   - summary: one line for `ballast methods`.
     /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.

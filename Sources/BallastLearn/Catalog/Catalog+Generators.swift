@@ -31,6 +31,40 @@ extension ParameterValues {
         vae.training = try generatorTraining(defaults.training)
         return vae
     }
+
+    /// The `temperature` key of the flow generators.
+    mutating func temperature(default defaultValue: Double) throws -> Double {
+        try double("temperature", default: defaultValue, in: 0.01...100,
+                   "standard deviation of the base draws when sampling (1: the learned density; lower: rows nearer the modes)")
+    }
+
+    /// RealNVP's keys.
+    mutating func realNVP(_ defaults: RealNVP) throws -> RealNVP {
+        var flow = defaults
+        flow.couplings = try int("couplings", default: defaults.couplings, in: 1...64, "affine coupling layers (alternating masks)")
+        flow.hiddenWidths = try widths(default: joined(defaults.hiddenWidths), "hidden widths of each coupling's conditioner network (ReLU)")
+        flow.temperature = try temperature(default: defaults.temperature)
+        flow.training = try generatorTraining(defaults.training)
+        return flow
+    }
+
+    /// AE-Flow's keys.
+    mutating func aeFlow(_ defaults: AEFlow) throws -> AEFlow {
+        var model = defaults
+        model.hiddenWidths = try widths(default: joined(defaults.hiddenWidths), "hidden widths of the encoder (the decoder mirrors them)")
+        model.latent = try int("latent", default: defaults.latent, in: 1...4096, "dimension of the latent code the flow models")
+        model.leakySlope = try double("slope", default: defaults.leakySlope, in: 0...0.999, "LeakyReLU negative slope of the autoencoder (0: ReLU)")
+        model.coupling = try choice("coupling", default: defaults.coupling, "latent flow couplings: affine (RealNVP) or additive (NICE)")
+        model.couplings = try int("couplings", default: defaults.couplings, in: 1...64, "coupling layers of the latent flow")
+        model.flowWidths = try widths("flow-widths", default: joined(defaults.flowWidths), "hidden widths of each coupling's conditioner network")
+        model.lambda = try double("lambda", default: defaults.lambda, in: 0...1e6,
+                                  "weight of the latent flow's negative log-likelihood against the reconstruction error")
+        model.temperature = try temperature(default: defaults.temperature)
+        model.training = try generatorTraining(defaults.training)
+        return model
+    }
+
+    private func joined(_ widths: [Int]) -> String { widths.isEmpty ? "none" : widths.map(String.init).joined(separator: "x") }
 }
 
 extension Catalog {
@@ -61,6 +95,14 @@ extension Catalog {
         CatalogEntry(name: "dcbn-vae", aliases: ["c2bnvae", "cbn-vae"],
                      summary: "DCBN-VAE: CVAE with conditional batch norm, LeakyReLU, He init, lr 1e-4, 120 epochs (Zeng 2025)") { p in
             try p.vae(TabularVAE.dcbnVAE)
+        },
+        CatalogEntry(name: "realnvp", aliases: ["real-nvp"],
+                     summary: "RealNVP flow, dequantised discrete columns, one network per raised class (Dinh et al. 2017)") { p in
+            try p.realNVP(RealNVP())
+        },
+        CatalogEntry(name: "ae-flow", aliases: ["aeflow"],
+                     summary: "autoencoder + RealNVP/NICE flow on its latent code, trained jointly, per class (Xiong et al. 2023)") { p in
+            try p.aeFlow(AEFlow())
         },
     ] + ganEntries
 

@@ -3,13 +3,31 @@ extension ParameterValues {
     /// ratio; per-class counts are given with `--strategy` on the command line instead.
     /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
     mutating func strategy() throws -> SamplingStrategy {
-        guard let text = raw("strategy", "auto", "which classes to resample: auto, minority, not-majority, not-minority, all, or a ratio") else {
+        guard let text = raw("strategy", "auto", "which classes to resample: auto, minority, not-majority, not-minority, all, a ratio, "
+                                 + "exact totals CLASS=N;CLASS=N (e.g. R2L=10995;U2R=10052), or classes CLASS;CLASS (only those)") else {
             return .auto
+        }
+        if text.contains("="), !text.lowercased().hasPrefix("ratio=") {
+            var named: [String: Int] = [:]
+            for item in text.split(separator: ";", omittingEmptySubsequences: true) {
+                let pair = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces }
+                guard pair.count == 2, !pair[0].isEmpty, let n = Int(pair[1]), n >= 0, named[pair[0]] == nil else {
+                    throw invalid("strategy", text, "CLASS=N pairs joined by ';', each count an integer ≥ 0 and each class once")
+                }
+                named[pair[0]] = n
+            }
+            return .namedCounts(named)
+        }
+        if text.contains(";") || !["auto", "minority", "not-majority", "not-minority", "all"].contains(text.lowercased()) && Double(text) == nil
+            && !text.lowercased().hasPrefix("ratio=") {
+            let names = text.split(separator: ";", omittingEmptySubsequences: true).map { String($0).trimmingSpaces }
+            guard !names.isEmpty, Set(names).count == names.count else { throw invalid("strategy", text, "class names joined by ';', each once") }
+            return .selected(names)
         }
         do {
             return try SamplingStrategy(parsing: text, classNames: [])
         } catch {
-            throw invalid("strategy", text, "auto, minority, not-majority, not-minority, all or a ratio in (0, 1]")
+            throw invalid("strategy", text, "auto, minority, not-majority, not-minority, all, a ratio in (0, 1] or CLASS=N;CLASS=N")
         }
     }
 }

@@ -74,7 +74,7 @@ public struct FidelityProbe: Sendable {
             other.withUnsafeBufferPointer { gen in
                 (0..<generated.columns).map { c in
                     Distribution.kolmogorovSmirnovStatistic(sorted: UnsafeBufferPointer(rebasing: ref[(c * n)..<(c * n + n)]),
-                                                            sorted: UnsafeBufferPointer(rebasing: gen[(c * m)..<(c * m + m)]))
+                                                            UnsafeBufferPointer(rebasing: gen[(c * m)..<(c * m + m)])) ?? 0
                 }
             }
         }

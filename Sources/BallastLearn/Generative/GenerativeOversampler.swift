@@ -8,6 +8,8 @@ import Foundation
 ///   classes); a per-class generator trains one network per raised class, on that class's rows only.
 /// - A raised class with fewer than ``minimumClassRows`` rows is not given to a network (three rows
 ///   do not train one): it is over-sampled by SMOTE instead, with a warning.
+/// - Real columns whose values the class's real rows show on a grid (rates in steps of 0.01) are
+///   rounded to that grid (``ColumnGrid``): a continuous model only approaches a point mass at 0.
 /// - After generating, each class's rows are checked for mode collapse: the share of distinct rows
 ///   and how much of the real class's range each numeric column covers; a warning names a class
 ///   below ``collapseThreshold`` on either. The figures, the fitted model's size and its loss
@@ -71,7 +73,13 @@ public struct GenerativeOversampler<G: Generator>: Resampler {
                 try ResamplingSupport.require(rows.rows == targets[c] - byClass[c].count && rows.columns == data.features.columns,
                                               "generated rows", "\(rows.rows)×\(rows.columns) for class '\(data.classNames[c])'",
                                               "\(targets[c] - byClass[c].count)×\(data.features.columns)")
-                made[c] = rows
+                // Real columns recorded at a resolution (NSL-KDD's rates: multiples of 0.01) get
+                // generated values on the class's own grid, as the flows do inside their models.
+                var gridded = rows
+                let grid = ColumnGrid(features: data.features.columns)
+                grid.detect(in: data.features.gatherRows(byClass[c]), schema: modelSchema)
+                grid.round(&gridded)
+                made[c] = gridded
             }
             report = GeneratorReport(method: name, conditioning: generator.conditioning, classNames: data.classNames, parameterCount: model.parameterCount,
                                      flopsPerRow: model.flopsPerRow, training: model.training, classes: [],

@@ -80,6 +80,27 @@ extension GeneratorNetwork: Codable {
 }
 
 extension Array where Element == GeneratorNetwork {
+    /// Checks decoded networks before use: each scaler has `width` columns and each network's
+    /// weights load into the architecture `build` makes.
+    /// - Parameters:
+    ///   - width: the model's feature count.
+    ///   - key: the coding key errors are reported under.
+    ///   - container: the decoding container.
+    ///   - build: builds the architecture and loads the weights into it (throws when they do not fit).
+    /// - Throws: `DecodingError.dataCorrupted` naming the network.
+    func validateDecoded<K: CodingKey>(width: Int, key: K, in container: KeyedDecodingContainer<K>,
+                                       build: ([String: StoredTensor]) throws -> Void) throws {
+        for network in self {
+            do {
+                try network.scaler.validate(width: width)
+                try build(network.weights)
+            } catch {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container,
+                                                       debugDescription: "network \(network.prefix.isEmpty ? "(conditional)" : network.prefix): \(error)")
+            }
+        }
+    }
+
     /// The network that samples `classIndex`: its per-class network, or the conditional one.
     func network(for classIndex: Int) -> GeneratorNetwork? {
         first { $0.classIndex == classIndex } ?? first { $0.classIndex == nil }
@@ -97,21 +118,6 @@ extension Array where Element == GeneratorNetwork {
             return (stored, try load(stored.weights))
         } catch {
             throw LearnError.invalidParameter(name: "weights", value: "\(error)", expected: "the tensors of the model's architecture")
-        }
-    }
-
-    /// Checks, while decoding a model, every network's scaler against the model's width and its
-    /// weights against the architecture (`load` throws when they do not fit).
-    /// - Throws: `DecodingError.dataCorrupted` at `key`, naming the network.
-    func validate<K: CodingKey>(width: Int, model: String, at key: K, in container: KeyedDecodingContainer<K>,
-                                _ load: ([String: StoredTensor]) throws -> Void) throws {
-        for network in self {
-            do {
-                try network.scaler.validate(width: width)
-                try load(network.weights)
-            } catch {
-                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "\(model) network \(network.prefix): \(error)")
-            }
         }
     }
 }

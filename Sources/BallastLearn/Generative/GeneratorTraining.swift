@@ -13,7 +13,8 @@ import BallastNN
 public struct GeneratorTraining: Sendable, Equatable {
     /// Maximum passes over the training rows.
     public var epochs: Int
-    /// Rows per mini-batch.
+    /// Rows per mini-batch (a network trained on fewer than `8 × batchSize` rows uses batches of an
+    /// eighth of its rows, at least 8).
     public var batchSize: Int
     /// Adam's learning rate.
     public var learningRate: Double
@@ -50,7 +51,8 @@ public struct GeneratorTraining: Sendable, Equatable {
         if let patience { try require(patience >= 1, "patience", patience, "≥ 1 (or none)") }
     }
 
-    /// Runs the training loop of one network with early stopping on ``FidelityProbe`` scores.
+    /// Runs the training loop of one network with early stopping on ``FidelityProbe`` scores — the
+    /// loop every catalogued generator uses, public for generators written outside Ballast.
     ///
     /// - Parameters:
     ///   - data: the rows the network learns (validation rows are held out of them).
@@ -67,13 +69,17 @@ public struct GeneratorTraining: Sendable, Equatable {
     /// - Returns: the training record (the networks hold the best epoch's weights).
     /// - Throws: ``LearnError/invalidParameter(name:value:expected:)`` for a diverging loss, naming
     ///   the epoch and the term.
-    func run(data: LabeledMatrix, schema: FeatureSchema, classIndex: Int?, lossTerms: [String], state: [Parameter],
+    public func run(data: LabeledMatrix, schema: FeatureSchema, classIndex: Int?, lossTerms: [String], state: [Parameter],
              optimizers: [any Optimizer], using rng: inout some RandomNumberGenerator,
              onSplit: ((_ training: [Int], _ validation: [Int]) throws -> Void)? = nil,
              step: (Tape<Float>, ArraySlice<Int>) throws -> [Double],
              sample: @escaping (_ classIndex: Int, _ count: Int, _ rng: inout Xoshiro256StarStar) throws -> Matrix) throws -> GeneratorTrainingRecord {
         let label = classIndex.map { "\(data.classNames[$0]):" }
-        let trainer = Trainer(epochs: epochs, batchSize: min(batchSize, data.count), validationFraction: validationFraction,
+        // The batch is at most an eighth of the rows (at least 8), so that a rare class still takes
+        // several steps per epoch and patience (in epochs) does not end training after a handful of
+        // steps (U2R has 52 rows: one batch of 64 would make each epoch a single step).
+        let batch = min(batchSize, max(8, data.count / 8), data.count)
+        let trainer = Trainer(epochs: epochs, batchSize: batch, validationFraction: validationFraction,
                               patience: patience ?? (validationFraction > 0 ? epochs : nil),
                               monitor: .validationMetric(higherIsBetter: false), progress: progress, progressLabel: label)
         let probeSeed = rng.next()

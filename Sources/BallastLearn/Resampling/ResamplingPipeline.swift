@@ -30,6 +30,7 @@ public struct ResamplingPipeline: Resampler {
             throw LearnError.invalidParameter(name: "steps", value: "none", expected: "at least one resampler")
         }
         var current = ResamplingResult(data: data)
+        let strategy = try self.strategy.resolved(classNames: data.classNames)
         for var step in steps {
             switch (strategy, step.kind) {
             case (.auto, _), (_, .cleaning):

@@ -27,6 +27,13 @@ public enum SamplingStrategy: Sendable, Hashable, Codable {
     case ratio(Double)
     /// Exact row totals per class index; classes not listed are left as they are.
     case counts([Int: Int])
+    /// Exact row totals per class name, resolved against the data's class table when the resampler
+    /// runs (what a catalogue specification such as `smote:strategy=R2L=10995;U2R=10052` gives,
+    /// since the class table is not known when it is parsed).
+    case namedCounts([String: Int])
+    /// The named classes only: over-samplers raise them to the majority's count, under-samplers
+    /// lower them to the minority's, cleaning methods clean only them (`oss:strategy=Normal;DoS`).
+    case selected([String])
 
     /// What a resampler does with rows, which decides how a strategy is read.
     public enum Purpose: Sendable {
@@ -98,12 +105,18 @@ public enum SamplingStrategy: Sendable, Hashable, Codable {
     /// - Returns: target totals, indexed like `counts`.
     /// - Throws: ``ResamplingError`` when the strategy cannot be met, naming class and numbers.
     public func targetCounts(counts: [Int], classNames: [String], purpose: Purpose) throws -> [Int] {
+        if case .namedCounts = self {
+            return try resolved(classNames: classNames).targetCounts(counts: counts, classNames: classNames, purpose: purpose)
+        }
         guard let (majority, minority) = Self.extremes(counts) else { return counts }
         let present = counts.indices.filter { counts[$0] > 0 }
         func name(_ c: Int) -> String { c < classNames.count ? classNames[c] : "\(c)" }
         var targets = counts
         let over = purpose == .overSampling
         switch self {
+        case .selected:
+            let chosen = try selectedClasses(counts: counts, classNames: classNames, method: "")
+            for c in present where chosen[c] { targets[c] = over ? counts[majority] : counts[minority] }
         case .auto, .minority, .notMajority, .notMinority, .all:
             if !over, self == .minority || self == .notMajority {
                 throw ResamplingError.invalidStrategy(text: "\(self)", reason: "an under-sampler cannot use it: it would keep the majority and shrink smaller classes")
@@ -144,8 +157,25 @@ public enum SamplingStrategy: Sendable, Hashable, Codable {
                 }
                 targets[c] = n
             }
+        case .namedCounts:
+            preconditionFailure("named counts are resolved above")
         }
         return targets
+    }
+
+    /// The strategy with class names resolved to indices of `classNames` (case-insensitively);
+    /// any other strategy is returned as it is.
+    /// - Throws: ``ResamplingError/invalidStrategy(text:reason:)`` naming an unknown class.
+    public func resolved(classNames: [String]) throws -> SamplingStrategy {
+        guard case .namedCounts(let named) = self else { return self }
+        var counts: [Int: Int] = [:]
+        for (name, n) in named.sorted(by: { $0.key < $1.key }) {
+            guard let c = classNames.firstIndex(of: name) ?? classNames.firstIndex(where: { $0.lowercased() == name.lowercased() }) else {
+                throw ResamplingError.invalidStrategy(text: "\(name)=\(n)", reason: "unknown class '\(name)'; classes: \(classNames.joined(separator: ", "))")
+            }
+            counts[c] = n
+        }
+        return .counts(counts)
     }
 
     /// Which classes a cleaning method cleans (or an over-/under-sampler changes).
@@ -158,6 +188,16 @@ public enum SamplingStrategy: Sendable, Hashable, Codable {
     public func selectedClasses(counts: [Int], classNames: [String], method: String) throws -> [Bool] {
         var selected = Array(repeating: false, count: counts.count)
         guard let (majority, minority) = Self.extremes(counts) else { return selected }
+        if case .selected(let names) = self {
+            for name in names {
+                guard let c = classNames.firstIndex(of: name) ?? classNames.firstIndex(where: { $0.lowercased() == name.lowercased() }) else {
+                    throw ResamplingError.invalidStrategy(text: names.joined(separator: ";"),
+                                                          reason: "unknown class '\(name)'; classes: \(classNames.joined(separator: ", "))")
+                }
+                selected[c] = counts[c] > 0
+            }
+            return selected
+        }
         let present = counts.indices.filter { counts[$0] > 0 }
         for c in present {
             switch self {
@@ -165,7 +205,8 @@ public enum SamplingStrategy: Sendable, Hashable, Codable {
             case .minority: selected[c] = c == minority
             case .notMajority: selected[c] = c != majority
             case .all: selected[c] = true
-            case .ratio, .counts: throw ResamplingError.countsNotSupported(method: method)
+            case .ratio, .counts, .namedCounts: throw ResamplingError.countsNotSupported(method: method)
+            case .selected: break
             }
         }
         return selected

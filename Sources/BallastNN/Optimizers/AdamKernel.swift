@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BallastCore
 
 /// The update shared by ``Adam`` and ``AdamW`` (Kingma & Ba 2015; Loshchilov & Hutter 2019), with
 /// PyTorch's formulas: for step `t` (from 1),
@@ -48,25 +49,58 @@ struct AdamKernel {
         let stepSize = Float(Double(learningRate) / correction1)
         let inverseRoot = Float(1 / correction2Root)
         let shrink = Float(1 - Double(learningRate) * Double(decoupledDecay))
-        for (index, p) in parameters.enumerated() {
-            state.checkShape(p, index: index)
-            let m = state.pointer(slot: 0, parameter: index)
-            let v = state.pointer(slot: 1, parameter: index)
-            let n = p.value.count
-            p.gradient.withUnsafeBufferPointer { gradient in
-                p.value.withUnsafeMutableBufferPointer { value in
-                    guard let g = gradient.baseAddress, let w = value.baseAddress else { return }
-                    update(w, g, m, v, n, stepSize: stepSize, inverseRoot: inverseRoot, shrink: shrink, l2: l2)
+        for (index, p) in parameters.enumerated() { state.checkShape(p, index: index) }
+        let total = parameters.reduce(0) { $0 + $1.count }
+        withPointers(parameters, from: 0, into: []) { tensors in
+            // One parallel pass over all elements, cut at equal element counts (the update is
+            // element-wise, so the result does not depend on the cut): on a few hundred thousand
+            // weights one thread cannot saturate memory bandwidth.
+            let shared = SendableReadBuffer(UnsafeBufferPointer(start: tensors.withUnsafeBufferPointer { $0.baseAddress }, count: tensors.count))
+            let (b1, b2, eps) = (beta1, beta2, epsilon)
+            Parallel.forEachChunk(0..<total, minimumChunk: 1 << 15) { range in
+                guard let all = shared.baseAddress else { return }
+                var start = 0
+                for t in 0..<shared.buffer.count {
+                    let tensor = all[t], lo = max(range.lowerBound, start), hi = min(range.upperBound, start + tensor.count)
+                    if lo < hi {
+                        let o = lo - start
+                        Self.update(tensor.w + o, tensor.g + o, tensor.m + o, tensor.v + o, hi - lo, beta1: b1, beta2: b2, epsilon: eps,
+                                    stepSize: stepSize, inverseRoot: inverseRoot, shrink: shrink, l2: l2)
+                    }
+                    start += tensor.count
                 }
             }
         }
     }
 
+    /// The storage of one parameter during an update.
+    private struct Tensor {
+        let w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+        let count: Int
+    }
+
+    /// Calls `body` with the storage of every parameter, valid for the whole call (each parameter's
+    /// buffers are entered one level deeper).
+    private func withPointers(_ parameters: [Parameter], from index: Int, into tensors: [Tensor], _ body: ([Tensor]) -> Void) {
+        guard index < parameters.count else { return body(tensors) }
+        let p = parameters[index]
+        p.gradient.withUnsafeBufferPointer { gradient in
+            p.value.withUnsafeMutableBufferPointer { value in
+                guard let g = gradient.baseAddress, let w = value.baseAddress else {
+                    return withPointers(parameters, from: index + 1, into: tensors, body)
+                }
+                let tensor = Tensor(w: w, g: g, m: state.pointer(slot: 0, parameter: index), v: state.pointer(slot: 1, parameter: index),
+                                    count: value.count)
+                withPointers(parameters, from: index + 1, into: tensors + [tensor], body)
+            }
+        }
+    }
+
     /// The element loop for one parameter of `n` elements.
-    private func update(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
-                        _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ n: Int,
-                        stepSize: Float, inverseRoot: Float, shrink: Float, l2: Float) {
-        let b1 = beta1, b2 = beta2, eps = epsilon
+    private static func update(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+                               _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ n: Int,
+                               beta1 b1: Float, beta2 b2: Float, epsilon eps: Float,
+                               stepSize: Float, inverseRoot: Float, shrink: Float, l2: Float) {
         let c1 = 1 - b1, c2 = 1 - b2
         // A plain loop over the pointers: `Float.squareRoot()` is LLVM's sqrt intrinsic, and the loop
         // vectorises to packed square roots and divisions; `SIMD8.squareRoot()` does not (it becomes

@@ -54,11 +54,17 @@ extension ExperimentReport {
             }
         }
         sections.append(Section(id: "\(p)-recall", title: "Per-class recall per balancing", level: 3, html: recall))
+        if let fidelity = results.fidelityTable(d, title: "synthetic rows per raised class, mean over runs") {
+            sections.append(Section(id: "\(p)-fidelity", title: "Fidelity of synthetic rows, beside recall", level: 3, html: fidelity.html()))
+        }
 
         let counts = summary.countsTable(d, title: "training rows per class, mean over runs").html()
             + figure(countsChart(d, id: "\(p)-counts-chart"))
         sections.append(Section(id: "\(p)-counts", title: "Class counts before and after balancing (AE-Flow Table 3 shape)",
                                 level: 3, html: counts))
+        if index < results.datasets.count, let generators = generatorSection(results.datasets[index], prefix: p) {
+            sections.append(generators)
+        }
 
         if d.hasAttackGroups {
             var attacks = "<p>NSL-KDD test files contain attack names that never occur in KDDTrain+; these novel attacks "

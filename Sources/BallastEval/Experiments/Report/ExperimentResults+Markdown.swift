@@ -11,7 +11,7 @@ extension ExperimentResults {
         var out = "# Experiment \(summary.name)" + (summary.simulated ? " (simulated data)" : "") + "\n\n"
         out += headerLines(summary).map { "- " + $0 }.joined(separator: "\n") + "\n"
         if let notes = spec.notes, !notes.isEmpty { out += "\n" + notes + "\n" }
-        for d in summary.datasets {
+        for (index, d) in summary.datasets.enumerated() {
             out += "\n## Dataset \(Self.inline(d.label))\n\n"
             out += datasetLines(d).map { "- " + $0 }.joined(separator: "\n") + "\n"
             if let table = summary.referenceTable(d, references: spec.references, title: "measured vs published") {
@@ -39,8 +39,16 @@ extension ExperimentResults {
                     out += Self.markdown(summary.perClassTable(d, testSet: t, detector: detector, title: "\(t) · \(detector)"))
                 }
             }
+            if let fidelity = fidelityTable(d, title: "synthetic rows per raised class, mean over runs") {
+                out += "\n### Fidelity of synthetic rows, beside recall\n" + Self.markdown(fidelity)
+            }
             out += "\n### Training rows per class before and after balancing (AE-Flow Table 3 shape)\n"
             out += Self.markdown(summary.countsTable(d, title: "mean over runs"))
+            let generated = index < datasets.count ? datasets[index].balancings.filter { $0.generators?.isEmpty == false } : []
+            if !generated.isEmpty {
+                out += "\n### Deep generators: size and fidelity of the rows they made (mean column KS: 0 is best)\n"
+                out += Self.markdown(ExperimentReport.generatorTable(generated))
+            }
             if d.hasAttackGroups {
                 out += "\n### NSL-KDD: attacks seen in training vs only in the test set\n"
                 for t in d.testSets {

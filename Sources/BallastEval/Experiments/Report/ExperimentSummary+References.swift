@@ -14,8 +14,9 @@ extension ExperimentSummary {
         var within = 0, compared = 0
         for reference in relevant {
             let row = d.row(testSet: reference.testSet, balancing: reference.balancing, detector: reference.detector)
-            for name in ReferenceRow.metrics {
-                guard let published = reference.values[name], let metric = Self.referenceMetric(name) else { continue }
+            let recalls = reference.values.keys.filter { $0.hasPrefix("recall-") }.sorted()
+            for name in ReferenceRow.metrics + recalls {
+                guard let published = reference.values[name], let metric = Self.referenceMetric(name, classNames: d.classNames) else { continue }
                 var cells: [ReportTable.Cell] = [.init(reference.source), .init(reference.testSet), .init(reference.balancing),
                                                  .init(reference.detector), .init(name), .init(String(format: "%.2f", published))]
                 guard let stat = row?.metrics[metric] else {
@@ -43,8 +44,12 @@ extension ExperimentSummary {
         return table
     }
 
-    /// The summary metric a reference key names.
-    static func referenceMetric(_ name: String) -> SummaryMetric? {
+    /// The summary metric a reference key names (`recall-R2L`: the recall of class R2L).
+    static func referenceMetric(_ name: String, classNames: [String]) -> SummaryMetric? {
+        if name.hasPrefix("recall-") {
+            let className = String(name.dropFirst(7))
+            return classNames.firstIndex { $0.lowercased() == className.lowercased() }.map { .recall(classIndex: $0) }
+        }
         switch name {
         case "accuracy": return .accuracy
         case "weighted-precision": return .weightedPrecision

@@ -42,9 +42,10 @@ struct SVGChart: Sendable {
 
     /// A coordinate or length with at most one decimal (`12`, `12.5`), never NaN.
     static func n(_ value: Double) -> String {
-        guard value.isFinite else { return "0" }
-        let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
+        guard value.isFinite, abs(value) < 1e15 else { return "0" }
+        let tenths = Int((value * 10).rounded())
+        let whole = String(abs(tenths) / 10), fraction = abs(tenths) % 10
+        return (tenths < 0 ? "-" : "") + (fraction == 0 ? whole : whole + "." + String(fraction))
     }
 
     /// An escaped `<text>` element.

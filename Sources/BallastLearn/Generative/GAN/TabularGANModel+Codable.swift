@@ -53,7 +53,7 @@ extension TabularGANModel: Codable {
         } catch {
             throw DecodingError.dataCorruptedError(forKey: .encoding, in: c, debugDescription: "GAN model: \(error)")
         }
-        try networks.validate(width: featureCount, model: "GAN", at: .networks, in: c) { _ = try a.buildGenerator(weights: $0) }
+        try networks.validateDecoded(width: featureCount, key: .networks, in: c) { _ = try a.buildGenerator(weights: $0) }
     }
 
     public func encode(to encoder: any Encoder) throws {

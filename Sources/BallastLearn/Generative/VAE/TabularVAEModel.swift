@@ -90,7 +90,7 @@ extension TabularVAEModel: Codable {
             throw DecodingError.dataCorruptedError(forKey: .architecture, in: c,
                                                    debugDescription: "the VAE architecture or its networks' classes are invalid")
         }
-        try networks.validate(width: featureCount, model: "VAE", at: .networks, in: c) { _ = try a.build(weights: $0) }
+        try networks.validateDecoded(width: featureCount, key: .networks, in: c) { _ = try a.build(weights: $0) }
     }
 
     public func encode(to encoder: any Encoder) throws {

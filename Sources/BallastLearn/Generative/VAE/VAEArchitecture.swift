@@ -24,13 +24,7 @@ struct VAEArchitecture: Sendable, Codable, Equatable {
     /// Trainable scalars of one network, computed from the shape (without building it); `nil` when
     /// the count overflows or exceeds ``maximumParameters`` (a hostile model file).
     var parameterCount: Int? {
-        var total = 0
-        func add(_ a: Int, _ b: Int) -> Bool {
-            let (p, o1) = a.multipliedReportingOverflow(by: b)
-            let (t, o2) = total.addingReportingOverflow(p)
-            total = t
-            return !o1 && !o2 && total <= Self.maximumParameters
-        }
+        var budget = ParameterBudget(cap: Self.maximumParameters)
         let normPerWidth: Int
         switch normalization {
         case .none: normPerWidth = 0
@@ -39,17 +33,17 @@ struct VAEArchitecture: Sendable, Codable, Equatable {
         }
         var width = features + conditionWidth
         for w in hiddenWidths {
-            guard add(width + 1 + normPerWidth, w) else { return nil }
+            budget.add(width + 1 + normPerWidth, w)
             width = w
         }
-        guard add(width + 1, 2 * latent) else { return nil }
+        budget.add(width + 1, 2 * latent)
         width = latent + conditionWidth
         for w in hiddenWidths.reversed() {
-            guard add(width + 1 + normPerWidth, w) else { return nil }
+            budget.add(width + 1 + normPerWidth, w)
             width = w
         }
-        guard add(width + 1, features) else { return nil }
-        return total
+        budget.add(width + 1, features)
+        return budget.count
     }
 
     /// The largest network a model file may describe (100 million scalars).
