@@ -57,7 +57,7 @@ struct ExperimentSpecTests {
     func example() throws {
         let path = SharedData.packageRoot.appendingPathComponent("Experiments/dcbn-vae-table2.toml").path
         let spec = try ExperimentSpec(contentsOf: path)
-        #expect(spec.balancings.count == 7 && spec.detectors == ["dt"] && spec.seeds == [1, 2, 3])
+        #expect(spec.balancings.count == 8 && spec.detectors == ["dt"] && spec.seeds == [1, 2, 3])
         #expect(spec.references.count == 8 && spec.references[0].values == ["accuracy": 75.88, "weighted-f1": 72.74])
         #expect(spec.references.allSatisfy { $0.tolerance == 2 && $0.testSet == "KDDTest+" })
         #expect(spec.notes?.hasPrefix("Reproduction of the classic rows") == true && spec.notes?.contains("\n\nWhy some rows") == true)
