@@ -151,6 +151,11 @@ def detector(train_csv, test_csv, out_dir, name, seed):
     return {"accuracy": report["accuracy"], "macro_f1": report["macro"]["f1"], "R2L": recall["R2L"], "U2R": recall["U2R"]}
 
 
+def plain(value):
+    """JSON for numpy scalars (the package reports some sizes as numpy integers)."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--data", default=DATA)
@@ -185,7 +190,7 @@ def main():
                              "package_generator_parameters": sum(p.numel() for p in model._generator.parameters()),
                              "package_data_width": model._transformer.output_dimensions,
                              "ballast_run_seconds": ballast_times, "per_epoch": per_epoch, "load_average": os.getloadavg()}
-        print(json.dumps({"timing": results["timing"]}), flush=True)
+        print(json.dumps({"timing": results["timing"]}, default=plain), flush=True)
 
     if not args.skip_quality:
         model, fit_seconds, _ = package_fit(train, args.epochs, args.threads, args.seed)
@@ -207,10 +212,10 @@ def main():
         results["downstream"] = {name: detector(path, test_csv, args.out, name, 1)
                                  for name, path in (("none", none_csv), ("package", package_csv), ("ballast", ballast_csv))}
         print(json.dumps({"quality": results["quality"], "downstream": results["downstream"],
-                          "package_acceptance": acceptance}), flush=True)
+                          "package_acceptance": acceptance}, default=plain), flush=True)
 
     with open(os.path.join(args.out, "results.json"), "w") as f:
-        json.dump(results, f, indent=1)
+        json.dump(results, f, indent=1, default=plain)
     if "timing" in results:
         t = results["timing"]["per_epoch"]
         print(f"\nfit time per epoch: ctgan package {t['package']:.2f} s, Ballast {t['ballast']:.2f} s, ratio {t['ratio']:.2f}")
