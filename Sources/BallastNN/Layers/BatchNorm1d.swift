@@ -31,8 +31,8 @@ public final class BatchNorm1d: Layer {
     /// Positions per channel: 1 for a `batch × features` input.
     public let length: Int
 
-    /// Gather indices between channel-major rows and one position per row, for the last batch size.
-    private var toPositions = SequenceReordering(), toChannels = SequenceReordering()
+    /// The channel of each of the `features·length` columns.
+    private let channelOfColumn: [Int]
 
     /// A batch-norm layer with `γ = 1`, `β = 0`, running mean 0 and variance 1.
     /// - Parameters:
@@ -46,6 +46,7 @@ public final class BatchNorm1d: Layer {
                 name: String = "batchnorm") {
         precondition(features > 0 && length > 0, "BatchNorm1d: \(features) features, length \(length)")
         self.length = length
+        channelOfColumn = (0..<(features * length)).map { $0 / length }
         scale = affine ? Parameter(name: name + ".weight", value: Matrix(rows: 1, columns: features, repeating: 1), shape: [features]) : nil
         shift = affine ? Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: features), shape: [features]) : nil
         runningMean = Parameter(name: name + ".running_mean", value: Matrix(rows: 1, columns: features), shape: [features])
@@ -69,24 +70,18 @@ public final class BatchNorm1d: Layer {
     ///   - mode: training updates the running statistics.
     public func forward<S: NNScalar>(_ x: Tensor, on tape: Tape<S>, mode: Mode) -> Tensor {
         precondition(x.columns == features * length, "BatchNorm1d: input has \(x.columns) columns, expected \(features)×\(length)")
-        guard length > 1 else { return normalize(x, on: tape, mode: mode) }
-        let batch = x.rows, (channels, length) = (features, length)
-        let forward = toPositions.indices(batch: batch) {
-            SequenceReordering.timeSteps(batch: $0, features: channels, length: length, channelMajor: true, reversed: false)
-        }
-        let back = toChannels.indices(batch: batch) { SequenceReordering.channelMajor(batch: $0, channels: channels, length: length) }
-        let positions = tape.reshape(tape.gatherRows(tape.reshape(x, rows: x.count, columns: 1), forward),
-                                     rows: batch * length, columns: channels)
-        let y = normalize(positions, on: tape, mode: mode)
-        return tape.reshape(tape.gatherRows(tape.reshape(y, rows: y.count, columns: 1), back), rows: batch, columns: x.columns)
-    }
-
-    /// Normalizes the columns of `x` (`rows × features`), then scales and shifts.
-    private func normalize<S: NNScalar>(_ x: Tensor, on tape: Tape<S>, mode: Mode) -> Tensor {
         if mode == .training { batchesTracked.value[0, 0] += 1 }
         let normalized = tape.batchNormalize(x, runningMean: &runningMean.value, runningVariance: &runningVariance.value,
-                                             momentum: momentum, epsilon: epsilon, training: mode == .training)
+                                             momentum: momentum, epsilon: epsilon, training: mode == .training, length: length)
         guard let scale, let shift else { return normalized }
-        return tape.add(tape.mul(normalized, tape.parameter(scale)), tape.parameter(shift))
+        return tape.add(tape.mul(normalized, perColumn(scale, on: tape)), perColumn(shift, on: tape))
+    }
+
+    /// A `1 × features` parameter as `1 × (features·length)`, each value repeated over its channel's positions.
+    private func perColumn<S: NNScalar>(_ parameter: Parameter, on tape: Tape<S>) -> Tensor {
+        let p = tape.parameter(parameter)
+        guard length > 1 else { return p }
+        let column = tape.reshape(p, rows: features, columns: 1)
+        return tape.reshape(tape.gatherRows(column, channelOfColumn), rows: 1, columns: features * length)
     }
 }

@@ -1,6 +1,5 @@
 /// Gather indices that reorder the sequence held in each row of a batch, for ``Tape/gatherRows(_:_:)``
-/// on the batch flattened to one column: how ``LSTM`` reads channel-major or reversed input, and how
-/// ``BatchNorm1d`` normalizes the channels of a convolution's output.
+/// on the batch flattened to one column: how ``LSTM`` reads channel-major or reversed input.
 ///
 /// A row holds `features × length` values either time-major (column `t · features + j`) or
 /// channel-major (column `j · length + t`, the layout of ``Conv1d`` and ``MaxPool1d``).
@@ -28,25 +27,6 @@ struct SequenceReordering {
                     let t = reversed ? length - 1 - step : step
                     for j in 0..<features {
                         out[i] = n * width + (channelMajor ? j * length + t : t * features + j)
-                        i += 1
-                    }
-                }
-            }
-        }
-        return out
-    }
-
-    /// Gather indices that take one-time-step-per-row values (`(batch·length) × channels`) back to
-    /// channel-major rows (`batch × (channels·length)`): the inverse of
-    /// ``timeSteps(batch:features:length:channelMajor:reversed:)`` with `channelMajor` and not `reversed`.
-    static func channelMajor(batch: Int, channels: Int, length: Int) -> [Int] {
-        var out = [Int](repeating: 0, count: batch * channels * length)
-        out.withUnsafeMutableBufferPointer { out in
-            var i = 0
-            for n in 0..<batch {
-                for c in 0..<channels {
-                    for t in 0..<length {
-                        out[i] = (n * length + t) * channels + c
                         i += 1
                     }
                 }
