@@ -7,7 +7,7 @@ extension NNScalar {
     /// Normalizes each channel of channel-major rows: element `(r, c, t)` at `r·channels·length +
     /// c·length + t`, statistics per `c` over `rows·length` values; otherwise as `batchNormForward`.
     /// `statistics` receives `channels` values of `1/√(var + ε)`.
-    static func channelBatchNormForward(
+    public static func channelBatchNormForward(
         _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, channels: Int, length: Int,
         statistics invStd: UnsafeMutablePointer<Self>, runningMean: UnsafeMutablePointer<Float>,
         runningVariance: UnsafeMutablePointer<Float>, momentum: Double, epsilon: Double, training: Bool
@@ -57,7 +57,7 @@ extension NNScalar {
     /// Accumulates the input gradient of ``channelBatchNormForward(_:_:rows:channels:length:statistics:runningMean:runningVariance:momentum:epsilon:training:)``
     /// from its output `y` (the normalized values): per channel, `gx += invStd · (g − mean(g) − ŷ·mean(g·ŷ))`
     /// in training, `gx += invStd · g` in inference.
-    static func channelBatchNormBackward(
+    public static func channelBatchNormBackward(
         y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>,
         rows: Int, channels: Int, length: Int, statistics invStd: UnsafePointer<Self>, training: Bool
     ) {
