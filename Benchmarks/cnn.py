@@ -10,7 +10,7 @@ feeds the head; head: Dropout [Linear ReLU Dropout]... Linear(., 5). Training as
 Run `python Benchmarks/prepare_kdd.py` and `swift build -c release --product ballast-bench` first, then
 `BALLAST_BLAS=off python Benchmarks/cnn.py [--lstm HIDDEN] [--bidirectional] [--seeds 3] [--epochs 10]
 [--filters 32x64] [--kernel 3] [--dense 128] [--batch 128] [--lr 0.001] [--dropout 0.2]
-[--class-weight none|balanced] [--patience 5] [--validation 0.1] [--torch-threads 1,2]`.
+[--class-weight none|balanced] [--patience 5] [--validation 0.1] [--torch-threads 1,2] [--rows N]`.
 Prints, per seed and as means: fit seconds, epochs run, seconds per epoch, KDDTest+ prediction seconds,
 accuracy and macro-F1 for each side; the accuracy and macro-F1 differences Ballast − PyTorch (target:
 within 1 point) and the epoch-time ratio (target ≤ 1) against PyTorch with each thread count; finally
@@ -39,6 +39,7 @@ def main():
     ap.add_argument("--patience", type=int, default=5, help="0 disables early stopping")
     ap.add_argument("--validation", type=float, default=0.1)
     ap.add_argument("--torch-threads", default="1,2", help="PyTorch thread counts, comma-separated")
+    ap.add_argument("--rows", type=int, default=0, help="train both sides on the first ROWS rows of KDDTrain+ (0: all)")
     a = ap.parse_args()
     patience = a.patience if a.patience > 0 else None
     dense = [] if a.dense == "none" else [int(w) for w in a.dense.split("x")]
@@ -53,7 +54,7 @@ def main():
     if a.lstm:
         spec += f",hidden={a.lstm},bidirectional={'true' if a.bidirectional else 'false'}"
     title = f"{name} {a.filters}" + (f" + {'Bi' if a.bidirectional else ''}LSTM {a.lstm}" if a.lstm else "")
-    compare(title, cfg, spec, "cnn", a.seeds, [int(t) for t in a.torch_threads.split(",")])
+    compare(title, cfg, spec, "cnn", a.seeds, [int(t) for t in a.torch_threads.split(",")], a.rows)
 
 
 if __name__ == "__main__":

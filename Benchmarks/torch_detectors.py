@@ -207,12 +207,34 @@ def run(command, env):
     return [json.loads(line) for line in result.stdout.strip().splitlines() if line.startswith("{")]
 
 
-def compare(title, cfg, spec, bench, seeds, torch_threads):
-    """Runs PyTorch (once per thread count in torch_threads) and Ballast on the same seeds, prints the
-    table, the accuracy difference, fit/epoch/predict time ratios and the weight-loading check."""
+def subset(rows):
+    """The results directory, or (rows > 0) a directory holding the first `rows` rows of KDDTrain+
+    and all of KDDTest+, which both sides then read."""
     for f in FILES:
         if not os.path.exists(os.path.join(DIR, f)):
             sys.exit(f"{os.path.join(DIR, f)} is missing: run Benchmarks/prepare_kdd.py first")
+    if not rows:
+        return DIR
+    import shutil
+    import numpy as np
+    d = os.path.join(DIR, f"kdd_first_{rows}")
+    os.makedirs(d, exist_ok=True)
+    x = np.fromfile(os.path.join(DIR, "kdd_train_122.f32"), dtype="<f4").reshape(-1, 122)[:rows]
+    x.tofile(os.path.join(d, "kdd_train_122.f32"))
+    with open(os.path.join(DIR, "kdd_train_labels.txt")) as f:
+        labels = f.read().split()[:rows]
+    with open(os.path.join(d, "kdd_train_labels.txt"), "w") as f:
+        f.write("\n".join(labels) + "\n")
+    for f in ["kdd_test_122.f32", "kdd_test_labels.txt"]:
+        shutil.copyfile(os.path.join(DIR, f), os.path.join(d, f))
+    return d
+
+
+def compare(title, cfg, spec, bench, seeds, torch_threads, rows=0):
+    """Runs PyTorch (once per thread count in torch_threads) and Ballast on the same seeds and rows
+    (all of KDDTrain+, or its first `rows`), prints the table, the accuracy difference,
+    epoch-time ratios and the weight-loading check."""
+    data = subset(rows)
     if not os.path.exists(BENCH):
         sys.exit(f"{BENCH} is missing: swift build -c release --product ballast-bench")
     seeds = [str(s) for s in range(seeds)]
@@ -222,17 +244,18 @@ def compare(title, cfg, spec, bench, seeds, torch_threads):
         have_torch = True
     except ImportError:
         have_torch = False
-    print(f"{title} on KDDTrain+ -> KDDTest+, {len(seeds)} seeds; times in seconds, quality in %")
+    print(f"{title} on {'the first %d rows of ' % rows if rows else ''}KDDTrain+ -> KDDTest+, {len(seeds)} seeds; "
+          "times in seconds, quality in %")
     print(f"Ballast spec: {spec} (BALLAST_BLAS={env.get('BALLAST_BLAS', 'auto')}, 2 threads)")
     anchors = []
     if have_torch:
         for threads in torch_threads:
             child = dict(cfg, torch_threads=threads)
-            anchors.append((f"PyTorch ({threads} thr)", run([sys.executable, __file__, "train", DIR, json.dumps(child)] + seeds, env)))
+            anchors.append((f"PyTorch ({threads} thr)", run([sys.executable, __file__, "train", data, json.dumps(child)] + seeds, env)))
     else:
         print(f"PyTorch is not installed for {sys.executable}: only the Ballast side runs (no comparison).")
     export = os.path.join(DIR, f"{bench}_ballast_seed0.safetensors")
-    ours = ("Ballast", run([BENCH, bench, DIR, spec] + seeds + ["--export", export], env))
+    ours = ("Ballast", run([BENCH, bench, data, spec] + seeds + ["--export", export], env))
 
     header = f"{'side':<22} {'seed':>4} {'fit':>8} {'epochs':>6} {'s/epoch':>8} {'predict':>8} {'accuracy':>9} {'macro-F1':>9}"
     print(header)
@@ -251,7 +274,7 @@ def compare(title, cfg, spec, bench, seeds, torch_threads):
         print(f"vs {label}: accuracy {diff:+.2f} points ({verdict}), macro-F1 {f1:+.2f}; "
               f"time per epoch Ballast / PyTorch {mean(ours[1], 'epoch_seconds') / mean(anchor, 'epoch_seconds'):.2f}x")
     if anchors:
-        check = run([sys.executable, __file__, "check", DIR, json.dumps(dict(cfg, torch_threads=torch_threads[0])), export], env)[0]
+        check = run([sys.executable, __file__, "check", data, json.dumps(dict(cfg, torch_threads=torch_threads[0])), export], env)[0]
         ok = not check["missing"] and not check["unexpected"] and check["max_abs_diff"] < 1e-4
         print(f"Ballast seed-0 weights loaded into the PyTorch network: max |p_torch - p_ballast| = "
               f"{check['max_abs_diff']:.2e}, same predicted class on {100 * check['argmax_agreement']:.3f}% of KDDTest+"
