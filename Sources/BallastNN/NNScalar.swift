@@ -117,6 +117,17 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
         y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>,
         rows: Int, columns: Int, statistics: UnsafePointer<Self>, training: Bool)
 
+    /// ``batchNormForward(_:_:rows:columns:statistics:runningMean:runningVariance:momentum:epsilon:training:)``
+    /// per channel of channel-major rows (`rows × (channels·length)`), over the batch and the positions.
+    static func channelBatchNormForward(
+        _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, channels: Int, length: Int,
+        statistics: UnsafeMutablePointer<Self>, runningMean: UnsafeMutablePointer<Float>,
+        runningVariance: UnsafeMutablePointer<Float>, momentum: Double, epsilon: Double, training: Bool)
+    /// Accumulates the input gradient of ``channelBatchNormForward(_:_:rows:channels:length:statistics:runningMean:runningVariance:momentum:epsilon:training:)``.
+    static func channelBatchNormBackward(
+        y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>,
+        rows: Int, channels: Int, length: Int, statistics: UnsafePointer<Self>, training: Bool)
+
     /// Forward kernel of the RealNVP affine coupling (see ``Tape/affineCoupling(_:scaleAndShift:mask:)``).
     static func couplingForward(
         _ x: UnsafePointer<Self>, scaleAndShift st: UnsafePointer<Self>, mask: UnsafePointer<Self>,

@@ -128,10 +128,16 @@ extension Tape {
             }
         case .reshape(let a):
             if let ga = gradientTarget(a) { Scalar.accumulate(gy, into: ga, scale: 1, count: rows * columns) }
-        case .batchNorm(let a, let statistics, let training):
+        case .batchNorm(let a, let statistics, let training, let length):
             if let ga = gradientTarget(a) {
-                Scalar.batchNormBackward(y: y, outputGradient: gy, inputGradient: ga, rows: rows, columns: columns,
-                                         statistics: pointer(statistics), training: training)
+                if length == 1 {
+                    Scalar.batchNormBackward(y: y, outputGradient: gy, inputGradient: ga, rows: rows, columns: columns,
+                                             statistics: pointer(statistics), training: training)
+                } else {
+                    Scalar.channelBatchNormBackward(y: y, outputGradient: gy, inputGradient: ga, rows: rows,
+                                                    channels: columns / length, length: length,
+                                                    statistics: pointer(statistics), training: training)
+                }
             }
         case .bceWithLogits(let a, let targets):
             if let ga = gradientTarget(a) {

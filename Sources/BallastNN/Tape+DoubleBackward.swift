@@ -92,7 +92,7 @@ extension Tape {
             body(x); body(weight)
             if bias >= 0 { body(bias) }
         case .unary(_, let a), .reduce(let a, _, _), .expand(let a, _, _), .sliceColumns(let a, _), .sliceRows(let a, _),
-             .gatherRows(let a, _), .logSoftmax(let a), .rowMax(let a), .reshape(let a), .batchNorm(let a, _, _),
+             .gatherRows(let a, _), .logSoftmax(let a), .rowMax(let a), .reshape(let a), .batchNorm(let a, _, _, _),
              .softmaxCrossEntropy(let a, _, _):
             body(a)
         case .concat(let start, let count):

@@ -63,7 +63,7 @@ extension Tape {
             if wants(a) { deliver(a, sub(gy, mul(exp(tensor(id)), sum(gy, axis: .columns)))) }
         case .rowMax(let a):
             if wants(a) { deliver(a, mul(rowMaxMask(input: a, output: id), gy)) }
-        case .gatherRows(let a, _), .batchNorm(let a, _, _), .bceWithLogits(let a, _), .softmaxCrossEntropy(let a, _, _),
+        case .gatherRows(let a, _), .batchNorm(let a, _, _, _), .bceWithLogits(let a, _), .softmaxCrossEntropy(let a, _, _),
              .coupling(let a, _, _, _), .couplingLogDeterminant(let a, _, _):
             unsupported(id, operand: a)
         case .convolution(let start):

@@ -57,7 +57,7 @@ public final class Tape<Scalar: NNScalar> {
         case rowMax(Int)
         case reshape(Int)
         /// `statistics`: arena offset of the per-column `1/√(var + ε)`.
-        case batchNorm(Int, statistics: Int, training: Bool)
+        case batchNorm(Int, statistics: Int, training: Bool, length: Int)
         case bceWithLogits(Int, targets: Int)
         /// Labels are `indices[labels ..< labels + rows]`; `weights` is an arena offset or `-1`.
         case softmaxCrossEntropy(Int, labels: Int, weights: Int)

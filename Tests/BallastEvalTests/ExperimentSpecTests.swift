@@ -1,5 +1,6 @@
 import BallastData
 import BallastEval
+import BallastLearn
 import BallastTestSupport
 import Foundation
 import Testing
@@ -76,6 +77,19 @@ struct ExperimentSpecTests {
         let validation = try ExperimentSpec(contentsOf: root.appendingPathComponent("ae-flow-table3-validation.toml").path)
         try validation.validate()
         #expect(validation.balancings == spec.balancings && validation.datasets[0].split == .holdout && validation.references.isEmpty)
+    }
+
+    @Test("The CNN/LSTM balancing specification reads and validates: two detectors × six balancings, NSL-KDD binary and 5-class")
+    func cnnLSTMSpec() throws {
+        let path = SharedData.packageRoot.appendingPathComponent("Experiments/cnn-lstm-balancing.toml").path
+        let spec = try ExperimentSpec(contentsOf: path)
+        try spec.validate()
+        #expect(spec.detectors == ["cnn", "cnn-lstm"] && spec.seeds == [1, 2, 3])
+        #expect(spec.balancings == ["none", "class-weights", "ros", "smote", "adasyn", "gan"])
+        #expect(spec.datasets.map(\.labelMode) == [.fiveClass, .binary])
+        #expect(spec.datasets.allSatisfy { $0.effectiveTests == ["KDDTest+.txt", "KDDTest-21.txt"] && $0.directory?.hasSuffix("shared/datasets/nsl-kdd") == true })
+        #expect(spec.references.isEmpty && spec.notes?.contains("BoT-IoT") == true)
+        for detector in spec.detectors { _ = try Catalog.classifier(detector) }
     }
 
     @Test("Errors name the file and line: syntax, unknown keys, wrong types, duplicates, unsupported TOML")

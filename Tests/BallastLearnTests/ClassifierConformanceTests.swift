@@ -33,7 +33,7 @@ struct ClassifierConformanceTests {
         #expect(failures.isEmpty, "\(name): \(failures)")
     }
 
-    @Test("class-weight=balanced is accepted and changes what is learned", arguments: ["dt:depth=3", "rf:trees=10,depth=3", "lr", "gbdt:rounds=5", "knn:k=15", "vote", "mlp:epochs=5"])
+    @Test("class-weight=balanced is accepted and changes what is learned", arguments: ["dt:depth=3", "rf:trees=10,depth=3", "lr", "gbdt:rounds=5", "knn:k=15", "vote", "mlp:epochs=5", "cnn:epochs=3", "cnn-lstm:epochs=3,hidden=16"])
     func balancedWeights(spec: String) throws {
         let data = Self.blobs
         var rng = Xoshiro256StarStar(seed: 1)
@@ -61,7 +61,7 @@ struct ClassifierConformanceTests {
         #expect(throws: CatalogError.self) { try Catalog.classifier("dt:class-weight=heavy") }
         #expect(throws: CatalogError.self) { try Catalog.classifier("rf:max-features=many") }
         #expect(throws: CatalogError.self) { try Catalog.classifier("gbdt:eta=2") }
-        #expect(Catalog.classifiers.map(\.name) == ["dt", "rf", "lr", "gbdt", "knn", "vote", "mlp"])
+        #expect(Catalog.classifiers.map(\.name) == ["dt", "rf", "lr", "gbdt", "knn", "vote", "mlp", "cnn", "cnn-lstm"])
     }
 
     @Test("explicit class weights are checked against the class table")

@@ -14,6 +14,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "classifiers": benchClassifiers,
     "safetensors": benchSafeTensors,
     "mlp": benchMLP,
+    "cnn": benchCNN,
     "nn": benchNN,
     "generator": benchGenerator,
     "gradient-penalty": benchGradientPenalty,

@@ -12,8 +12,10 @@ public struct DetectorChoice: Sendable, Hashable, CustomStringConvertible {
     public static let defaults: [DetectorChoice] = ["dt", "rf", "gbdt", "vote"].map { DetectorChoice(spec: AlgorithmSpec(name: $0)) }
 
     /// Parameters quick mode sets on a detector, by canonical catalogue name, unless the
-    /// specification sets them itself: fewer trees and boosting rounds.
-    public static let quickSettings: [String: [String: String]] = ["rf": ["trees": "30"], "gbdt": ["rounds": "50"], "mlp": ["epochs": "5"]]
+    /// specification sets them itself: fewer trees and boosting rounds, fewer epochs.
+    public static let quickSettings: [String: [String: String]] = [
+        "rf": ["trees": "30"], "gbdt": ["rounds": "50"], "mlp": ["epochs": "5"], "cnn": ["epochs": "3"], "cnn-lstm": ["epochs": "3"],
+    ]
 
     /// Wraps a specification (not validated; see ``init(parsing:)``).
     public init(spec: AlgorithmSpec) {

@@ -153,5 +153,38 @@ extension Catalog {
                 patience: try p.patience(default: 5),
                 classWeights: try p.classWeights())
         },
+        CatalogEntry(name: "cnn", aliases: ["cnn1d"], summary: "1-D CNN: [conv → batch norm → ReLU → max-pool] blocks, dense, softmax") { p in
+            try p.cnn(recurrent: nil)
+        },
+        CatalogEntry(name: "cnn-lstm", summary: "1-D CNN blocks, then an LSTM (or bidirectional) over the pooled positions") { p in
+            try p.cnn(recurrent: CNNClassifier.Recurrent(
+                hiddenSize: try p.int("hidden", default: 64, in: 1...65_536, "LSTM hidden width (per direction)"),
+                bidirectional: try p.bool("bidirectional", default: false, "add an LSTM that reads the positions backwards")))
+        },
     ]
+}
+
+extension ParameterValues {
+    /// The parameters shared by `cnn` and `cnn-lstm`.
+    /// - Parameter recurrent: the LSTM settings (`cnn-lstm`), or `nil`.
+    /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
+    mutating func cnn(recurrent: CNNClassifier.Recurrent?) throws -> CNNClassifier {
+        let filters = try widths("filters", default: "32x64", "filters of each convolution block joined by 'x' (one block each)")
+        guard !filters.isEmpty else { throw invalid("filters", "none", "at least one convolution block (e.g. 32x64)") }
+        return CNNClassifier(
+            filters: filters,
+            kernelSize: try int("kernel", default: 3, in: 1...1024, "convolution window width"),
+            padding: try choice("padding", default: CNNClassifier.Padding.same, "same: (kernel-1)/2 zeros at each end; valid: none"),
+            poolSize: try int("pool", default: 2, in: 1...1024, "max-pooling window after each convolution (1: none)"),
+            batchNorm: try bool("batch-norm", default: true, "batch normalization (per channel) after each convolution"),
+            recurrent: recurrent,
+            denseWidths: try widths("dense", default: "128", "dense ReLU layer widths before the logits joined by 'x' (none: no dense layer)"),
+            dropout: try double("dropout", default: 0.2, in: 0...0.9, "dropout rate before and after each dense layer"),
+            learningRate: try double("lr", default: 1e-3, in: 1e-8...10, "Adam learning rate"),
+            epochs: try int("epochs", default: 20, in: 1...100_000, "maximum passes over the training rows"),
+            batchSize: try int("batch", default: 128, in: 1...1_000_000, "rows per mini-batch"),
+            validationFraction: try double("validation", default: 0.1, in: 0...0.5, "stratified fraction held out for early stopping (0: none)"),
+            patience: try patience(default: 5),
+            classWeights: try classWeights())
+    }
 }

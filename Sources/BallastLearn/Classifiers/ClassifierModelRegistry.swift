@@ -10,6 +10,7 @@ public enum ClassifierModelRegistry {
         KNearestNeighborsModel.self,
         VotingModel.self,
         MLPModel.self,
+        CNNModel.self,
     ]
 
     /// The type registered under `kind`.
@@ -44,4 +45,8 @@ extension VotingModel: RegisteredClassifierModel {
 
 extension MLPModel: RegisteredClassifierModel {
     public static var kind: String { "mlp" }
+}
+
+extension CNNModel: RegisteredClassifierModel {
+    public static var kind: String { "cnn" }
 }

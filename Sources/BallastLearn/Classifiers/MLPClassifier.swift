@@ -1,14 +1,6 @@
 import BallastCore
 import BallastNN
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A multilayer perceptron — the "DNN" detector of the intrusion-detection literature — trained
 /// with Adam on softmax cross-entropy (optionally class-weighted) over seeded mini-batches, with a
 /// stratified validation split and early stopping that keeps the best epoch's weights.
@@ -85,7 +77,10 @@ public struct MLPClassifier: Classifier {
     ///   diverging loss (reported as the `lr` parameter).
     public func fit(_ data: LabeledMatrix, using rng: inout some RandomNumberGenerator) throws -> MLPModel {
         try data.validateForTraining()
-        try validateHyperparameters()
+        if let bad = hiddenWidths.first(where: { $0 < 1 }) {
+            throw LearnError.invalidParameter(name: "widths", value: "\(bad)", expected: "layer widths ≥ 1")
+        }
+        try training.validate()
         let m = data.features.columns, k = data.classNames.count
         guard m > 0 else {
             throw LearnError.invalidParameter(name: "features", value: "0 columns", expected: "at least one feature column")
@@ -94,92 +89,14 @@ public struct MLPClassifier: Classifier {
         let architecture = MLPArchitecture(inputs: m, hiddenWidths: hiddenWidths, outputs: k, activation: activation,
                                            batchNorm: batchNorm, dropout: dropout)
         let network = architecture.build(using: &rng)
-        let optimizer = try Adam(parameters: network.parameters, learningRate: Float(learningRate))
-        let trainer = Trainer(epochs: epochs, batchSize: batchSize, validationFraction: validationFraction,
-                              patience: patience, progress: progress)
-        var batchLabels: [Int] = []
-        let features = data.features, labels = data.labels
-        let validate: ((Tape<Float>, [Int]) throws -> ValidationScore)? = validationFraction > 0
-            ? { tape, rows in Self.score(network, features: features, labels: labels, rows: rows, weights: weights, tape: tape) }
-            : nil
-        let history: TrainingHistory
-        do {
-            history = try trainer.fit(
-                rowCount: data.count, labels: labels, state: network.buffers, optimizer: optimizer, using: &rng,
-                batchLoss: { tape, rows in
-                    let x = Self.input(features, rows: rows, on: tape)
-                    batchLabels.removeAll(keepingCapacity: true)
-                    for r in rows { batchLabels.append(labels[r]) }
-                    return tape.softmaxCrossEntropy(network.forward(x, on: tape, mode: .training), labels: batchLabels,
-                                                    classWeights: weights)
-                },
-                validate: validate)
-        } catch let error as TrainingError {
-            switch error {
-            case .nonFiniteLoss, .nonFiniteLossTerm, .nonFiniteValidation:
-                throw LearnError.invalidParameter(name: "lr", value: "\(learningRate)", expected: "a smaller learning rate (\(error))")
-            case let .invalidParameter(name, value, expected):
-                throw LearnError.invalidParameter(name: name, value: value, expected: expected)
-            case .lossNotScalar:
-                throw error
-            }
-        }
+        let history = try training.train(network, on: data, classWeights: weights, using: &rng)
         return MLPModel(classNames: data.classNames, featureCount: m, architecture: architecture,
                         weights: try Checkpoint.tensors(network), history: history.epochs, bestEpoch: history.bestEpoch)
     }
 
-    private func validateHyperparameters() throws {
-        func invalid(_ name: String, _ value: Any, _ expected: String) -> LearnError {
-            .invalidParameter(name: name, value: "\(value)", expected: expected)
-        }
-        if let bad = hiddenWidths.first(where: { $0 < 1 }) { throw invalid("widths", bad, "layer widths ≥ 1") }
-        guard dropout >= 0 && dropout < 0.95 else { throw invalid("dropout", dropout, "a rate in [0, 0.95)") }
-        guard learningRate > 0 && learningRate.isFinite else { throw invalid("lr", learningRate, "a finite rate > 0") }
-        guard epochs >= 1 else { throw invalid("epochs", epochs, "≥ 1") }
-        guard batchSize >= 1 else { throw invalid("batch", batchSize, "≥ 1") }
-        guard validationFraction >= 0 && validationFraction <= 0.5 else {
-            throw invalid("validation", validationFraction, "a fraction in [0, 0.5]")
-        }
-        if let patience, patience < 1 { throw invalid("patience", patience, "≥ 1 (or none)") }
-    }
-
-    /// The rows `rows` of `features` as a tape input, copied straight into the tape's buffer.
-    static func input(_ features: Matrix, rows: some Collection<Int>, on tape: Tape<Float>) -> Tensor {
-        let m = features.columns
-        return features.withUnsafeBufferPointer { source in
-            tape.input(rows: rows.count, columns: m) { out in
-                guard let dst = out.baseAddress, let src = source.baseAddress else { return }
-                for (i, r) in rows.enumerated() { (dst + i * m).update(from: src + r * m, count: m) }
-            }
-        }
-    }
-
-    /// Weighted cross-entropy (PyTorch's weighted mean) and accuracy of the rows, in inference mode,
-    /// computed in chunks so memory stays bounded.
-    static func score(_ network: Sequential, features: Matrix, labels: [Int], rows: [Int], weights: [Float],
-                      tape: Tape<Float>) -> ValidationScore {
-        var weighted = 0.0, totalWeight = 0.0, plain = 0.0, correct = 0
-        let chunk = 4096
-        for start in stride(from: 0, to: rows.count, by: chunk) {
-            let part = rows[start..<min(start + chunk, rows.count)]
-            tape.reset()
-            let logits = network.forward(input(features, rows: part, on: tape), on: tape, mode: .inference)
-            tape.withValue(logits) { z in
-                let k = logits.columns
-                for (i, r) in part.enumerated() {
-                    let row = z[(i * k)..<(i * k + k)]
-                    let top = row.max() ?? 0
-                    let logSum = Double(top) + log(row.reduce(0.0) { $0 + exp(Double($1 - top)) })
-                    let loss = logSum - Double(z[i * k + labels[r]])
-                    let w = Double(weights[labels[r]])
-                    weighted += w * loss
-                    totalWeight += w
-                    plain += loss
-                    if row.indices.max(by: { row[$0] < row[$1] }) == i * k + labels[r] { correct += 1 }
-                }
-            }
-        }
-        let loss = totalWeight > 0 ? weighted / totalWeight : plain / Double(max(rows.count, 1))
-        return ValidationScore(loss: loss, metric: Double(correct) / Double(max(rows.count, 1)))
+    /// The optimizer, trainer and early-stopping settings.
+    var training: NetworkTraining {
+        NetworkTraining(dropout: dropout, learningRate: learningRate, epochs: epochs, batchSize: batchSize,
+                        validationFraction: validationFraction, patience: patience, progress: progress)
     }
 }

@@ -51,36 +51,14 @@ public struct MLPModel: ClassifierModel, Equatable {
     public func predictProbabilities(_ features: Matrix) throws -> Matrix {
         try validateInput(features)
         let k = classNames.count
-        var out = Matrix(rows: features.rows, columns: k)
-        guard features.rows > 0 else { return out }
+        guard features.rows > 0 else { return Matrix(rows: 0, columns: k) }
         let network: Sequential
         do {
             network = try architecture.build(weights: weights)
         } catch {
             throw LearnError.invalidParameter(name: "weights", value: "\(error)", expected: "the tensors of the model's architecture")
         }
-        let tape = Tape<Float>()
-        let chunk = 4096
-        out.withUnsafeMutableBufferPointer { p in
-            for start in stride(from: 0, to: features.rows, by: chunk) {
-                let rows = start..<min(start + chunk, features.rows)
-                tape.reset()
-                let logits = network.forward(MLPClassifier.input(features, rows: rows, on: tape), on: tape, mode: .inference)
-                tape.withValue(logits) { z in
-                    for (i, r) in rows.enumerated() {
-                        let top = (0..<k).reduce(-Float.infinity) { max($0, z[i * k + $1]) }
-                        var sum: Float = 0
-                        for j in 0..<k {
-                            let e = expf(z[i * k + j] - top)
-                            p[r * k + j] = e
-                            sum += e
-                        }
-                        for j in 0..<k { p[r * k + j] /= sum }
-                    }
-                }
-            }
-        }
-        return out
+        return NetworkTraining.probabilities(network, features: features, classes: k)
     }
 
     /// The weights as a safetensors file (metadata: `format=pt`, the architecture and class names).
@@ -140,11 +118,3 @@ extension MLPModel: Codable {
         try c.encode(bestEpoch, forKey: .bestEpoch)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -72,7 +72,7 @@ enum GeneratorFitting {
 
     /// The rows `rows` of `features` as a tape input, copied straight into the tape's buffer.
     static func input(_ features: Matrix, rows: some Collection<Int>, on tape: Tape<Float>) -> Tensor {
-        MLPClassifier.input(features, rows: rows, on: tape)
+        NetworkTraining.input(features, rows: rows, on: tape)
     }
 
     /// The one-hot encoding of `labels` (`labels.count × classes`) as a tape constant.

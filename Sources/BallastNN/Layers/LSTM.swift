@@ -17,7 +17,20 @@ import BallastCore
 /// The gate GEMMs are fused: the input part of all four gates for **all** time steps is one GEMM
 /// over `(batch·sequenceLength) × inputSize` before the loop, and each step adds one GEMM of
 /// `hₜ₋₁` against the stacked `4·hiddenSize × hiddenSize` recurrent weights.
+///
+/// A ``Direction/reverse`` layer reads the sequence from the last step to the first and names its
+/// parameters as the reverse half of PyTorch's `nn.LSTM(bidirectional=True)` (`weight_ih_l0_reverse`);
+/// a forward and a reverse layer with the same input make a bidirectional LSTM.
 public final class LSTM: Layer {
+    /// Which way the layer reads time.
+    public enum Direction: Sendable, Hashable {
+        /// From the first step to the last.
+        case forward
+        /// From the last step to the first (PyTorch's reverse direction; its ``Output/lastHidden``
+        /// is the state after step 0, and ``Output/sequence`` is returned in the original time order).
+        case reverse
+    }
+
     /// What ``forward(_:on:mode:)`` returns.
     public enum Output: Sendable, Hashable {
         /// The last hidden state, `batch × hiddenSize`.
@@ -54,11 +67,12 @@ public final class LSTM: Layer {
     public let output: Output
     /// How a row of the input holds the sequence.
     public let inputLayout: InputLayout
+    /// Which way the layer reads time.
+    public let direction: Direction
 
-    /// Gather indices that reorder a channel-major batch to one time step per row, for the last
-    /// batch size seen.
-    private var cachedBatch = -1
-    private var reorderIndices: [Int] = []
+    /// Gather indices that reorder a channel-major or reversed batch to one time step per row, for
+    /// the last batch size seen.
+    private var reordering = SequenceReordering()
 
     /// An LSTM with PyTorch's default initialization, `U(−1/√hiddenSize, 1/√hiddenSize)` for every
     /// weight and bias.
@@ -68,11 +82,13 @@ public final class LSTM: Layer {
     ///   - sequenceLength: time steps per row.
     ///   - output: the last hidden state (default) or the whole sequence.
     ///   - inputLayout: how a row holds the sequence (time-major by default).
+    ///   - direction: forward (default) or reverse; reverse names end in `_reverse`, as PyTorch's.
     ///   - name: prefix of the parameter names.
     ///   - rng: the random stream the weights are drawn from.
     /// - Precondition: positive sizes.
     public init(inputSize: Int, hiddenSize: Int, sequenceLength: Int, output: Output = .lastHidden,
-                inputLayout: InputLayout = .timeMajor, name: String = "lstm", using rng: inout some RandomNumberGenerator) {
+                inputLayout: InputLayout = .timeMajor, direction: Direction = .forward, name: String = "lstm",
+                using rng: inout some RandomNumberGenerator) {
         precondition(inputSize > 0 && hiddenSize > 0 && sequenceLength > 0,
                      "LSTM: input \(inputSize), hidden \(hiddenSize), sequence length \(sequenceLength)")
         let bound = 1 / Double(hiddenSize).squareRoot()
@@ -83,15 +99,17 @@ public final class LSTM: Layer {
             }
             return m
         }
-        inputWeight = Parameter(name: name + ".weight_ih_l0", value: uniform(4 * hiddenSize, inputSize))
-        hiddenWeight = Parameter(name: name + ".weight_hh_l0", value: uniform(4 * hiddenSize, hiddenSize))
-        inputBias = Parameter(name: name + ".bias_ih_l0", value: uniform(1, 4 * hiddenSize), shape: [4 * hiddenSize])
-        hiddenBias = Parameter(name: name + ".bias_hh_l0", value: uniform(1, 4 * hiddenSize), shape: [4 * hiddenSize])
+        let suffix = direction == .reverse ? "_l0_reverse" : "_l0"
+        inputWeight = Parameter(name: name + ".weight_ih" + suffix, value: uniform(4 * hiddenSize, inputSize))
+        hiddenWeight = Parameter(name: name + ".weight_hh" + suffix, value: uniform(4 * hiddenSize, hiddenSize))
+        inputBias = Parameter(name: name + ".bias_ih" + suffix, value: uniform(1, 4 * hiddenSize), shape: [4 * hiddenSize])
+        hiddenBias = Parameter(name: name + ".bias_hh" + suffix, value: uniform(1, 4 * hiddenSize), shape: [4 * hiddenSize])
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.sequenceLength = sequenceLength
         self.output = output
         self.inputLayout = inputLayout
+        self.direction = direction
     }
 
     /// `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh` (PyTorch's order).
@@ -115,13 +133,16 @@ public final class LSTM: Layer {
                      "LSTM: input has \(x.columns) columns, expected \(sequenceLength)×\(inputSize)")
         let batch = x.rows, h = hiddenSize, gateWidth = 4 * hiddenSize
         let steps: Tensor
-        switch inputLayout {
-        case .timeMajor:
+        if inputLayout == .timeMajor && direction == .forward {
             steps = tape.reshape(x, rows: batch * sequenceLength, columns: inputSize)
-        case .channelMajor:
-            prepareIndices(batch: batch)
+        } else {
+            let (features, length) = (inputSize, sequenceLength)
+            let channelMajor = inputLayout == .channelMajor, reversed = direction == .reverse
+            let order = reordering.indices(batch: batch) {
+                SequenceReordering.timeSteps(batch: $0, features: features, length: length, channelMajor: channelMajor, reversed: reversed)
+            }
             let flat = tape.reshape(x, rows: x.count, columns: 1)
-            steps = tape.reshape(tape.gatherRows(flat, reorderIndices), rows: batch * sequenceLength, columns: inputSize)
+            steps = tape.reshape(tape.gatherRows(flat, order), rows: batch * sequenceLength, columns: inputSize)
         }
         let projected = tape.linear(steps, weight: tape.parameter(inputWeight), bias: tape.parameter(inputBias))
         let inputGates = tape.reshape(projected, rows: batch, columns: sequenceLength * gateWidth)
@@ -153,27 +174,7 @@ public final class LSTM: Layer {
         }
         switch output {
         case .lastHidden: return hidden ?? inputGates  // sequenceLength ≥ 1, so hidden is set
-        case .sequence: return tape.concat(outputs)
+        case .sequence: return tape.concat(direction == .reverse ? outputs.reversed() : outputs)
         }
-    }
-
-    /// Builds the channel-major → time-major gather indices for `batch` rows unless they exist already.
-    private func prepareIndices(batch: Int) {
-        guard batch != cachedBatch else { return }
-        let width = sequenceLength * inputSize
-        var indices = [Int](repeating: 0, count: batch * width)
-        indices.withUnsafeMutableBufferPointer { out in
-            var i = 0
-            for n in 0..<batch {
-                for t in 0..<sequenceLength {
-                    for j in 0..<inputSize {
-                        out[i] = n * width + j * sequenceLength + t
-                        i += 1
-                    }
-                }
-            }
-        }
-        reorderIndices = indices
-        cachedBatch = batch
     }
 }
