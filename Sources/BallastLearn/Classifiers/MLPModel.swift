@@ -121,6 +121,13 @@ extension MLPModel: Codable {
         }
         do {
             weights = try SafeTensors.decode(c.decode(Data.self, forKey: .weights)).tensors
+            // Building allocates every layer: refuse widths the stored tensors cannot fill first.
+            let stored = weights.values.reduce(0) { $0 + $1.values.count }
+            guard let needed = architecture.linearScalarCount, needed <= stored else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .hiddenWidths, in: c,
+                    debugDescription: "hiddenWidths \(architecture.hiddenWidths) between \(featureCount) features and \(classNames.count) classes need more weights than the \(stored) stored")
+            }
             _ = try architecture.build(weights: weights)
         } catch let error as CheckpointError {
             throw DecodingError.dataCorruptedError(forKey: .weights, in: c, debugDescription: "MLP weights: \(error)")
