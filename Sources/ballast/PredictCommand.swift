@@ -31,6 +31,10 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary instead of a table.")
     var json = false
 
+    func validate() throws {
+        try refuseOverwritingInputs(outputs: [("-o", output)], inputs: [("<model>", model), ("<file>", file)])
+    }
+
     func run() throws {
         try reportingErrors {
             let bundle = try ModelBundle.read(from: model)

@@ -57,6 +57,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if strategy != nil && balance == nil { throw ValidationError("--strategy needs --balance") }
+        try refuseOverwritingInputs(outputs: [("-o", output)], inputs: [("<train>", train)])
     }
 
     func run() throws {
