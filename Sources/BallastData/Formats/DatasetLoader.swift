@@ -1,4 +1,11 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The dataset formats Ballast reads.
 public enum DatasetFormat: String, Sendable, CaseIterable, Codable {
@@ -16,8 +23,15 @@ public enum DatasetFormat: String, Sendable, CaseIterable, Codable {
             throw DataError(exists ? .unreadable : .fileNotFound, "\(path): \(exists ? "cannot be opened" : "no such file")")
         }
         defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 4096)) ?? Data()
-        let firstLine = head.split(separator: UInt8(ascii: "\n"), maxSplits: 1).first ?? Data()
+        return detect(head: (try? handle.read(upToCount: sniffLength)) ?? Data())
+    }
+
+    /// The bytes ``detect(path:)`` reads.
+    public static let sniffLength = 4096
+
+    /// Guesses the format from the first bytes of a file (see ``detect(path:)``).
+    public static func detect<Bytes: Collection<UInt8>>(head: Bytes) -> DatasetFormat {
+        let firstLine = head.split(separator: UInt8(ascii: "\n"), maxSplits: 1).first.map(Array.init) ?? []
         let fields = String(decoding: firstLine, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             .split(separator: ",", omittingEmptySubsequences: false)
         if fields.count == NSLKDDSchema.fieldCount, NSLKDDSchema.categoryOfAttack[String(fields[41])] != nil {
@@ -65,17 +79,49 @@ public struct DatasetLoader: Sendable {
 
     /// Loads `path`.
     /// - Throws: ``DataError``; for CSV without a label column, `.invalidOption` asking for `--label`.
+    ///
+    /// A regular file is sniffed for its format, then read; anything else (a pipe, `/dev/stdin`, a
+    /// FIFO, `<(command)`) can be read only once, so it is read whole first and sniffed in memory.
     public func load(path: String) throws -> Loaded {
+        if format == nil, !Self.isRegularFile(path) {
+            let bytes = try CSVReader.readBytes(path)
+            return try load(bytes: bytes, name: path, format: DatasetFormat.detect(head: bytes.prefix(DatasetFormat.sniffLength)))
+        }
         let chosen = try format ?? DatasetFormat.detect(path: path)
+        try requireLabel(for: chosen, path: path)
         switch chosen {
         case .nslKDD:
             return Loaded(data: try NSLKDD.load(path: path, labelMode: labelMode), format: .nslKDD, dropped: [], nonFiniteCounts: [:])
         case .csv:
-            guard let label else {
-                throw DataError(.invalidOption, "\(path): a CSV file needs --label COLUMN to name its class column")
-            }
-            let r = try FlowCSV.load(path: path, label: label, drop: drop, options: csvOptions)
+            let r = try FlowCSV.load(path: path, label: label ?? "", drop: drop, options: csvOptions)
             return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts)
         }
+    }
+
+    /// Loads records already in memory; `name` is used in messages.
+    /// - Throws: as ``load(path:)``.
+    public func load(bytes: [UInt8], name: String, format chosen: DatasetFormat) throws -> Loaded {
+        try requireLabel(for: chosen, path: name)
+        switch chosen {
+        case .nslKDD:
+            return Loaded(data: try NSLKDD.load(bytes: bytes, name: name, labelMode: labelMode), format: .nslKDD, dropped: [],
+                          nonFiniteCounts: [:])
+        case .csv:
+            let r = try FlowCSV.make(CSVReader.read(bytes: bytes, name: name, options: csvOptions), name: name, label: label ?? "",
+                                     drop: drop)
+            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts)
+        }
+    }
+
+    private func requireLabel(for format: DatasetFormat, path: String) throws {
+        if format == .csv && label == nil {
+            throw DataError(.invalidOption, "\(path): a CSV file needs --label COLUMN to name its class column")
+        }
+    }
+
+    /// Whether `path` is a regular file (links followed), which can be opened more than once.
+    static func isRegularFile(_ path: String) -> Bool {
+        var s = stat()
+        return stat(path, &s) == 0 && s.st_mode & S_IFMT == S_IFREG
     }
 }
