@@ -14,8 +14,9 @@ mkdir -p "$OUT"
 FLAGS=(-O -sanitize=fuzzer,address -parse-as-library -g)
 
 echo "building BallastCore module..."
+# shellcheck disable=SC2046
 swiftc "${FLAGS[@]}" -emit-module -emit-library -static -module-name BallastCore \
-    -emit-module-path "$OUT/BallastCore.swiftmodule" -o "$OUT/libBallastCore.a" Sources/BallastCore/*.swift \
+    -emit-module-path "$OUT/BallastCore.swiftmodule" -o "$OUT/libBallastCore.a" $(find Sources/BallastCore -name '*.swift' | sort) \
     2> "$OUT/build-core.log" || { cat "$OUT/build-core.log"; exit 1; }
 DATA_SOURCES=$(find Sources/BallastData -name '*.swift' | sort)
 for target in "${TARGETS[@]}"; do
