@@ -15,7 +15,8 @@ public enum DatasetFormat: String, Sendable, CaseIterable, Codable {
     case csv
 
     /// Guesses the format from the first line: 43 comma-separated fields whose 42nd is a known
-    /// NSL-KDD attack name means NSL-KDD; anything else is CSV.
+    /// NSL-KDD attack name means NSL-KDD, and so do KDD Cup 99's 42 fields ending in a known attack
+    /// name and a dot (`smurf.`); anything else is CSV.
     /// - Throws: ``DataError`` when the file cannot be read.
     public static func detect(path: String) throws -> DatasetFormat {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -35,6 +36,11 @@ public enum DatasetFormat: String, Sendable, CaseIterable, Codable {
         let fields = String(decoding: firstLine, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             .split(separator: ",", omittingEmptySubsequences: false)
         if fields.count == NSLKDDSchema.fieldCount, NSLKDDSchema.categoryOfAttack[String(fields[41])] != nil {
+            return .nslKDD
+        }
+        // KDD Cup 99 (read by the NSL-KDD reader): 42 fields, the last an attack name ending in '.'.
+        if fields.count == NSLKDDSchema.kdd99FieldCount, fields[41].hasSuffix("."),
+           NSLKDDSchema.categoryOfAttack[String(fields[41].dropLast())] != nil {
             return .nslKDD
         }
         return .csv
