@@ -21,6 +21,7 @@ enum ExitStatus {
         case let e as LearnError:
             if case .invalidParameter = e { return usage }
             return data
+        case ResamplingError.noRowsLeft: return data
         case is ValidationFailure, is CatalogError, is ResamplingError, is MemoryBudgetError: return usage
         case is BundleError, is PreprocessingError: return data
         case let e as FidelityError: return e.isUsageError ? usage : data

@@ -45,7 +45,7 @@ extension ModelBundle {
 
     /// Scores the model on labelled records: per-class metrics over the rows whose label the model
     /// knows; rows with other labels are counted and left out (a model cannot predict a class it never saw).
-    /// - Throws: as ``predict(_:)``.
+    /// - Throws: as ``predict(_:)``; ``DataError`` (`badLabel`) when no record has a label the model knows.
     public func evaluate(_ features: Table, labels: [String]) throws -> BundleEvaluation {
         let prediction = try predict(features)
         var index: [String: Int] = [:]
@@ -58,6 +58,12 @@ extension ModelBundle {
             } else {
                 unknown[label.isEmpty ? "(missing)" : label, default: 0] += 1
             }
+        }
+        guard !truth.isEmpty else {
+            let found = unknown.keys.sorted()
+            throw DataError(.badLabel, "none of the \(labels.count) records has a label the model knows: the model's classes are "
+                + "\(classNames.joined(separator: ", ")); the records' labels are \(found.prefix(10).joined(separator: ", "))"
+                + (found.count > 10 ? ", … (\(found.count) in all)" : ""))
         }
         let report = try ClassificationReport(truth: truth, predicted: predicted, classNames: classNames)
         return BundleEvaluation(report: report, rows: labels.count, unknownLabels: unknown, unseenCategories: prediction.unseenCategories)
