@@ -1,4 +1,5 @@
 import ArgumentParser
+import BallastEval
 
 /// The `ballast` command: rebalancing and intrusion detection on imbalanced traffic data.
 @main
@@ -25,7 +26,7 @@ struct Ballast: ParsableCommand {
 
             Exit status: 0 success, 64 bad usage, 65 bad data, 74 file not readable or writable.
             """,
-        version: "0.1.0",
+        version: BallastVersion.current,
         subcommands: [InspectCommand.self, BalanceCommand.self, TrainCommand.self, PredictCommand.self,
                       EvaluateCommand.self, DemoCommand.self, ExperimentCommand.self, ValidateCommand.self]
     )

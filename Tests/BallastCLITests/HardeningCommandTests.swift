@@ -98,7 +98,7 @@ struct HardeningCommandTests {
             (["demo", "--rows", "999999999999", "-o", Self.temporary("")], "999999999999"),
             (["balance", flows, "--label", "label", "--method", "smote:k=3", "--strategy", "scan=9000000000000000000", "-o", output],
              "9000000000000000000"),
-            (["train", flows, "--label", "label", "--model", "mlp:widths=1000000x1000000", "-o", output], "1000000x1000000"),
+            (["train", flows, "--label", "label", "--model", "mlp:widths=65536x65536x65536", "-o", output], "65536x65536x65536"),
         ]
         for (arguments, number) in runs {
             let out = try runner.run(arguments)
@@ -117,5 +117,31 @@ struct HardeningCommandTests {
         #expect(out.stdout.hasPrefix("proto,packets,bytes,urgent,rate,label\n"), "\(out.stdout.prefix(200))")
         #expect(out.stdout.split(separator: "\n").count > 180)
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: "/dev/stdout")) != nil, "/dev/stdout is no longer a link")
+    }
+
+    @Test("--version is the version written into bundles")
+    func version() throws {
+        let runner = try #require(runner, "the ballast executable was not built")
+        let (bundle, flows) = try trainedBundle(runner, model: "dt")
+        defer { for p in [bundle, flows] { try? FileManager.default.removeItem(atPath: p) } }
+        let version = try runner.run(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try String(contentsOfFile: bundle, encoding: .utf8)
+        #expect(!version.isEmpty && text.contains(#""ballastVersion":"\#(version)""#), "--version says \(version)")
+    }
+
+    @Test("evaluate with no row of a known label exits 65; rus *=0 exits 65 and writes nothing")
+    func emptyOutcomes() throws {
+        let runner = try #require(runner, "the ballast executable was not built")
+        let (bundle, flows) = try trainedBundle(runner, model: "dt")
+        let worms = Self.temporary(".csv"), output = Self.temporary(".csv")
+        defer { for p in [bundle, flows, worms, output] { try? FileManager.default.removeItem(atPath: p) } }
+        let text = try String(contentsOfFile: flows, encoding: .utf8)
+        try text.replacingOccurrences(of: #",(benign|scan|exfil)\n"#, with: ",worm\n", options: .regularExpression)
+            .write(toFile: worms, atomically: true, encoding: .utf8)
+        let evaluated = try runner.run(["evaluate", bundle, worms])
+        #expect(evaluated.status == 65 && evaluated.stderr.contains("worm"), "\(evaluated.status): \(evaluated.stderr)")
+        let balanced = try runner.run(["balance", flows, "--label", "label", "--method", "rus", "--strategy", "*=0", "-o", output])
+        #expect(balanced.status == 65 && balanced.stderr.contains("no rows"), "\(balanced.status): \(balanced.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output))
     }
 }
