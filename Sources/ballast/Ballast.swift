@@ -24,7 +24,13 @@ struct Ballast: ParsableCommand {
               ballast balance KDDTrain+.txt -o b.csv --method smote --mark-synthetic
               ballast validate KDDTrain+.txt b.csv --classes R2L,U2R -o fidelity
 
-            Exit status: 0 success, 64 bad usage, 65 bad data, 74 file not readable or writable.
+            Outputs (-o) are written atomically: a temporary file beside the target, then a rename. A \
+            character device or FIFO (-o /dev/stdout) is written through instead; a symbolic link is \
+            followed (the file it names is replaced, the link stays); an output that is the same file \
+            as an input is refused.
+
+            Exit status: 0 success, 64 bad usage, 65 bad data, 74 file not readable or writable, 75 \
+            experiment stopped by --max-cells (run the same command again to continue).
             """,
         version: BallastVersion.current,
         subcommands: [InspectCommand.self, BalanceCommand.self, TrainCommand.self, PredictCommand.self,

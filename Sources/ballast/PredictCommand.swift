@@ -38,8 +38,10 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let bundle = try ModelBundle.read(from: model)
-            let records = try bundle.loadRecords(path: file)
-            let prediction = try bundle.predict(records.features)
+            let (records, prediction) = try ErrorInFile.naming(file) {
+                let records = try bundle.loadRecords(path: file)
+                return (records, try bundle.predict(records.features))
+            }
             try CSVWriter.write(prediction.table(truth: records.labels), to: output)
             if json {
                 let object: [String: Any] = ["rows": prediction.labels.count, "output": output,
