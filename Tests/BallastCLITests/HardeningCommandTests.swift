@@ -144,4 +144,39 @@ struct HardeningCommandTests {
         #expect(balanced.status == 65 && balanced.stderr.contains("no rows"), "\(balanced.status): \(balanced.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output))
     }
+
+    @Test("a model trained with --delimiter ';' reads new records with it; a missing column names the file")
+    func delimiterAndSchemaErrors() throws {
+        let runner = try #require(runner, "the ballast executable was not built")
+        let flows = try BalanceCommandTests.flows()
+        let semicolons = Self.temporary(".csv"), bundle = Self.temporary(".bundle"), output = Self.temporary(".csv")
+        let narrow = Self.temporary(".csv")
+        defer { for p in [flows, semicolons, bundle, output, narrow] { try? FileManager.default.removeItem(atPath: p) } }
+        let text = try String(contentsOfFile: flows, encoding: .utf8)
+        try text.replacingOccurrences(of: ",", with: ";").write(toFile: semicolons, atomically: true, encoding: .utf8)
+        let trained = try runner.run(["train", semicolons, "--label", "label", "--delimiter", ";", "--model", "dt", "-o", bundle])
+        try #require(trained.status == 0, "\(trained.stderr)")
+        let predicted = try runner.run(["predict", bundle, semicolons, "-o", output])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast(2).joined(separator: ";") }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: narrow, atomically: true, encoding: .utf8)
+        let evaluated = try runner.run(["evaluate", bundle, narrow])
+        #expect(evaluated.status == 65 && evaluated.stderr.contains("error: \(narrow): "), "\(evaluated.status): \(evaluated.stderr)")
+    }
+
+    @Test("--label N names the Nth column of a file without a header, for train and evaluate")
+    func positionalLabel() throws {
+        let runner = try #require(runner, "the ballast executable was not built")
+        let flows = try BalanceCommandTests.flows()
+        let headerless = Self.temporary(".csv"), bundle = Self.temporary(".bundle")
+        defer { for p in [flows, headerless, bundle] { try? FileManager.default.removeItem(atPath: p) } }
+        let text = try String(contentsOfFile: flows, encoding: .utf8)
+        try String(text.drop { $0 != "\n" }.dropFirst()).write(toFile: headerless, atomically: true, encoding: .utf8)
+        let trained = try runner.run(["train", headerless, "--label", "7", "--model", "dt", "-o", bundle])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let evaluated = try runner.run(["evaluate", bundle, headerless])
+        #expect(evaluated.status == 0 && evaluated.stdout.contains("exfil"), "\(evaluated.stderr)")
+        let wrong = try runner.run(["train", headerless, "--label", "9", "--model", "dt", "-o", bundle])
+        #expect(wrong.status == 65 && wrong.stderr.contains("1...7"), "\(wrong.stderr)")
+    }
 }

@@ -16,13 +16,14 @@ extension ModelBundle {
             let data = try NSLKDD.load(path: path, labelMode: mode)
             return (data.features, data.labels.map { data.classNames[$0] })
         }
-        let table = try CSVReader.read(contentsOf: path).table
+        let delimiter = options.delimiter?.utf8.first ?? UInt8(ascii: ",")
+        let table = try CSVReader.read(contentsOf: path, options: CSVOptions(delimiter: delimiter)).table
         var columns: [TableColumn] = []
         for fitted in preprocessor.columns {
             guard let column = table.column(named: fitted.name) else { throw PreprocessingError.missingColumn(fitted.name) }
             columns.append(column)
         }
-        let labels = options.labelColumn.flatMap { table.column(named: $0) }.map(Self.labelText)
+        let labels = options.labelColumn.flatMap { table.columnIndex(namedOrNumbered: $0) }.map { Self.labelText(table.columns[$0]) }
         return (Table(columns: columns), labels)
     }
 

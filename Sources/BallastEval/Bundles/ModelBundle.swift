@@ -177,15 +177,20 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     public var labelColumn: String?
     /// The NSL-KDD label mode.
     public var labelMode: String
+    /// The field delimiter of a CSV training file (`nil`: a comma, as in bundles written before it
+    /// was recorded), which ``ModelBundle/loadRecords(path:)`` reads new records with.
+    public var delimiter: String?
 
     /// Creates the options record.
-    public init(model: String, balance: String?, seed: UInt64, format: String, labelColumn: String?, labelMode: String) {
+    public init(model: String, balance: String?, seed: UInt64, format: String, labelColumn: String?, labelMode: String,
+                delimiter: String? = nil) {
         self.model = model
         self.balance = balance
         self.seed = seed
         self.format = format
         self.labelColumn = labelColumn
         self.labelMode = labelMode
+        self.delimiter = delimiter
     }
 }
 
