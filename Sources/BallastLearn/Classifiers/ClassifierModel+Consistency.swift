@@ -26,28 +26,30 @@ private func treeProblem(_ trees: [FlatTree], name: String, width: Int, widthNam
     return nil
 }
 
+/// Shared by the tree and the forest: leaves of class probabilities, one importance per feature.
+private func classificationTreesProblem(_ trees: [FlatTree], name: String, classNames: [String], featureCount: Int,
+                                        featureImportances: [Double]) -> String? {
+    if let p = basicProblem(classNames: classNames, featureCount: featureCount) { return p }
+    if let p = treeProblem(trees, name: name, width: classNames.count, widthName: "one per class of classNames",
+                           featureCount: featureCount) { return p }
+    if featureImportances.count != featureCount {
+        return "featureImportances: \(featureImportances.count) values for featureCount \(featureCount)"
+    }
+    return nil
+}
+
 extension DecisionTreeModel {
     public func consistencyProblem() -> String? {
-        if let p = basicProblem(classNames: classNames, featureCount: featureCount) { return p }
-        if let p = treeProblem([tree], name: "tree", width: classNames.count, widthName: "one per class of classNames",
-                               featureCount: featureCount) { return p }
-        if featureImportances.count != featureCount {
-            return "featureImportances: \(featureImportances.count) values for featureCount \(featureCount)"
-        }
-        return nil
+        classificationTreesProblem([tree], name: "tree", classNames: classNames, featureCount: featureCount,
+                                   featureImportances: featureImportances)
     }
 }
 
 extension RandomForestModel {
     public func consistencyProblem() -> String? {
         guard !trees.isEmpty else { return "trees: empty, a forest needs at least one tree" }
-        if let p = basicProblem(classNames: classNames, featureCount: featureCount) { return p }
-        if let p = treeProblem(trees, name: "trees", width: classNames.count, widthName: "one per class of classNames",
-                               featureCount: featureCount) { return p }
-        if featureImportances.count != featureCount {
-            return "featureImportances: \(featureImportances.count) values for featureCount \(featureCount)"
-        }
-        return nil
+        return classificationTreesProblem(trees, name: "trees", classNames: classNames, featureCount: featureCount,
+                                          featureImportances: featureImportances)
     }
 }
 
