@@ -46,6 +46,7 @@ struct CraftedBundleTests {
         Edit(model: "dt", path: ["preprocessor", "columns", "0", "outputRange"], value: { _ in [huge - 1, huge] }, field: "outputRange"),
         Edit(model: "dt", path: ["preprocessor", "outputColumns", "0", "sourceColumn"], value: { _ in huge }, field: "sourceColumn"),
         Edit(model: "dt", path: ["preprocessor", "oneHotGroups", "0"], value: { _ in [0, huge] }, field: "oneHotGroups"),
+        Edit(model: "dt", path: ["formatVersion"], value: { _ in 2 }, field: "formatVersion"),
     ]
 
     /// Encoded bundles per model specification, trained once on simulated traffic.

@@ -96,6 +96,9 @@ public struct ModelBundle: Sendable, Codable {
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
             let bundle = try decoder.decode(ModelBundle.self, from: payload)
+            guard bundle.formatVersion == version else {
+                throw BundleError.inconsistent(path: path, reason: "formatVersion \(bundle.formatVersion) in the payload differs from the header's \(version)")
+            }
             guard bundle.model.featureCount == bundle.preprocessor.outputWidth else {
                 throw BundleError.inconsistent(path: path, reason: "the model's featureCount \(bundle.model.featureCount) differs from the \(bundle.preprocessor.outputWidth) columns the preprocessing outputs")
             }
