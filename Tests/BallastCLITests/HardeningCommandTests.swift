@@ -179,4 +179,24 @@ struct HardeningCommandTests {
         let wrong = try runner.run(["train", headerless, "--label", "9", "--model", "dt", "-o", bundle])
         #expect(wrong.status == 65 && wrong.stderr.contains("1...7"), "\(wrong.stderr)")
     }
+
+    @Test("records with NaN or infinity that train accepts, evaluate and predict accept too (one policy)")
+    func nonFinitePolicy() throws {
+        let runner = try #require(runner, "the ballast executable was not built")
+        let flows = try BalanceCommandTests.flows(), bundle = Self.temporary(".bundle"), output = Self.temporary(".csv")
+        defer { for p in [flows, bundle, output] { try? FileManager.default.removeItem(atPath: p) } }
+        var lines = try String(contentsOfFile: flows, encoding: .utf8).split(separator: "\n").map(String.init)
+        for (i, value) in [(3, "nan"), (9, "inf")] {
+            var fields = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[5] = value
+            lines[i] = fields.joined(separator: ",")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: flows, atomically: true, encoding: .utf8)
+        let trained = try runner.run(["train", flows, "--label", "label", "--model", "dt", "-o", bundle])
+        try #require(trained.status == 0, "\(trained.stderr)")
+        let evaluated = try runner.run(["evaluate", bundle, flows])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        let predicted = try runner.run(["predict", bundle, flows, "-o", output])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+    }
 }

@@ -6,7 +6,8 @@ import Foundation
 extension ModelBundle {
     /// Reads the records of `path` the way the model was trained: NSL-KDD files with the NSL-KDD
     /// reader; CSV files with the training delimiter, keeping the columns the preprocessing knows
-    /// (identifiers and other extra columns are ignored) and the label column if present.
+    /// (identifiers and other extra columns are ignored) and the label column if present. NaN and
+    /// infinite values are missing values, as in training.
     /// - Returns: the feature table and, when the file has labels, the label text of each row.
     /// - Throws: ``DataError`` for unreadable files, ``PreprocessingError/missingColumn(_:)`` naming a
     ///   feature column the file lacks.
@@ -17,7 +18,8 @@ extension ModelBundle {
             return (data.features, data.labels.map { data.classNames[$0] })
         }
         let delimiter = options.delimiter?.utf8.first ?? UInt8(ascii: ",")
-        let table = try CSVReader.read(contentsOf: path, options: CSVOptions(delimiter: delimiter)).table
+        // NaN and infinity are missing values, imputed by the preprocessing, as `ballast train` reads them.
+        let table = try CSVReader.read(contentsOf: path, options: CSVOptions(delimiter: delimiter, nonFinite: .treatAsMissing)).table
         var columns: [TableColumn] = []
         for fitted in preprocessor.columns {
             guard let column = table.column(named: fitted.name) else { throw PreprocessingError.missingColumn(fitted.name) }
