@@ -40,8 +40,11 @@ if [[ " ${TARGETS[*]} " == *" Bundle "* ]]; then
         libs+=("-l$module")
     done
     echo "building fuzz-Bundle..."
+    # Static libraries link after the code that uses them: the last-built module first.
+    linked=()
+    for ((i = ${#libs[@]} - 1; i >= 0; i--)); do linked+=("${libs[i]}"); done
     # shellcheck disable=SC2046
-    swiftc "${FLAGS[@]}" -module-name BallastEval -I "$OUT" -L "$OUT" "${libs[@]}" -ldl \
+    swiftc "${FLAGS[@]}" -module-name BallastEval -I "$OUT" -L "$OUT" "${linked[@]}" -ldl \
         $(find Sources/BallastEval -name '*.swift' | sort) Fuzz/FuzzBundle.swift -o Fuzz/fuzz-Bundle.bin \
         2> "$OUT/build-Bundle.log" || { grep -v 'Cannot export local symbol' "$OUT/build-Bundle.log"; exit 1; }
 fi
