@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Builds the CSV and NSL-KDD fuzz targets with libFuzzer + AddressSanitizer straight from the
-# BallastCore and BallastData sources (no SwiftPM) and runs each for SECONDS (default 60).
-# Seed corpora are generated into Fuzz/corpus-* from small valid samples; crashes land in Fuzz/crash-*.
+# Builds the CSV, NSL-KDD and model-bundle fuzz targets with libFuzzer + AddressSanitizer straight
+# from the sources (no SwiftPM) and runs each for SECONDS (default 60); TARGETS (default
+# "CSV NSLKDD Bundle") picks some. Seed corpora are generated into Fuzz/corpus-* from small valid
+# samples (bundle seeds are trained with the release `ballast`, built if absent); crashes land in
+# Fuzz/crash-*.
 set -euo pipefail
 SECONDS_PER_TARGET="${1:-60}"
+read -r -a TARGETS <<< "${TARGETS:-CSV NSLKDD Bundle}"
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 OUT="$ROOT/Fuzz/.out"
@@ -11,17 +14,40 @@ mkdir -p "$OUT"
 FLAGS=(-O -sanitize=fuzzer,address -parse-as-library -g)
 
 echo "building BallastCore module..."
+# shellcheck disable=SC2046
 swiftc "${FLAGS[@]}" -emit-module -emit-library -static -module-name BallastCore \
-    -emit-module-path "$OUT/BallastCore.swiftmodule" -o "$OUT/libBallastCore.a" Sources/BallastCore/*.swift \
+    -emit-module-path "$OUT/BallastCore.swiftmodule" -o "$OUT/libBallastCore.a" $(find Sources/BallastCore -name '*.swift' | sort) \
     2> "$OUT/build-core.log" || { cat "$OUT/build-core.log"; exit 1; }
 DATA_SOURCES=$(find Sources/BallastData -name '*.swift' | sort)
-for target in CSV NSLKDD; do
+for target in "${TARGETS[@]}"; do
+    [ "$target" = Bundle ] && continue
     echo "building fuzz-$target..."
     # shellcheck disable=SC2086
     swiftc "${FLAGS[@]}" -module-name BallastData -I "$OUT" -L "$OUT" -lBallastCore -ldl \
         $DATA_SOURCES "Fuzz/Fuzz$target.swift" -o "Fuzz/fuzz-$target.bin" \
         2> "$OUT/build-$target.log" || { grep -v 'Cannot export local symbol' "$OUT/build-$target.log"; exit 1; }
 done
+
+# The bundle target links every module below BallastEval as a static library.
+if [[ " ${TARGETS[*]} " == *" Bundle "* ]]; then
+    libs=(-lBallastCore)
+    for module in BallastNN BallastData BallastLearn; do
+        echo "building $module module..."
+        # shellcheck disable=SC2046
+        swiftc "${FLAGS[@]}" -emit-module -emit-library -static -module-name "$module" -I "$OUT" -L "$OUT" "${libs[@]}" \
+            -emit-module-path "$OUT/$module.swiftmodule" -o "$OUT/lib$module.a" $(find "Sources/$module" -name '*.swift' | sort) \
+            2> "$OUT/build-$module.log" || { cat "$OUT/build-$module.log"; exit 1; }
+        libs+=("-l$module")
+    done
+    echo "building fuzz-Bundle..."
+    # Static libraries link after the code that uses them: the last-built module first.
+    linked=()
+    for ((i = ${#libs[@]} - 1; i >= 0; i--)); do linked+=("${libs[i]}"); done
+    # shellcheck disable=SC2046
+    swiftc "${FLAGS[@]}" -module-name BallastEval -I "$OUT" -L "$OUT" "${linked[@]}" -ldl \
+        $(find Sources/BallastEval -name '*.swift' | sort) Fuzz/FuzzBundle.swift -o Fuzz/fuzz-Bundle.bin \
+        2> "$OUT/build-Bundle.log" || { grep -v 'Cannot export local symbol' "$OUT/build-Bundle.log"; exit 1; }
+fi
 
 # Seed corpora: first bytes are the option selectors the targets read.
 CSV_CORPUS=Fuzz/corpus-csv
@@ -41,11 +67,33 @@ if [ -r ../shared/datasets/nsl-kdd/KDDTest+.txt ]; then
 fi
 seed "$KDD_CORPUS/synthetic" '\x00 0,tcp,http,SF,491,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,2,2,0.00,0.00,0.00,0.00,1.00,0.00,0.00,150,25,0.17,0.03,0.17,0.00,0.00,0.00,0.05,0.00,normal,20\n'
 
+# Bundle seeds: payloads (selector 0: re-signed by the target) of small bundles of every detector.
+BUNDLE_CORPUS=Fuzz/corpus-bundle
+if [[ " ${TARGETS[*]} " == *" Bundle "* ]]; then
+    mkdir -p "$BUNDLE_CORPUS"
+    [ -x .build/release/ballast ] || swift build -c release --product ballast
+    flows="$OUT/flows.csv"
+    { echo "proto,bytes,rate,flag,label"
+      for i in $(seq 1 24); do
+          echo "$([ $((i % 3)) = 0 ] && echo udp || echo tcp),$((i * 37 % 500)),0.$((i % 10)),$((i % 2)),$([ $((i % 4)) = 0 ] && echo scan || echo benign)"
+      done; } > "$flows"
+    for model in dt rf:trees=2 gbdt:rounds=2 lr knn:k=3 vote:members=dt+lr mlp:widths=3,epochs=1; do
+        name=${model%%:*}
+        .build/release/ballast train "$flows" --label label --model "$model" -o "$OUT/$name.bundle" > /dev/null
+        { printf '\x00'; tail -n +3 "$OUT/$name.bundle"; } > "$BUNDLE_CORPUS/$name"
+        { printf '\x01'; cat "$OUT/$name.bundle"; } > "$BUNDLE_CORPUS/$name-signed"
+    done
+fi
+
 status=0
-for target in CSV NSLKDD; do
-    corpus=$([ "$target" = CSV ] && echo "$CSV_CORPUS" || echo "$KDD_CORPUS")
+for target in "${TARGETS[@]}"; do
+    case "$target" in
+        CSV) corpus=$CSV_CORPUS max_len=4096 ;;
+        NSLKDD) corpus=$KDD_CORPUS max_len=4096 ;;
+        Bundle) corpus=$BUNDLE_CORPUS max_len=65536 ;;
+    esac
     echo "fuzzing $target for ${SECONDS_PER_TARGET}s..."
-    if ! "Fuzz/fuzz-$target.bin" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 -timeout=10 \
+    if ! "Fuzz/fuzz-$target.bin" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -max_len="$max_len" -timeout=10 \
         -artifact_prefix="Fuzz/crash-$target-" -print_final_stats=1 2> "$OUT/fuzz-$target.log"; then
         echo "fuzz-$target FAILED; see $OUT/fuzz-$target.log and Fuzz/crash-$target-*"
         tail -n 30 "$OUT/fuzz-$target.log"

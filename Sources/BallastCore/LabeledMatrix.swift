@@ -2,7 +2,7 @@
 ///
 /// This is what resamplers, generators and classifiers consume: rows are samples, `labels[i]` is the
 /// class index of row `i` in `0..<classNames.count`.
-public struct LabeledMatrix: Sendable, Equatable, Codable {
+public struct LabeledMatrix: Sendable, Equatable {
     /// Features, one row per sample.
     public var features: Matrix
     /// Class index per row.

@@ -3,7 +3,7 @@
 /// Element `(r, c)` is at offset `r * columns + c` of the contiguous storage. Shape mismatches in
 /// arithmetic are programmer errors (`precondition`); code that takes user data validates shapes
 /// first and throws.
-public struct Matrix: Sendable, Equatable, Codable {
+public struct Matrix: Sendable, Equatable {
     /// Number of rows.
     public private(set) var rows: Int
     /// Number of columns.

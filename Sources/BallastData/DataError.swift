@@ -17,6 +17,8 @@ public struct DataError: Error, Equatable, CustomStringConvertible {
         case raggedRow
         /// A quoted field is never closed.
         case unterminatedQuote
+        /// Text follows the closing quote of a quoted field (`"x"y`).
+        case malformedQuote
         /// A named column does not exist.
         case missingColumn
         /// A NaN or infinite value where finite numbers are required.

@@ -27,6 +27,15 @@ public struct Table: Sendable, Equatable, Codable {
         columns.firstIndex { $0.name == name }
     }
 
+    /// The column called `name`; or, in a table read without a header (columns `column_1`,
+    /// `column_2`, …), the column at the 1-based position `name`, so that `--label 42` names the
+    /// 42nd field; or `nil`.
+    public func columnIndex(namedOrNumbered name: String) -> Int? {
+        if let i = columnIndex(named: name) { return i }
+        guard let n = Int(name), n >= 1, n <= columns.count, columns[n - 1].name == "column_\(n)" else { return nil }
+        return n - 1
+    }
+
     /// The column called `name`, or `nil`.
     public func column(named name: String) -> TableColumn? {
         columnIndex(named: name).map { columns[$0] }

@@ -62,6 +62,11 @@ struct BalanceCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of tables.")
     var json = false
 
+    func validate() throws {
+        try refuseOverwritingInputs(outputs: [("-o", output)] + (syntheticOnly.map { [("--synthetic-only", $0)] } ?? []),
+                                    inputs: [("<input>", input)])
+    }
+
     func run() throws {
         try reportingErrors {
             var resampler = try Catalog.resampler(method)

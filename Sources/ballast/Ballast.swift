@@ -1,4 +1,5 @@
 import ArgumentParser
+import BallastEval
 
 /// The `ballast` command: rebalancing and intrusion detection on imbalanced traffic data.
 @main
@@ -23,9 +24,15 @@ struct Ballast: ParsableCommand {
               ballast balance KDDTrain+.txt -o b.csv --method smote --mark-synthetic
               ballast validate KDDTrain+.txt b.csv --classes R2L,U2R -o fidelity
 
-            Exit status: 0 success, 64 bad usage, 65 bad data, 74 file not readable or writable.
+            Outputs (-o) are written atomically: a temporary file beside the target, then a rename. A \
+            character device or FIFO (-o /dev/stdout) is written through instead; a symbolic link is \
+            followed (the file it names is replaced, the link stays); an output that is the same file \
+            as an input is refused.
+
+            Exit status: 0 success, 64 bad usage, 65 bad data, 74 file not readable or writable, 75 \
+            experiment stopped by --max-cells (run the same command again to continue).
             """,
-        version: "0.1.0",
+        version: BallastVersion.current,
         subcommands: [InspectCommand.self, BalanceCommand.self, TrainCommand.self, PredictCommand.self,
                       EvaluateCommand.self, DemoCommand.self, ExperimentCommand.self, ValidateCommand.self]
     )

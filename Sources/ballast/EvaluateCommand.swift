@@ -29,12 +29,12 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let bundle = try ModelBundle.read(from: model)
-            let records = try bundle.loadRecords(path: test)
+            let records = try ErrorInFile.naming(test) { try bundle.loadRecords(path: test) }
             guard let labels = records.labels else {
                 let column = bundle.options.labelColumn ?? "label"
                 throw ValidationFailure("\(test) has no label column '\(column)': evaluation needs labelled records (use `ballast predict` for unlabelled ones)")
             }
-            let evaluation = try bundle.evaluate(records.features, labels: labels)
+            let evaluation = try ErrorInFile.naming(test) { try bundle.evaluate(records.features, labels: labels) }
             if json {
                 print(String(decoding: try evaluation.jsonData(), as: UTF8.self))
             } else {

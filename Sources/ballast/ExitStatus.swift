@@ -17,11 +17,13 @@ enum ExitStatus {
     /// The status for an error thrown by the library.
     static func of(_ error: Error) -> Int32 {
         switch error {
+        case let e as ErrorInFile: return of(e.underlying)
         case let e as DataError: return e.isIOError ? io : e.kind == .invalidOption ? usage : data
         case let e as LearnError:
             if case .invalidParameter = e { return usage }
             return data
-        case is ValidationFailure, is CatalogError, is ResamplingError: return usage
+        case ResamplingError.noRowsLeft: return data
+        case is ValidationFailure, is CatalogError, is ResamplingError, is MemoryBudgetError: return usage
         case is BundleError, is PreprocessingError: return data
         case let e as FidelityError: return e.isUsageError ? usage : data
         case let e as ExperimentError:
@@ -32,6 +34,26 @@ enum ExitStatus {
             }
         case is CocoaError, is POSIXError: return io
         default: return data
+        }
+    }
+}
+
+/// An error about the contents of a file whose own message does not name it (a missing column of
+/// the records given to `predict`): shown as `path: message`, with the underlying exit status.
+struct ErrorInFile: Error, CustomStringConvertible {
+    let path: String
+    let underlying: Error
+    var description: String { "\(path): \(underlying)" }
+
+    /// Runs `body`, naming `path` in a ``PreprocessingError`` it throws, or a ``DataError`` that does
+    /// not name it already.
+    static func naming<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PreprocessingError {
+            throw ErrorInFile(path: path, underlying: error)
+        } catch let error as DataError where !error.description.hasPrefix(path) {
+            throw ErrorInFile(path: path, underlying: error)
         }
     }
 }

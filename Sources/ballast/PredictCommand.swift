@@ -31,11 +31,17 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary instead of a table.")
     var json = false
 
+    func validate() throws {
+        try refuseOverwritingInputs(outputs: [("-o", output)], inputs: [("<model>", model), ("<file>", file)])
+    }
+
     func run() throws {
         try reportingErrors {
             let bundle = try ModelBundle.read(from: model)
-            let records = try bundle.loadRecords(path: file)
-            let prediction = try bundle.predict(records.features)
+            let (records, prediction) = try ErrorInFile.naming(file) {
+                let records = try bundle.loadRecords(path: file)
+                return (records, try bundle.predict(records.features))
+            }
             try CSVWriter.write(prediction.table(truth: records.labels), to: output)
             if json {
                 let object: [String: Any] = ["rows": prediction.labels.count, "output": output,

@@ -57,6 +57,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if strategy != nil && balance == nil { throw ValidationError("--strategy needs --balance") }
+        try refuseOverwritingInputs(outputs: [("-o", output)], inputs: [("<train>", train)])
     }
 
     func run() throws {
@@ -64,9 +65,10 @@ struct TrainCommand: ParsableCommand {
             let loaded = try dataset.loader(nonFinite: .treatAsMissing).load(path: train)
             let strategy = try self.strategy.map { try BalanceCommand.parseStrategy($0, classNames: loaded.data.classNames) }
             let bar = ProgressBar("train")
-            let outcome = try TrainJob(model: model, balance: balance, strategy: strategy, classWeight: classWeight)
+            var outcome = try TrainJob(model: model, balance: balance, strategy: strategy, classWeight: classWeight)
                 .run(loaded.data, format: loaded.format.rawValue, labelColumn: dataset.label,
                      labelMode: dataset.labelMode.rawValue, seed: seed) { bar.stage($0) }
+            if loaded.format == .csv { outcome.bundle.options.delimiter = dataset.delimiter }
             bar.stage("writing \(output)")
             try outcome.bundle.write(to: output)
             bar.finish()

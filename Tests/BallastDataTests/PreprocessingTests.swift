@@ -96,7 +96,7 @@ struct PreprocessingTests {
     @Test("The log1p rule picks duration and byte counts of NSL-KDD-like data, never the rates")
     func autoLogOnSimulatedData() throws {
         var rng = Xoshiro256StarStar(seed: 21)
-        let data = TrafficSimulator(rowCount: 3000).generate(using: &rng)
+        let data = try TrafficSimulator(rowCount: 3000).generate(using: &rng)
         let fitted = try Preprocessor().fit(data.features)
         let logged = Set(fitted.columns.filter(\.logTransformed).map(\.name))
         #expect(logged.isSuperset(of: ["duration", "src_bytes", "dst_bytes"]))

@@ -13,7 +13,7 @@ struct ClassifierConformanceTests {
     /// Preprocessed simulated traffic: NSL-KDD's schema and five imbalanced classes.
     static let traffic: LabeledMatrix? = {
         var rng = Xoshiro256StarStar(seed: 5)
-        let table = TrafficSimulator(rowCount: 400).generate(using: &rng)
+        guard let table = try? TrafficSimulator(rowCount: 400).generate(using: &rng) else { return nil }
         guard let fitted = try? Preprocessor().fit(table.features) else { return nil }
         return try? table.labeledMatrix(using: fitted)
     }()

@@ -12,7 +12,7 @@ struct FlowGeneratorTests {
     /// Simulated traffic (NSL-KDD's schema) preprocessed as the CLI does, with its schema.
     static func simulated(rows: Int = 3000, seed: UInt64 = 5) throws -> (data: LabeledMatrix, schema: FeatureSchema) {
         var rng = Xoshiro256StarStar(seed: seed)
-        let table = TrafficSimulator(rowCount: rows).generate(using: &rng)
+        let table = try TrafficSimulator(rowCount: rows).generate(using: &rng)
         let prep = try Preprocessor().fit(table.features)
         return (try table.labeledMatrix(using: prep), FeatureSchema(preprocessor: prep))
     }

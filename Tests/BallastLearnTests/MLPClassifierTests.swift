@@ -12,8 +12,8 @@ struct MLPClassifierTests {
     /// part only, split 75/25 stratified.
     static let traffic: (train: LabeledMatrix, test: LabeledMatrix)? = {
         var rng = Xoshiro256StarStar(seed: 21)
-        let table = TrafficSimulator(rowCount: 3000).generate(using: &rng)
-        guard let fitted = try? Preprocessor().fit(table.features), let all = try? table.labeledMatrix(using: fitted),
+        guard let table = try? TrafficSimulator(rowCount: 3000).generate(using: &rng),
+              let fitted = try? Preprocessor().fit(table.features), let all = try? table.labeledMatrix(using: fitted),
               let split = try? StratifiedSplit(testFraction: 0.25).split(labels: all.labels, using: &rng) else { return nil }
         func part(_ rows: [Int]) -> LabeledMatrix {
             LabeledMatrix(features: all.features.gatherRows(rows), labels: rows.map { all.labels[$0] }, classNames: all.classNames)

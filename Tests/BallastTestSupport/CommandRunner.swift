@@ -36,6 +36,13 @@ public struct CommandRunner: Sendable {
     /// Runs the executable with `arguments` and no standard input.
     /// - Throws: when the process cannot be started.
     public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        try run(arguments, environment: environment, input: nil)
+    }
+
+    /// Runs the executable with `arguments`, `input` written to its standard input through a pipe
+    /// (then closed), or no standard input when `input` is `nil`.
+    /// - Throws: when the process cannot be started.
+    public func run(_ arguments: [String], environment: [String: String] = [:], input: Data?) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -45,8 +52,19 @@ public struct CommandRunner: Sendable {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        if let input {
+            // A child that exits before reading everything must not kill the tests with SIGPIPE.
+            signal(SIGPIPE, SIG_IGN)
+            // Written on a thread so a child that reads slowly (or not at all) cannot block this one.
+            let writer = Thread {
+                try? stdin.fileHandleForWriting.write(contentsOf: input)
+                try? stdin.fileHandleForWriting.close()
+            }
+            writer.start()
+        }
         // Read both pipes concurrently so a full pipe buffer cannot block the child.
         let errData = LockedData()
         let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }

@@ -149,7 +149,13 @@ struct CSVChunkParser {
                         }
                         stop = i
                         i += 1
-                        while i < end, base[i] != delim, base[i] != lf, base[i] != cr { i += 1 }
+                        // RFC 4180: a quoted field ends at its closing quote; text after it would be lost.
+                        if i < end, base[i] != delim, base[i] != lf, base[i] != cr {
+                            failure = (recordStart, .malformedQuote,
+                                       "text follows the closing quote of a quoted field; quote the whole field and double any quote inside it (\"\")",
+                                       field)
+                            break recordLoop
+                        }
                     } else {
                         while i < end {
                             let b = base[i]

@@ -1,4 +1,11 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The dataset formats Ballast reads.
 public enum DatasetFormat: String, Sendable, CaseIterable, Codable {
@@ -8,7 +15,8 @@ public enum DatasetFormat: String, Sendable, CaseIterable, Codable {
     case csv
 
     /// Guesses the format from the first line: 43 comma-separated fields whose 42nd is a known
-    /// NSL-KDD attack name means NSL-KDD; anything else is CSV.
+    /// NSL-KDD attack name means NSL-KDD, and so do KDD Cup 99's 42 fields ending in a known attack
+    /// name and a dot (`smurf.`); anything else is CSV.
     /// - Throws: ``DataError`` when the file cannot be read.
     public static func detect(path: String) throws -> DatasetFormat {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -16,11 +24,23 @@ public enum DatasetFormat: String, Sendable, CaseIterable, Codable {
             throw DataError(exists ? .unreadable : .fileNotFound, "\(path): \(exists ? "cannot be opened" : "no such file")")
         }
         defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 4096)) ?? Data()
-        let firstLine = head.split(separator: UInt8(ascii: "\n"), maxSplits: 1).first ?? Data()
+        return detect(head: (try? handle.read(upToCount: sniffLength)) ?? Data())
+    }
+
+    /// The bytes ``detect(path:)`` reads.
+    public static let sniffLength = 4096
+
+    /// Guesses the format from the first bytes of a file (see ``detect(path:)``).
+    public static func detect<Bytes: Collection<UInt8>>(head: Bytes) -> DatasetFormat {
+        let firstLine = head.split(separator: UInt8(ascii: "\n"), maxSplits: 1).first.map(Array.init) ?? []
         let fields = String(decoding: firstLine, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             .split(separator: ",", omittingEmptySubsequences: false)
         if fields.count == NSLKDDSchema.fieldCount, NSLKDDSchema.categoryOfAttack[String(fields[41])] != nil {
+            return .nslKDD
+        }
+        // KDD Cup 99 (read by the NSL-KDD reader): 42 fields, the last an attack name ending in '.'.
+        if fields.count == NSLKDDSchema.kdd99FieldCount, fields[41].hasSuffix("."),
+           NSLKDDSchema.categoryOfAttack[String(fields[41].dropLast())] != nil {
             return .nslKDD
         }
         return .csv
@@ -65,17 +85,49 @@ public struct DatasetLoader: Sendable {
 
     /// Loads `path`.
     /// - Throws: ``DataError``; for CSV without a label column, `.invalidOption` asking for `--label`.
+    ///
+    /// A regular file is sniffed for its format, then read; anything else (a pipe, `/dev/stdin`, a
+    /// FIFO, `<(command)`) can be read only once, so it is read whole first and sniffed in memory.
     public func load(path: String) throws -> Loaded {
+        if format == nil, !Self.isRegularFile(path) {
+            let bytes = try CSVReader.readBytes(path)
+            return try load(bytes: bytes, name: path, format: DatasetFormat.detect(head: bytes.prefix(DatasetFormat.sniffLength)))
+        }
         let chosen = try format ?? DatasetFormat.detect(path: path)
+        try requireLabel(for: chosen, path: path)
         switch chosen {
         case .nslKDD:
             return Loaded(data: try NSLKDD.load(path: path, labelMode: labelMode), format: .nslKDD, dropped: [], nonFiniteCounts: [:])
         case .csv:
-            guard let label else {
-                throw DataError(.invalidOption, "\(path): a CSV file needs --label COLUMN to name its class column")
-            }
-            let r = try FlowCSV.load(path: path, label: label, drop: drop, options: csvOptions)
+            let r = try FlowCSV.load(path: path, label: label ?? "", drop: drop, options: csvOptions)
             return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts)
         }
+    }
+
+    /// Loads records already in memory; `name` is used in messages.
+    /// - Throws: as ``load(path:)``.
+    public func load(bytes: [UInt8], name: String, format chosen: DatasetFormat) throws -> Loaded {
+        try requireLabel(for: chosen, path: name)
+        switch chosen {
+        case .nslKDD:
+            return Loaded(data: try NSLKDD.load(bytes: bytes, name: name, labelMode: labelMode), format: .nslKDD, dropped: [],
+                          nonFiniteCounts: [:])
+        case .csv:
+            let r = try FlowCSV.make(CSVReader.read(bytes: bytes, name: name, options: csvOptions), name: name, label: label ?? "",
+                                     drop: drop)
+            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts)
+        }
+    }
+
+    private func requireLabel(for format: DatasetFormat, path: String) throws {
+        if format == .csv && label == nil {
+            throw DataError(.invalidOption, "\(path): a CSV file needs --label COLUMN to name its class column")
+        }
+    }
+
+    /// Whether `path` is a regular file (links followed), which can be opened more than once.
+    static func isRegularFile(_ path: String) -> Bool {
+        var s = stat()
+        return stat(path, &s) == 0 && s.st_mode & S_IFMT == S_IFREG
     }
 }

@@ -45,13 +45,16 @@ public enum FlowCSV {
     public static func make(_ read: CSVReadResult, name: String, label: String, drop: [String] = []) throws -> Result {
         let table = read.table
         let available = table.columnNames
-        guard let labelIndex = table.columnIndex(named: label) else {
+        guard let labelIndex = table.columnIndex(namedOrNumbered: label) else {
+            if available.enumerated().allSatisfy({ $1 == "column_\($0 + 1)" }) {
+                throw DataError(.missingColumn, "\(name): there is no label column '\(label)': the file has no header, so name the label by its position, 1...\(available.count)")
+            }
             throw DataError(.missingColumn, "\(name): there is no label column '\(label)'; the columns are: \(available.joined(separator: ", "))")
         }
         var dropped: [DroppedColumn] = []
         var removed: Set<Int> = [labelIndex]
         for d in drop {
-            guard let i = table.columnIndex(named: d) else {
+            guard let i = table.columnIndex(namedOrNumbered: d) else {
                 throw DataError(.missingColumn, "\(name): cannot drop '\(d)': no such column; the columns are: \(available.joined(separator: ", "))")
             }
             if removed.insert(i).inserted { dropped.append(DroppedColumn(name: d, reason: "requested")) }

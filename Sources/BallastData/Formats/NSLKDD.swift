@@ -5,6 +5,9 @@
 /// `difficulty`), never as features. Labels follow ``LabelMode``; attack names that occur only in
 /// the test sets are mapped through ``NSLKDDSchema/categoryOfAttack``, and a name not in that map
 /// is an error naming the file, record and name.
+///
+/// KDD Cup 99 files, NSL-KDD's parent, are read too: 42 fields (no difficulty) and attack names
+/// ending in `.` (`smurf.`), which is dropped; their metadata has the `attack` column only.
 public enum NSLKDD {
     /// How records are labelled.
     public enum LabelMode: String, Sendable, CaseIterable, Codable {
@@ -33,8 +36,9 @@ public enum NSLKDD {
 
     /// Builds the labelled table from the 43 raw columns.
     private static func make(_ table: Table, name: String, labelMode: LabelMode) throws -> LabeledTable {
-        guard table.columns.count == NSLKDDSchema.fieldCount else {
-            throw DataError(.raggedRow, "\(name): records have \(table.columns.count) fields; NSL-KDD has \(NSLKDDSchema.fieldCount) (41 features, the attack name and the difficulty)")
+        let kdd99 = table.columns.count == NSLKDDSchema.kdd99FieldCount
+        guard table.columns.count == NSLKDDSchema.fieldCount || kdd99 else {
+            throw DataError(.raggedRow, "\(name): records have \(table.columns.count) fields; NSL-KDD has \(NSLKDDSchema.fieldCount) (41 features, the attack name and the difficulty) and KDD Cup 99 has \(NSLKDDSchema.kdd99FieldCount) (no difficulty)")
         }
         var features: [TableColumn] = []
         for (i, featureName) in NSLKDDSchema.featureNames.enumerated() {
@@ -43,18 +47,28 @@ public enum NSLKDD {
             if NSLKDDSchema.symbolicFeatures.contains(featureName) {
                 column = column.asCategorical()
             } else if case .categorical(let codes, let categories) = column.values {
-                let row = codes.firstIndex { $0 >= 0 } ?? 0
-                let value = codes[row] >= 0 ? categories[Int(codes[row])] : ""
+                // The reader made the column text because some value is not a number: name the first.
+                let row = codes.firstIndex { $0 >= 0 && Double(categories[Int($0)]) == nil } ?? 0
+                let value = codes.indices.contains(row) && codes[row] >= 0 ? categories[Int(codes[row])] : ""
                 throw DataError(.badLabel, "\(name), record \(row + 1), column \(i + 1) (\(featureName)): '\(value)' is not a number; this NSL-KDD feature is numeric")
             }
             features.append(column)
         }
-        let attack = table.columns[41].asCategorical()
-        guard case .categorical(let attackCodes, let attackNames) = attack.values else { return LabeledTable(features: Table(columns: features), labels: [], classNames: [], source: name) }
-        var difficulty = table.columns[42]
-        difficulty.name = "difficulty"
-        if case .categorical = difficulty.values {
-            throw DataError(.badLabel, "\(name): column 43 (difficulty) must be numeric")
+        var attack = table.columns[41].asCategorical()
+        guard case .categorical(let attackCodes, var attackNames) = attack.values else { return LabeledTable(features: Table(columns: features), labels: [], classNames: [], source: name) }
+        if kdd99 {
+            // KDD Cup 99 ends each attack name with a dot; every name has it, so names stay distinct.
+            attackNames = attackNames.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
+            attack.values = .categorical(codes: attackCodes, categories: attackNames)
+        }
+        var metadata: [TableColumn] = []
+        if !kdd99 {
+            var difficulty = table.columns[42]
+            difficulty.name = "difficulty"
+            if case .categorical = difficulty.values {
+                throw DataError(.badLabel, "\(name): column 43 (difficulty) must be numeric")
+            }
+            metadata.append(difficulty)
         }
 
         // Map each distinct attack name once.
@@ -86,7 +100,7 @@ public enum NSLKDD {
         var attackColumn = attack
         attackColumn.name = "attack"
         return LabeledTable(features: Table(columns: features), labels: labels, classNames: classNames,
-                            metadata: Table(columns: [attackColumn, difficulty]), source: name)
+                            metadata: Table(columns: [attackColumn] + metadata), source: name)
     }
 }
 

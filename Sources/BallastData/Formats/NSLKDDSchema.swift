@@ -25,6 +25,9 @@ public enum NSLKDDSchema {
     /// Number of fields in a record: 41 features, the attack name and the difficulty score.
     public static let fieldCount = 43
 
+    /// Number of fields in a KDD Cup 99 record: 41 features and the attack name (ending in `.`).
+    public static let kdd99FieldCount = 42
+
     /// The five classes, in label order.
     public static let fiveClassNames = ["Normal", "DoS", "Probe", "R2L", "U2R"]
 

@@ -16,7 +16,7 @@ import Darwin
 /// The output layout is exposed for resamplers and generators: ``outputColumns`` tells for every
 /// output column its source column and ``OutputColumn/Role``, and ``oneHotGroups`` lists the output
 /// ranges of the one-hot groups.
-public struct FittedPreprocessor: Sendable, Codable, Equatable {
+public struct FittedPreprocessor: Sendable, Equatable {
     /// The hyperparameters this was fitted with.
     public var configuration: Preprocessor
     /// One entry per input column, in the training table's order.

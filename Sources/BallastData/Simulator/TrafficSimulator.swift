@@ -85,10 +85,20 @@ public struct TrafficSimulator: Sendable, Equatable, Codable {
         return counts
     }
 
+    /// Refuses a ``rowCount`` whose table (a `Double` per feature, the labels) cannot fit in the
+    /// machine's memory; ``generate(using:)`` calls it before allocating anything.
+    /// - Throws: ``MemoryBudgetError`` giving the size.
+    public func requireMemory() throws {
+        try MemoryBudget.require(rows: rowCount, columns: NSLKDDSchema.featureNames.count + 2, bytesPerValue: 8,
+                                 for: "a simulated dataset of \(rowCount) rows")
+    }
+
     /// Generates the records.
     /// - Parameter rng: the random source; the same seed gives the same table.
     /// - Returns: features (41 columns), five-class labels, metadata column `attack`, source `"simulated"`.
-    public func generate(using rng: inout some RandomNumberGenerator) -> LabeledTable {
+    /// - Throws: ``MemoryBudgetError`` when ``rowCount`` rows cannot fit in the machine's memory.
+    public func generate(using rng: inout some RandomNumberGenerator) throws -> LabeledTable {
+        try requireMemory()
         var labels: [Int] = []
         for (c, count) in classCounts.enumerated() { labels.append(contentsOf: repeatElement(c, count: count)) }
         rng.shuffle(&labels)

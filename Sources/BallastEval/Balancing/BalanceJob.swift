@@ -30,12 +30,14 @@ public struct BalanceJob: Sendable {
     ///   - input: the labelled table.
     ///   - rng: the only source of randomness.
     /// - Returns: the rebalanced raw table and what happened.
-    /// - Throws: ``PreprocessingError``, ``LearnError`` or ``ResamplingError``.
+    /// - Throws: ``PreprocessingError``, ``LearnError`` or ``ResamplingError`` (`noRowsLeft` for an
+    ///   empty result).
     public func run(_ input: LabeledTable, using rng: inout some RandomNumberGenerator) throws -> BalanceOutcome {
         let start = Date()
         let fitted = try preprocessing.fit(input.features)
         let matrix = try input.labeledMatrix(using: fitted)
         let result = try resampler.fitResample(matrix, schema: FeatureSchema(preprocessor: fitted), using: &rng)
+        guard result.data.count > 0 else { throw ResamplingError.noRowsLeft(method: method) }
         let sources = Self.provenance(of: result.data, in: matrix)
         let syntheticRows = sources.indices.filter { sources[$0] == nil }
         let synthetic = try fitted.inverseTransform(result.data.features.gatherRows(syntheticRows))

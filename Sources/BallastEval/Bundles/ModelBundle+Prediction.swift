@@ -6,7 +6,8 @@ import Foundation
 extension ModelBundle {
     /// Reads the records of `path` the way the model was trained: NSL-KDD files with the NSL-KDD
     /// reader; CSV files with the training delimiter, keeping the columns the preprocessing knows
-    /// (identifiers and other extra columns are ignored) and the label column if present.
+    /// (identifiers and other extra columns are ignored) and the label column if present. NaN and
+    /// infinite values are missing values, as in training.
     /// - Returns: the feature table and, when the file has labels, the label text of each row.
     /// - Throws: ``DataError`` for unreadable files, ``PreprocessingError/missingColumn(_:)`` naming a
     ///   feature column the file lacks.
@@ -16,13 +17,15 @@ extension ModelBundle {
             let data = try NSLKDD.load(path: path, labelMode: mode)
             return (data.features, data.labels.map { data.classNames[$0] })
         }
-        let table = try CSVReader.read(contentsOf: path).table
+        let delimiter = options.delimiter?.utf8.first ?? UInt8(ascii: ",")
+        // NaN and infinity are missing values, imputed by the preprocessing, as `ballast train` reads them.
+        let table = try CSVReader.read(contentsOf: path, options: CSVOptions(delimiter: delimiter, nonFinite: .treatAsMissing)).table
         var columns: [TableColumn] = []
         for fitted in preprocessor.columns {
             guard let column = table.column(named: fitted.name) else { throw PreprocessingError.missingColumn(fitted.name) }
             columns.append(column)
         }
-        let labels = options.labelColumn.flatMap { table.column(named: $0) }.map(Self.labelText)
+        let labels = options.labelColumn.flatMap { table.columnIndex(namedOrNumbered: $0) }.map { Self.labelText(table.columns[$0]) }
         return (Table(columns: columns), labels)
     }
 
@@ -45,7 +48,7 @@ extension ModelBundle {
 
     /// Scores the model on labelled records: per-class metrics over the rows whose label the model
     /// knows; rows with other labels are counted and left out (a model cannot predict a class it never saw).
-    /// - Throws: as ``predict(_:)``.
+    /// - Throws: as ``predict(_:)``; ``DataError`` (`badLabel`) when no record has a label the model knows.
     public func evaluate(_ features: Table, labels: [String]) throws -> BundleEvaluation {
         let prediction = try predict(features)
         var index: [String: Int] = [:]
@@ -58,6 +61,12 @@ extension ModelBundle {
             } else {
                 unknown[label.isEmpty ? "(missing)" : label, default: 0] += 1
             }
+        }
+        guard !truth.isEmpty else {
+            let found = unknown.keys.sorted()
+            throw DataError(.badLabel, "none of the \(labels.count) records has a label the model knows: the model's classes are "
+                + "\(classNames.joined(separator: ", ")); the records' labels are \(found.prefix(10).joined(separator: ", "))"
+                + (found.count > 10 ? ", … (\(found.count) in all)" : ""))
         }
         let report = try ClassificationReport(truth: truth, predicted: predicted, classNames: classNames)
         return BundleEvaluation(report: report, rows: labels.count, unknownLabels: unknown, unseenCategories: prediction.unseenCategories)

@@ -96,14 +96,37 @@ public struct ModelBundle: Sendable, Codable {
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
             let bundle = try decoder.decode(ModelBundle.self, from: payload)
-            guard bundle.model.featureCount == bundle.preprocessor.outputWidth, bundle.model.classNames == bundle.classNames else {
-                throw BundleError.inconsistent(path: path, reason: "the model and the preprocessing disagree on features or classes")
+            guard bundle.formatVersion == version else {
+                throw BundleError.inconsistent(path: path, reason: "formatVersion \(bundle.formatVersion) in the payload differs from the header's \(version)")
+            }
+            guard bundle.model.featureCount == bundle.preprocessor.outputWidth else {
+                throw BundleError.inconsistent(path: path, reason: "the model's featureCount \(bundle.model.featureCount) differs from the \(bundle.preprocessor.outputWidth) columns the preprocessing outputs")
+            }
+            guard bundle.model.classNames == bundle.classNames else {
+                throw BundleError.inconsistent(path: path, reason: "the model's classNames \(bundle.model.classNames) differ from the bundle's classNames \(bundle.classNames)")
             }
             return bundle
         } catch let error as BundleError {
             throw error
+        } catch let error as DecodingError {
+            throw BundleError.undecodable(path: path, reason: Self.describe(error))
         } catch {
             throw BundleError.undecodable(path: path, reason: "\(error)")
+        }
+    }
+
+    /// A decoding error as `field.path: what is wrong` (the payload's keys, array positions in brackets).
+    static func describe(_ error: DecodingError) -> String {
+        func field(_ path: [any CodingKey]) -> String {
+            let text = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : text.isEmpty ? "the payload" : text
+        }
+        switch error {
+        case let .dataCorrupted(context): return "\(field(context.codingPath)): \(context.debugDescription)"
+        case let .keyNotFound(key, context): return "\(field(context.codingPath + [key])): missing"
+        case let .typeMismatch(type, context): return "\(field(context.codingPath)): expected \(type) (\(context.debugDescription))"
+        case let .valueNotFound(type, context): return "\(field(context.codingPath)): expected \(type), found null"
+        @unknown default: return "\(error)"
         }
     }
 }
@@ -157,15 +180,20 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     public var labelColumn: String?
     /// The NSL-KDD label mode.
     public var labelMode: String
+    /// The field delimiter of a CSV training file (`nil`: a comma, as in bundles written before it
+    /// was recorded), which ``ModelBundle/loadRecords(path:)`` reads new records with.
+    public var delimiter: String?
 
     /// Creates the options record.
-    public init(model: String, balance: String?, seed: UInt64, format: String, labelColumn: String?, labelMode: String) {
+    public init(model: String, balance: String?, seed: UInt64, format: String, labelColumn: String?, labelMode: String,
+                delimiter: String? = nil) {
         self.model = model
         self.balance = balance
         self.seed = seed
         self.format = format
         self.labelColumn = labelColumn
         self.labelMode = labelMode
+        self.delimiter = delimiter
     }
 }
 

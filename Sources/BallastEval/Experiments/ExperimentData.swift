@@ -77,7 +77,7 @@ struct ExperimentData {
         case .simulator:
             let rows = spec.rows ?? 20_000
             var rng = Xoshiro256StarStar(seed: ExperimentRunner.derivedSeed(0, "simulate", spec.name, String(rows)))
-            let data = TrafficSimulator(rowCount: rows).generate(using: &rng)
+            let data = try TrafficSimulator(rowCount: rows).generate(using: &rng)
             classNames = data.classNames
             simulated = true
             trainAttacks = nil

@@ -245,6 +245,7 @@ public struct ExperimentDataset: Sendable, Equatable, Codable {
             if split == .fixed, test == nil { throw fail("split \"fixed\" needs test = \"test.csv\"; or use split = \"holdout\" or \"kfold\"") }
         case .simulator:
             guard let rows, rows >= 100 else { throw fail("simulator needs rows ≥ 100 (got \(rows.map(String.init) ?? "none"))") }
+            do { try TrafficSimulator(rowCount: rows).requireMemory() } catch { throw fail("rows: \(error)") }
             guard split != .fixed else { throw fail("the simulator has no fixed files; use split = \"holdout\" or \"kfold\"") }
         }
         if split == .holdout, !(effectiveTestFraction > 0 && effectiveTestFraction < 1) {

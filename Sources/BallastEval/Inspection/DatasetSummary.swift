@@ -137,10 +137,18 @@ extension DatasetSummary {
             t.append([
                 c.name, c.type, "\(c.missing)", "\(c.invalid)", format(c.min), format(c.max), format(c.mean),
                 format(c.standardDeviation), c.distinct > Self.distinctLimit ? ">\(Self.distinctLimit)" : "\(c.distinct)",
-                c.topCategories.prefix(3).map { "\($0.value) (\($0.count))" }.joined(separator: ", "),
+                c.topCategories.prefix(3).map { "\(Self.shortened($0.value)) (\($0.count))" }.joined(separator: ", "),
             ])
         }
         return t
+    }
+
+    /// Longest category value the text table shows (the JSON has them whole).
+    static let displayedValueLength = 40
+
+    /// `value`, cut to ``displayedValueLength`` characters with an ellipsis when longer.
+    static func shortened(_ value: String) -> String {
+        value.count <= displayedValueLength ? value : value.prefix(displayedValueLength - 1) + "…"
     }
 
     /// The full plain-text report.

@@ -59,10 +59,14 @@ public struct TextTable: Sendable, Equatable {
         let header = columns.indices.map { pad(columns[$0].title, w[$0], columns[$0].alignment) }
         let rule = w.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
         var lines = [header.joined(separator: "  ").trailingSpacesTrimmed, rule]
+        // A left-aligned last column is not padded: the spaces would only be trimmed again, one
+        // by one, on every row as wide as the widest cell.
+        let last = columns.count - 1
         for row in rows {
             guard let row else { lines.append(rule); continue }
-            lines.append(columns.indices.map { pad(row[$0], w[$0], columns[$0].alignment) }
-                .joined(separator: "  ").trailingSpacesTrimmed)
+            lines.append(columns.indices.map { c in
+                c == last && columns[c].alignment == .left ? row[c] : pad(row[c], w[c], columns[c].alignment)
+            }.joined(separator: "  ").trailingSpacesTrimmed)
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -87,9 +91,10 @@ public struct TextTable: Sendable, Equatable {
 
 extension String {
     fileprivate var trailingSpacesTrimmed: String {
-        var s = Substring(self)
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
+        let bytes = utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: " ") { end = bytes.index(before: end) }
+        return String(self[..<end])
     }
 }
 

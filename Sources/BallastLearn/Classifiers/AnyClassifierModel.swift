@@ -6,6 +6,11 @@ public protocol RegisteredClassifierModel: ClassifierModel {
     /// The name written beside the model when it is encoded type-erased (never change it: saved
     /// models refer to it).
     static var kind: String { get }
+
+    /// What is inconsistent in a decoded model (counts, shapes and indices that disagree with the
+    /// values stored, or sizes no stored data backs), starting with the field name; `nil` when it
+    /// is safe to predict with. Checked by ``AnyClassifierModel/init(from:)``.
+    func consistencyProblem() -> String?
 }
 
 /// Any registered fitted model, type-erased: what ensembles hold and model bundles store.
@@ -42,7 +47,8 @@ public struct AnyClassifierModel: ClassifierModel {
     private enum CodingKeys: String, CodingKey { case kind, model }
 
     /// Decodes `{"kind": ..., "model": ...}`.
-    /// - Throws: `DecodingError.dataCorrupted` for a kind that no registered type has.
+    /// - Throws: `DecodingError.dataCorrupted` for a kind that no registered type has, or a model
+    ///   whose ``RegisteredClassifierModel/consistencyProblem()`` is not `nil`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let kind = try c.decode(String.self, forKey: .kind)
@@ -52,6 +58,9 @@ public struct AnyClassifierModel: ClassifierModel {
                 debugDescription: "unknown model kind '\(kind)'; known: \(ClassifierModelRegistry.types.map { $0.kind }.joined(separator: ", "))")
         }
         base = try Self.decode(type, from: c)
+        if let problem = base.consistencyProblem() {
+            throw DecodingError.dataCorruptedError(forKey: .model, in: c, debugDescription: "\(kind) model: \(problem)")
+        }
     }
 
     private static func decode<T: RegisteredClassifierModel>(_ type: T.Type, from c: KeyedDecodingContainer<CodingKeys>) throws

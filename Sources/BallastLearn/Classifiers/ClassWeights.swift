@@ -12,12 +12,16 @@ public enum ClassWeights: Sendable, Equatable, Codable {
     /// Class `c` weighs `weights[c]`; classes not listed weigh 1.
     case explicit([Int: Double])
 
+    /// The largest explicit weight: models accumulate weights in `Float`, and a weight near
+    /// `Float.greatestFiniteMagnitude` overflows their sums (a model then predicts the majority only).
+    public static let maximumWeight = 1e6
+
     /// The weight of each class, indexed by label.
     /// - Parameters:
     ///   - labels: training labels.
     ///   - classCount: size of the class table.
-    /// - Throws: ``LearnError/invalidParameter(name:value:expected:)`` for a negative or non-finite
-    ///   explicit weight or a class index outside the table.
+    /// - Throws: ``LearnError/invalidParameter(name:value:expected:)`` for an explicit weight outside
+    ///   `0...maximumWeight` or a class index outside the table.
     public func classWeights(labels: [Int], classCount: Int) throws -> [Double] {
         switch self {
         case .none:
@@ -33,9 +37,9 @@ public enum ClassWeights: Sendable, Equatable, Codable {
                     throw LearnError.invalidParameter(name: "class-weight", value: "class \(c)",
                                                       expected: "a class index in 0..<\(classCount)")
                 }
-                guard v.isFinite && v >= 0 else {
+                guard v.isFinite && v >= 0 && v <= Self.maximumWeight else {
                     throw LearnError.invalidParameter(name: "class-weight", value: "\(v) for class \(c)",
-                                                      expected: "a finite weight ≥ 0")
+                                                      expected: "a weight in 0...\(Int(Self.maximumWeight)) (weights are relative: scale the others down)")
                 }
                 w[c] = v
             }

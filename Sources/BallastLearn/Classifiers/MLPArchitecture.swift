@@ -32,6 +32,22 @@ struct MLPArchitecture: Sendable, Equatable {
         return Sequential(layers)
     }
 
+    /// The weights and biases of the linear layers (a lower bound on what a checkpoint of this
+    /// architecture stores), or `nil` when a width is below 1 or the count overflows.
+    var linearScalarCount: Int? {
+        var total = 0, width = inputs
+        for next in hiddenWidths + [outputs] {
+            guard width >= 1, next >= 1 else { return nil }
+            let (weights, o1) = width.multipliedReportingOverflow(by: next)
+            let (layer, o2) = weights.addingReportingOverflow(next)
+            let (sum, o3) = total.addingReportingOverflow(layer)
+            if o1 || o2 || o3 { return nil }
+            total = sum
+            width = next
+        }
+        return total
+    }
+
     /// Builds the network and loads `weights` (PyTorch names and shapes) into it.
     /// - Throws: ``CheckpointError`` when a tensor is missing, misshapen or unexpected.
     func build(weights: [String: StoredTensor]) throws -> Sequential {

@@ -88,6 +88,9 @@ public struct MLPClassifier: Classifier {
         let weights = try classWeights.classWeights(labels: data.labels, classCount: k).map { Float($0) }
         let architecture = MLPArchitecture(inputs: m, hiddenWidths: hiddenWidths, outputs: k, activation: activation,
                                            batchNorm: batchNorm, dropout: dropout)
+        // Weights, gradients and Adam's two moments, before any layer is allocated.
+        let scalars = architecture.linearScalarCount.map(Double.init) ?? .infinity
+        try MemoryBudget.require(bytes: scalars * 4 * 4, for: "mlp:widths=\(hiddenWidths.map(String.init).joined(separator: "x")) (\(architecture.linearScalarCount.map(String.init) ?? "more than 2⁶³") weights)")
         let network = architecture.build(using: &rng)
         let history = try training.train(network, on: data, classWeights: weights, using: &rng)
         return MLPModel(classNames: data.classNames, featureCount: m, architecture: architecture,

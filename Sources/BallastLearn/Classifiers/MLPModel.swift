@@ -99,6 +99,14 @@ extension MLPModel: Codable {
         }
         do {
             weights = try SafeTensors.decode(c.decode(Data.self, forKey: .weights)).tensors
+            // Building allocates every layer: refuse widths the stored tensors cannot fill before
+            // that (a small network is built, so that the loader names the first tensor that differs).
+            let stored = weights.values.reduce(0) { $0 + $1.values.count }
+            guard let needed = architecture.linearScalarCount, needed <= max(stored, 1 << 20) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .hiddenWidths, in: c,
+                    debugDescription: "hiddenWidths \(architecture.hiddenWidths) between \(featureCount) features and \(classNames.count) classes need more weights than the \(stored) stored")
+            }
             _ = try architecture.build(weights: weights)
         } catch let error as CheckpointError {
             throw DecodingError.dataCorruptedError(forKey: .weights, in: c, debugDescription: "MLP weights: \(error)")

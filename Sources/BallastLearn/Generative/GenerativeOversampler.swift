@@ -48,7 +48,7 @@ public struct GenerativeOversampler<G: Generator>: Resampler {
                             using rng: inout some RandomNumberGenerator) throws -> ResamplingResult {
         let byClass = try ResamplingSupport.rowsByClass(data)
         try ResamplingSupport.require(minimumClassRows >= GeneratorFitting.minimumRows, "min-rows", minimumClassRows, "≥ 2")
-        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
+        let targets = try ResamplingSupport.overSamplingTargets(strategy, byClass: byClass, data: data)
         let snapping = try ResamplingSupport.effectiveSchema(schema, typeAware: typeAware, data: data)
         let modelSchema = try ResamplingSupport.effectiveSchema(schema, typeAware: true, data: data) ?? FeatureSchema(inferredFrom: data.features)
         let raised = byClass.indices.filter { targets[$0] > byClass[$0].count }

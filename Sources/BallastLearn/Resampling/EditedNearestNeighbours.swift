@@ -2,7 +2,8 @@ import BallastCore
 
 /// Edited nearest neighbours (Wilson 1972): removes rows of the selected classes that disagree with
 /// their `k` nearest neighbours — any disagreement (`.all`, imbalanced-learn's default) or a
-/// neighbourhood majority of another class (`.mode`).
+/// neighbourhood majority of another class (`.mode`). A class whose every row would go is kept
+/// whole, with a warning: cleaning never removes a class.
 public struct EditedNearestNeighbours: Resampler {
     /// When a row is kept.
     public enum Rule: String, Sendable, CaseIterable {
@@ -33,7 +34,16 @@ public struct EditedNearestNeighbours: Resampler {
         let byClass = try ResamplingSupport.rowsByClass(data)
         try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
         let selected = try strategy.selectedClasses(counts: byClass.map(\.count), classNames: data.classNames, method: "enn")
-        return ResamplingResult(data: ResamplingSupport.keeping(data, try keptRows(data, selected: selected)))
+        var kept = try keptRows(data, selected: selected)
+        // A cleaning method never removes a class: a class ENN would empty keeps all its rows.
+        var survivors = [Int](repeating: 0, count: data.classNames.count)
+        for i in kept { survivors[data.labels[i]] += 1 }
+        var warnings: [ResamplingWarning] = []
+        for (c, rows) in byClass.enumerated() where !rows.isEmpty && survivors[c] == 0 {
+            kept.append(contentsOf: rows)
+            warnings.append(.note("enn: every row of \(data.classNames[c]) disagrees with its neighbours; kept its \(rows.count) rows rather than remove the class"))
+        }
+        return ResamplingResult(data: ResamplingSupport.keeping(data, kept), warnings: warnings)
     }
 
     /// Indices of the rows ENN keeps.

@@ -46,7 +46,7 @@ public struct KMeansSMOTE: Resampler {
         try ResamplingSupport.require(clusters >= 1, "clusters", clusters, "an integer ≥ 1")
         try ResamplingSupport.require(sparsitySample >= 2, "sparsity-sample", sparsitySample, "an integer ≥ 2")
         if let t = balanceThreshold { try ResamplingSupport.require(t >= 0 && t <= 1, "balance-threshold", t, "a share in [0, 1]") }
-        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
+        let targets = try ResamplingSupport.overSamplingTargets(strategy, byClass: byClass, data: data)
         let schema = try ResamplingSupport.effectiveSchema(schema, typeAware: typeAware, data: data)
         var warnings: [ResamplingWarning] = []
         var synthetic = Matrix(rows: 0, columns: data.features.columns)

@@ -25,7 +25,7 @@ public struct RandomOverSampler: Resampler {
                             using rng: inout some RandomNumberGenerator) throws -> ResamplingResult {
         let byClass = try ResamplingSupport.rowsByClass(data)
         if let s = shrinkage { try ResamplingSupport.require(s >= 0 && s.isFinite, "shrinkage", s, "a finite value ≥ 0") }
-        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
+        let targets = try ResamplingSupport.overSamplingTargets(strategy, byClass: byClass, data: data)
         let schema = shrinkage == nil ? nil : try ResamplingSupport.effectiveSchema(schema, typeAware: typeAware, data: data)
         let cols = data.features.columns
         var picks: [Int] = []

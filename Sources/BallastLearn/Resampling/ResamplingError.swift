@@ -16,6 +16,9 @@ public enum ResamplingError: Error, Equatable, CustomStringConvertible {
     case countsNotSupported(method: String)
     /// A strategy text could not be parsed.
     case invalidStrategy(text: String, reason: String)
+    /// The method left no rows at all (a strategy of zero rows for every class, or cleaning that
+    /// removed everything): there is nothing to write or train on.
+    case noRowsLeft(method: String)
 
     public var description: String {
         switch self {
@@ -31,6 +34,7 @@ public enum ResamplingError: Error, Equatable, CustomStringConvertible {
         case let .countsNotSupported(method):
             return "\(method) is a cleaning method: it accepts which classes to clean (auto, all, not-minority, …), not counts"
         case let .invalidStrategy(text, reason): return "sampling strategy '\(text)': \(reason)"
+        case let .noRowsLeft(method): return "\(method) left no rows: there is nothing to write (ask for at least one row of some class)"
         }
     }
 }

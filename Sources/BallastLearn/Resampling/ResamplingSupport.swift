@@ -2,6 +2,18 @@ import BallastCore
 
 /// Shared steps of every resampler: validation, row indices per class, assembling outputs.
 enum ResamplingSupport {
+    /// The over-sampling targets of `strategy`, after checking that the rows they ask for fit in
+    /// memory (a strategy of `B=9e18` is refused with the number, before anything is allocated).
+    /// - Throws: ``ResamplingError`` from the strategy, ``MemoryBudgetError``.
+    static func overSamplingTargets(_ strategy: SamplingStrategy, byClass: [[Int]], data: LabeledMatrix) throws -> [Int] {
+        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
+        let total = targets.reduce(0.0) { $0 + Double($1) }
+        // The output rows, plus the synthetic block and its copy while the two are joined.
+        try MemoryBudget.require(bytes: 2 * total * Double(max(1, data.features.columns)) * 4,
+                                 for: "over-sampling to \(targets.map(String.init).joined(separator: " + ")) rows")
+        return targets
+    }
+
     /// Validates data for resampling and returns the row indices of each class, in row order.
     /// - Throws: ``LearnError`` for empty data, one class, non-finite features or bad labels.
     static func rowsByClass(_ data: LabeledMatrix) throws -> [[Int]] {
@@ -60,7 +72,7 @@ enum ResamplingSupport {
     ) throws -> ResamplingResult {
         let byClass = try rowsByClass(data)
         try prepare()
-        let targets = try strategy.targetCounts(counts: byClass.map(\.count), classNames: data.classNames, purpose: .overSampling)
+        let targets = try overSamplingTargets(strategy, byClass: byClass, data: data)
         let schema = try effectiveSchema(schema, typeAware: typeAware, data: data)
         var warnings: [ResamplingWarning] = []
         var synthetic = Matrix(rows: 0, columns: data.features.columns)

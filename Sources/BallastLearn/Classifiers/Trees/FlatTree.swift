@@ -95,10 +95,12 @@ public struct FlatTree: Sendable, Equatable, Codable {
     /// A description of the first structural inconsistency, or `nil` for a well-formed tree.
     func structureProblem() -> String? {
         let n = nodeCount
-        guard n > 0, threshold.count == n, left.count == n, right.count == n, valueWidth >= 1,
-              values.count == n * valueWidth else {
-            return "tree arrays disagree: \(n) nodes, \(threshold.count) thresholds, \(values.count) values of width \(valueWidth)"
+        let (valueCount, overflow) = n.multipliedReportingOverflow(by: valueWidth)
+        guard n > 0, threshold.count == n, left.count == n, right.count == n, valueWidth >= 1, !overflow,
+              values.count == valueCount else {
+            return "tree arrays disagree: \(n) nodes, \(threshold.count) thresholds, \(values.count) values of valueWidth \(valueWidth)"
         }
+        guard featureCount >= 1 else { return "tree featureCount \(featureCount), expected ≥ 1" }
         for i in 0..<n where feature[i] >= 0 {
             guard Int(feature[i]) < featureCount, left[i] > Int32(i), right[i] > Int32(i), Int(left[i]) < n, Int(right[i]) < n else {
                 return "tree node \(i): feature \(feature[i]) (expected below \(featureCount)), children \(left[i]) and \(right[i]) (expected after \(i), below \(n))"
