@@ -108,3 +108,9 @@ extension MLPModel {
     /// builds the network, so a decoded MLP is consistent.
     public func consistencyProblem() -> String? { nil }
 }
+
+extension CNNModel {
+    /// `nil` unless there are no classes: ``CNNModel/init(from:)`` checks the architecture against a
+    /// parameter budget and builds the network from the stored weights, so the rest is consistent.
+    public func consistencyProblem() -> String? { classNames.isEmpty ? "classNames: no classes" : nil }
+}
