@@ -63,7 +63,7 @@ struct FlowGeneratorTests {
     @Test("generated rates land exactly on the recorded grid after the inverse preprocessing", arguments: ["realnvp", "vae", "gan"])
     func ratesOnTheirGrid(method: String) throws {
         var rng = Xoshiro256StarStar(seed: 11)
-        let table = TrafficSimulator(rowCount: 3000).generate(using: &rng)
+        let table = try TrafficSimulator(rowCount: 3000).generate(using: &rng)
         let prep = try Preprocessor().fit(table.features)
         let data = try table.labeledMatrix(using: prep)
         let resampler = try Catalog.resampler("\(method):epochs=2,patience=none,validation=0")
