@@ -153,9 +153,7 @@ final class ColumnGrid: Trainable {
     func round(_ rows: inout Matrix) {
         let cols = rows.columns, n = rows.rows
         let grids = (0..<cols).compactMap { c in grid(c).map { (c, $0) } }
-        let constants = (0..<min(cols, step.value.columns)).compactMap { c in
-            Self.get(step, c) < 0 ? (c, mapping(c).value(Self.get(origin, c))) : nil
-        }
+        let constants = (0..<cols).compactMap { c in Self.get(step, c) < 0 ? (c, mapping(c).value(Self.get(origin, c))) : nil }
         guard !grids.isEmpty || !constants.isEmpty else { return }
         rows.withUnsafeMutableBufferPointer { x in
             for r in 0..<n {
