@@ -58,11 +58,16 @@ public struct TableColumn: Sendable, Equatable, Codable {
     public var name: String
     /// The values.
     public var values: ColumnValues
+    /// How the file wrote this column's missing values (`-`, `NA`, `?`), so that rows written back
+    /// are written as they were read; `nil` for an empty field. When a column mixed several
+    /// markers, the most frequent one.
+    public var missingText: String?
 
     /// Creates a column.
-    public init(name: String, values: ColumnValues) {
+    public init(name: String, values: ColumnValues, missingText: String? = nil) {
         self.name = name
         self.values = values
+        self.missingText = missingText
     }
 
     /// Number of rows.
@@ -92,9 +97,10 @@ public struct TableColumn: Sendable, Equatable, Codable {
     /// The rows at `indices`, in that order.
     public func gatherRows<C: Collection>(_ indices: C) -> TableColumn where C.Element == Int {
         switch values {
-        case .numeric(let v): return TableColumn(name: name, values: .numeric(indices.map { v[$0] }))
+        case .numeric(let v): return TableColumn(name: name, values: .numeric(indices.map { v[$0] }), missingText: missingText)
         case .categorical(let codes, let categories):
-            return TableColumn(name: name, values: .categorical(codes: indices.map { codes[$0] }, categories: categories))
+            return TableColumn(name: name, values: .categorical(codes: indices.map { codes[$0] }, categories: categories),
+                               missingText: missingText)
         }
     }
 }
@@ -155,11 +161,12 @@ extension Table {
         return Table(columns: try zip(columns, other.columns).map { a, b in
             guard a.name == b.name else { throw DataError(.missingColumn, "cannot stack column '\(a.name)' onto '\(b.name)'") }
             switch (a.values, b.values) {
-            case let (.numeric(x), .numeric(y)): return TableColumn(name: a.name, values: .numeric(x + y))
+            case let (.numeric(x), .numeric(y)): return TableColumn(name: a.name, values: .numeric(x + y), missingText: a.missingText ?? b.missingText)
             case let (.categorical(codesA, catsA), .categorical(codesB, catsB)):
                 let (categories, mapped) = ColumnValues.mergedCategories(catsA, catsB)
                 return TableColumn(name: a.name, values: .categorical(codes: codesA + codesB.map { $0 < 0 ? -1 : mapped[Int($0)] },
-                                                                      categories: categories))
+                                                                      categories: categories),
+                                   missingText: a.missingText ?? b.missingText)
             default:
                 throw DataError(.missingColumn, "column '\(a.name)' is numeric in one table and categorical in the other")
             }

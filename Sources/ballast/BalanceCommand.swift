@@ -62,15 +62,19 @@ struct BalanceCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of tables.")
     var json = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func validate() throws {
         try refuseOverwritingInputs(outputs: [("-o", output)] + (syntheticOnly.map { [("--synthetic-only", $0)] } ?? []),
                                     inputs: [("<input>", input)])
     }
 
     func run() throws {
+        progressOptions.apply()
         try reportingErrors {
             var resampler = try Catalog.resampler(method)
             let loaded = try dataset.loader(nonFinite: .treatAsMissing).load(path: input)
+            Terminal.warnNonNumeric(loaded.nonNumericCells, in: input)
             if let strategy {
                 resampler.strategy = try Self.parseStrategy(strategy, classNames: loaded.data.classNames)
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BallastCore
 import BallastEval
 
 /// The `ballast` command: rebalancing and intrusion detection on imbalanced traffic data.
@@ -30,10 +31,18 @@ struct Ballast: ParsableCommand {
             as an input is refused.
 
             Exit status: 0 success, 64 bad usage, 65 bad data, 74 file not readable or writable, 75 \
-            experiment stopped by --max-cells (run the same command again to continue).
+            experiment stopped by --max-cells (run the same command again to continue), 130/143 \
+            interrupted by SIGINT/SIGTERM (temporary files are deleted; an experiment resumes from its \
+            journal).
             """,
         version: BallastVersion.current,
         subcommands: [InspectCommand.self, BalanceCommand.self, TrainCommand.self, PredictCommand.self,
                       EvaluateCommand.self, DemoCommand.self, ExperimentCommand.self, ValidateCommand.self]
     )
+
+    /// Runs the command line, with temporary files deleted on SIGINT/SIGTERM (exit 130/143).
+    static func main() {
+        TemporaryFiles.removeOnTermination()
+        main(nil)
+    }
 }

@@ -65,6 +65,8 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Print summary.md (Markdown tables) instead of the terminal table.")
     var markdown = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func validate() throws {
         if let rows, rows < 100 { throw ValidationError("--rows must be at least 100, got \(rows)") }
         if json && markdown { throw ValidationError("--json and --markdown cannot be used together") }
@@ -80,6 +82,7 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
+        progressOptions.apply()
         try reportingErrors {
             let spec = ExperimentSpec.demo(
                 nslKDD: data, rows: rows,

@@ -29,7 +29,8 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let bundle = try ModelBundle.read(from: model)
-            let records = try ErrorInFile.naming(test) { try bundle.loadRecords(path: test) }
+            let records = try ErrorInFile.naming(test) { try bundle.readRecords(path: test) }
+            Terminal.warnNonNumeric(records.nonNumericCells, in: test)
             guard let labels = records.labels else {
                 let column = bundle.options.labelColumn ?? "label"
                 throw ValidationFailure("\(test) has no label column '\(column)': evaluation needs labelled records (use `ballast predict` for unlabelled ones)")

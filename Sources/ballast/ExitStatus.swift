@@ -28,8 +28,8 @@ enum ExitStatus {
         case let e as FidelityError: return e.isUsageError ? usage : data
         case let e as ExperimentError:
             switch e {
-            case .invalidSpec, .specSyntax, .specChanged: return usage
-            case .corruptJournal, .classMismatch: return data
+            case .invalidSpec, .specSyntax, .specChanged, .shardChanged: return usage
+            case .corruptJournal, .classMismatch, .cannotMerge: return data
             case .stopped: return 75  // EX_TEMPFAIL: run again to continue
             }
         case is CocoaError, is POSIXError: return io

@@ -29,11 +29,29 @@ struct ExperimentCommand: ParsableCommand {
               ballast experiment --train flows.csv --label Label --split kfold --folds 5 --balance smote,rus --models rf -o flows-exp
               ballast experiment --simulator 5000 --balance smote,adasyn --models dt,gbdt --seeds 2 -o sim
               ballast experiment experiments/table2.toml -o table2
+
+            Sharded runs (one machine each, e.g. a Kubernetes Indexed Job or a Slurm array; see \
+            Deploy/): --shard I/N runs the I-th of N disjoint parts of the plan (a balancing and \
+            its detectors stay together) into its own directory, resumable like a whole run; then \
+            `ballast experiment merge DIR1 DIR2 … -o OUT` checks that the shards ran the same spec \
+            on the same data and writes the results one process would have written:
+              ballast experiment spec.toml --shard 1/4 -o shards/1     # … through 4/4
+              ballast experiment merge shards/1 shards/2 shards/3 shards/4 -o results
             """
     )
 
-    @Argument(help: "An experiment specification (TOML). Without it, the flags describe the experiment.")
-    var spec: String?
+    @Argument(help: ArgumentHelp("An experiment specification (TOML); without it, the flags describe the experiment. Or `merge` and the shard directories to merge.",
+                                 valueName: "spec | merge DIR…"))
+    var inputs: [String] = []
+
+    /// The specification file, unless this is a merge.
+    var spec: String? { isMerge ? nil : inputs.first }
+
+    /// `ballast experiment merge DIR1 DIR2 … -o OUT`.
+    var isMerge: Bool { inputs.first == "merge" }
+
+    @Option(help: "Run only the I-th of N disjoint parts of the plan (e.g. 2/8), into its own -o directory; merge the parts with `ballast experiment merge`.")
+    var shard: String?
 
     @Option(name: [.short, .customLong("output")], help: "Output directory (results, report, and the journal that makes runs resumable).")
     var output: String
@@ -92,8 +110,23 @@ struct ExperimentCommand: ParsableCommand {
     @Flag(help: "Print summary.md instead of the summary table.")
     var markdown = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func validate() throws {
         if json && markdown { throw ValidationError("--json and --markdown cannot be used together") }
+        if isMerge {
+            if inputs.count < 2 { throw ValidationError("merge needs the shard directories: ballast experiment merge DIR1 DIR2 … -o OUT") }
+            let flags = [data != nil, train != nil, simulator != nil, shard != nil, balance != nil, models != nil, seeds != nil,
+                         maxCells != nil, fresh, quick]
+            if flags.contains(true) {
+                throw ValidationError("merge takes only shard directories, -o and --json/--markdown; the spec comes from the shards")
+            }
+            return
+        }
+        if inputs.count > 1 { throw ValidationError("one spec file, got \(inputs.count) arguments: \(inputs.joined(separator: " "))") }
+        if let shard {
+            do { _ = try ExperimentShard(parsing: shard) } catch { throw ValidationError("\(error)") }
+        }
         let sources = [spec != nil, data != nil, train != nil, simulator != nil].filter { $0 }.count
         if sources == 0 { throw ValidationError("give a spec file, --data DIR, --train FILE or --simulator ROWS") }
         if sources > 1 && spec == nil { throw ValidationError("give only one of --data, --train and --simulator") }
@@ -105,10 +138,37 @@ struct ExperimentCommand: ParsableCommand {
     }
 
     func run() throws {
+        progressOptions.apply()
         try reportingErrors {
+            if isMerge { return try merge() }
             let experiment = try makeSpec()
-            let runner = ExperimentRunner(spec: experiment, outputDirectory: output, fresh: fresh, maximumNewCells: maxCells)
-            try Self.run(runner, title: "experiment", json: json, markdown: markdown)
+            let runner = ExperimentRunner(spec: experiment, outputDirectory: output, fresh: fresh, maximumNewCells: maxCells,
+                                          shard: try shard.map(ExperimentShard.init(parsing:)))
+            try Self.run(runner, title: shard.map { "experiment shard \($0)" } ?? "experiment", json: json, markdown: markdown)
+        }
+    }
+
+    /// `merge DIR1 DIR2 … -o OUT`: checks the shards and writes the merged outputs.
+    func merge() throws {
+        let directories = Array(inputs.dropFirst())
+        for directory in directories where URL(fileURLWithPath: directory).standardizedFileURL == URL(fileURLWithPath: output).standardizedFileURL {
+            throw ValidationFailure("-o \(output) is one of the shard directories; merge into a directory of its own")
+        }
+        let results = try ExperimentMerge.merge(directories: directories)
+        do {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw DataError(.unwritable, "\(output): cannot create the directory (\(error.localizedDescription))")
+        }
+        try ExperimentOutput.write(results, to: output)
+        if json {
+            print(ExperimentOutput.json(results))
+        } else if markdown {
+            print(results.markdownSummary(), terminator: "")
+        } else {
+            print("merged \(directories.count) shards: \(results.datasets.reduce(0) { $0 + $1.cells.count }) cells")
+            print(results.renderPlainSummary(), terminator: "")
+            print("report: \(URL(fileURLWithPath: output).appendingPathComponent("report.html").path)")
         }
     }
 

@@ -62,7 +62,7 @@ struct InspectCommand: ParsableCommand {
         try reportingErrors {
             let loaded = try dataset.loader(nonFinite: .treatAsMissing).load(path: file)
             let summary = DatasetSummary(loaded.data, invalidCounts: loaded.nonFiniteCounts,
-                                         droppedColumns: loaded.dropped.map(\.description))
+                                         droppedColumns: loaded.dropped.map(\.description), nonNumericCells: loaded.nonNumericCells)
             if json {
                 print(String(decoding: try summary.jsonData(), as: UTF8.self))
             } else {

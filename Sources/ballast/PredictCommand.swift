@@ -39,7 +39,8 @@ struct PredictCommand: ParsableCommand {
         try reportingErrors {
             let bundle = try ModelBundle.read(from: model)
             let (records, prediction) = try ErrorInFile.naming(file) {
-                let records = try bundle.loadRecords(path: file)
+                let records = try bundle.readRecords(path: file)
+                Terminal.warnNonNumeric(records.nonNumericCells, in: file)
                 return (records, try bundle.predict(records.features))
             }
             try CSVWriter.write(prediction.table(truth: records.labels), to: output)

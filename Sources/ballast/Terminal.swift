@@ -1,59 +1,115 @@
+import ArgumentParser
+import BallastCore
+import BallastData
 import Foundation
 
 /// Terminal helpers: standard error, and whether a stream is an interactive terminal.
 enum Terminal {
-    /// Whether standard error is a terminal (progress bars are drawn only then).
-    static let stderrIsTerminal: Bool = isatty(STDERR_FILENO) != 0
-
     /// Writes `text` to standard error.
     static func writeError(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
     }
+
+    /// Writes one `warning: file: …` line per numeric column of `file` that holds a few cells that
+    /// are not numbers (read as missing), with their rows.
+    static func warnNonNumeric(_ cells: [NonNumericCells], in file: String) {
+        for c in cells { writeError("warning: \(file): \(c)\n") }
+    }
 }
 
-/// A one-line progress bar on standard error, drawn only when standard error is a terminal.
+/// `--quiet`, shared by the commands that run long: silences progress on standard error.
+struct ProgressOptions: ParsableArguments {
+    @Flag(name: [.customShort("q"), .long], help: "Print no progress on standard error (no bar on a terminal, no progress lines when piped).")
+    var quiet = false
+
+    /// Applies the choice to this process (``ProgressStyle`` reads it, here and in the libraries).
+    func apply() {
+        if quiet { setenv(ProgressStyle.environmentVariable, ProgressStyle.quiet.rawValue, 1) }
+    }
+}
+
+/// Progress on standard error in the style of ``ProgressStyle/current``: a one-line bar on a
+/// terminal, plain lines when standard error is a file or a pipe, nothing with `--quiet`.
 ///
-/// Redraws at most ten times a second; ``finish()`` clears the line so the output that follows is
-/// clean. When piped, it prints nothing.
+/// The bar redraws at most ten times a second; ``finish()`` clears the line so the output that
+/// follows is clean. Plain lines follow ``ProgressThrottle`` (at most one per 10% or 30 s, none
+/// in the first seconds of a job unless `BALLAST_PROGRESS=lines` asked for them), and while a
+/// single step runs long a line says so every 30 s.
 final class ProgressBar: @unchecked Sendable {
     private let title: String
-    private let enabled: Bool
+    private let style: ProgressStyle
     private var lastDraw: UInt64 = 0
     private let start = DispatchTime.now().uptimeNanoseconds
     private let lock = NSLock()
+    private var throttle: ProgressThrottle
+    private var lastLine = ""
+    private var heartbeat: DispatchSourceTimer?
 
-    /// Creates a bar titled `title`; disabled when standard error is not a terminal.
-    init(_ title: String, enabled: Bool = Terminal.stderrIsTerminal) {
+    /// Creates progress titled `title` in the given style.
+    init(_ title: String, style: ProgressStyle = .current) {
         self.title = title
-        self.enabled = enabled
+        self.style = style
+        throttle = ProgressThrottle(delay: ProgressStyle.isExplicit ? 0 : ProgressThrottle.automaticDelay)
+        if style == .lines {
+            let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+            timer.schedule(deadline: .now() + 30, repeating: 30)
+            timer.setEventHandler { [weak self] in self?.beat() }
+            timer.resume()
+            heartbeat = timer
+        }
     }
+
+    deinit { heartbeat?.cancel() }
+
+    private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
     /// Shows `fraction` (0…1) done, with an optional detail such as "rows/s".
     func update(_ fraction: Double, detail: String = "") {
-        guard enabled else { return }
         lock.lock(); defer { lock.unlock() }
-        let now = DispatchTime.now().uptimeNanoseconds
-        guard now - lastDraw > 100_000_000 || fraction >= 1 else { return }
-        lastDraw = now
-        let width = 28
         let f = min(max(fraction, 0), 1)
-        let filled = Int(f * Double(width))
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let elapsed = Double(now - start) / 1e9
-        Terminal.writeError("\r\u{1B}[K\(title) \(bar) \(String(format: "%3.0f", f * 100))% \(String(format: "%.1f", elapsed))s \(detail)")
+        switch style {
+        case .quiet: return
+        case .lines:
+            lastLine = "\(String(format: "%3.0f", f * 100))% \(detail)"
+            if throttle.isDue(fraction: f, at: elapsed) { writeLine() }
+        case .bar:
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now - lastDraw > 100_000_000 || fraction >= 1 else { return }
+            lastDraw = now
+            let width = 28
+            let filled = Int(f * Double(width))
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            Terminal.writeError("\r\u{1B}[K\(title) \(bar) \(String(format: "%3.0f", f * 100))% \(String(format: "%.1f", elapsed))s \(detail)")
+        }
     }
 
     /// Shows a stage name without a fraction.
     func stage(_ name: String) {
-        guard enabled else { return }
         lock.lock(); defer { lock.unlock() }
-        Terminal.writeError("\r\u{1B}[K\(title): \(name)…")
+        switch style {
+        case .quiet: return
+        case .lines:
+            lastLine = name
+            if throttle.isDue(fraction: nil, at: elapsed) { writeLine() }
+        case .bar:
+            Terminal.writeError("\r\u{1B}[K\(title): \(name)…")
+        }
     }
 
-    /// Clears the bar.
+    /// Clears the bar (stops the plain lines).
     func finish() {
-        guard enabled else { return }
+        heartbeat?.cancel()
         lock.lock(); defer { lock.unlock() }
-        Terminal.writeError("\r\u{1B}[K")
+        if style == .bar { Terminal.writeError("\r\u{1B}[K") }
+    }
+
+    /// Every 30 s: a line saying what is still running, when no other line came meanwhile.
+    private func beat() {
+        lock.lock(); defer { lock.unlock() }
+        if !lastLine.isEmpty, throttle.isDue(fraction: nil, at: elapsed) { writeLine() }
+    }
+
+    private func writeLine() {
+        Terminal.writeError("\(title): \(lastLine) [\(String(format: "%.0f", elapsed))s]\n")
     }
 }

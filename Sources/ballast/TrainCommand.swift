@@ -55,14 +55,18 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of tables.")
     var json = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func validate() throws {
         if strategy != nil && balance == nil { throw ValidationError("--strategy needs --balance") }
         try refuseOverwritingInputs(outputs: [("-o", output)], inputs: [("<train>", train)])
     }
 
     func run() throws {
+        progressOptions.apply()
         try reportingErrors {
             let loaded = try dataset.loader(nonFinite: .treatAsMissing).load(path: train)
+            Terminal.warnNonNumeric(loaded.nonNumericCells, in: train)
             let strategy = try self.strategy.map { try BalanceCommand.parseStrategy($0, classNames: loaded.data.classNames) }
             let bar = ProgressBar("train")
             var outcome = try TrainJob(model: model, balance: balance, strategy: strategy, classWeight: classWeight)

@@ -83,6 +83,8 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Print report.json to standard output instead of the summary.")
     var json = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func validate() throws {
         for (name, value) in [("--detection-rows", detectionRows), ("--utility-rows", utilityRows), ("--privacy-rows", privacyRows),
                               ("--max-rows", maxRows ?? 10)] where value < 10 {
@@ -91,6 +93,7 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
+        progressOptions.apply()
         try reportingErrors {
             let validator = try configuredValidator()
             var isDirectory: ObjCBool = false
@@ -100,11 +103,13 @@ struct ValidateCommand: ParsableCommand {
             let bar = ProgressBar("validate")
             bar.stage("reading \(real)")
             let realData = try dataset.loader(nonFinite: .treatAsMissing).load(path: real)
+            Terminal.warnNonNumeric(realData.nonNumericCells, in: real)
             bar.stage("reading \(synthetic)")
             var synthOptions = dataset
             synthOptions.format = nil
             synthOptions.label = syntheticLabel ?? dataset.label ?? "label"
             let synthData = try synthOptions.loader(nonFinite: .treatAsMissing).load(path: synthetic)
+            Terminal.warnNonNumeric(synthData.nonNumericCells, in: synthetic)
             let testSet = try test.map { path in
                 FidelityValidator.TestSet(table: try dataset.loader(nonFinite: .treatAsMissing).load(path: path).data,
                                           name: URL(fileURLWithPath: path).lastPathComponent)

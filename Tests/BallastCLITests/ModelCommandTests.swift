@@ -80,10 +80,11 @@ struct ModelCommandTests {
 /// The same round trip on NSL-KDD (skipped with a printed reason when the dataset is absent).
 @Suite("ballast train / evaluate on NSL-KDD")
 struct NSLKDDModelCommandTests {
-    @Test("a decision tree trained on the 20% subset with SMOTE scores KDDTest+ with per-class recall")
+    @Test("a decision tree trained on the 20% subset with SMOTE scores KDDTest+ with per-class recall",
+          .enabled(if: SharedData.hasNSLKDD("KDDTrain+_20Percent.txt", "KDDTest+.txt"), "NSL-KDD is absent from ../shared/datasets/nsl-kdd (see its README)"))
     func nslKDD() throws {
         let runner = try #require(CommandRunner())
-        guard let train = SharedData.nslKDD(file: "KDDTrain+_20Percent.txt"), let test = SharedData.nslKDD(file: "KDDTest+.txt") else { return }
+        let train = try #require(SharedData.nslKDD(file: "KDDTrain+_20Percent.txt")), test = try #require(SharedData.nslKDD(file: "KDDTest+.txt"))
         let bundle = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-kdd-\(UUID().uuidString).bundle").path
         defer { try? FileManager.default.removeItem(atPath: bundle) }
         let trained = try runner.run(["train", train, "--model", "dt", "--balance", "smote", "-o", bundle])

@@ -5,10 +5,10 @@ import Testing
 
 @Suite("NSL-KDD through the preprocessing pipeline")
 struct NSLKDDPreprocessingTests {
-    @Test("KDDTrain+ becomes the literature's 122 columns; test transforms cleanly; inverse gives valid records")
+    @Test("KDDTrain+ becomes the literature's 122 columns; test transforms cleanly; inverse gives valid records",
+          .enabled(if: SharedData.hasNSLKDD("KDDTrain+.txt", "KDDTest+.txt"), "NSL-KDD is absent from ../shared/datasets/nsl-kdd (see its README)"))
     func realData() throws {
-        guard let trainPath = SharedData.nslKDD(file: "KDDTrain+.txt"),
-              let testPath = SharedData.nslKDD(file: "KDDTest+.txt") else { return }
+        let trainPath = try #require(SharedData.nslKDD(file: "KDDTrain+.txt")), testPath = try #require(SharedData.nslKDD(file: "KDDTest+.txt"))
         let train = try NSLKDD.load(path: trainPath)
         let test = try NSLKDD.load(path: testPath)
         let fitted = try Preprocessor().fit(train.features)

@@ -211,9 +211,10 @@ struct ExperimentRunnerTests {
         #expect(throws: DataError.self) { try ExperimentRunner(spec: spec).run() }
     }
 
-    @Test("NSL-KDD (20% subset): KDDTest+ and KDDTest-21 beside each other, attacks seen in training vs novel")
+    @Test("NSL-KDD (20% subset): KDDTest+ and KDDTest-21 beside each other, attacks seen in training vs novel",
+          .enabled(if: SharedData.hasNSLKDD("KDDTrain+_20Percent.txt", "KDDTest+.txt", "KDDTest-21.txt"), "NSL-KDD is absent from ../shared/datasets/nsl-kdd (see its README)"))
     func nslKDD() throws {
-        guard let path = SharedData.nslKDD(file: "KDDTrain+_20Percent.txt") else { return }
+        let path = try #require(SharedData.nslKDD(file: "KDDTrain+_20Percent.txt"))
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let spec = ExperimentSpec(name: "kdd", datasets: [.nslKDD(directory: directory, trainSubset: true)],
                                   balancings: [], detectors: ["dt"], seeds: [1])

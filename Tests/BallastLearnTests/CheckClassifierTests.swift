@@ -119,9 +119,16 @@ private extension Float {
 struct CheckClassifierTests {
     static let data = ClassifierTestData.blobs()
 
-    @Test("a correct classifier passes every check")
+    @Test("a correct classifier passes every check (its test-only model type aside)")
     func correctPasses() {
-        #expect(checkClassifier(FlawedClassifier(flaw: .none), on: Self.data).isEmpty)
+        #expect(checkClassifier(FlawedClassifier(flaw: .none), on: Self.data, requireRegistered: false).isEmpty)
+    }
+
+    @Test("a classifier whose model type is not in the registry fails the erased round trip (ballast train could not save it)")
+    func unregisteredIsCaught() {
+        let failures = checkClassifier(FlawedClassifier(flaw: .none), on: Self.data)
+        #expect(failures.map(\.check) == [.erasedRoundTrip], "\(failures)")
+        #expect(failures.first?.message.contains("FlawedModel") == true, "\(failures)")
     }
 
     @Test("each flaw is caught by its check",

@@ -22,6 +22,10 @@ public struct ClassifierCheckFailure: Sendable, Equatable, CustomStringConvertib
         case rowByRow
         /// A model decoded from its JSON encoding predicts differently (or does not decode).
         case codableRoundTrip
+        /// The model type is not in ``ClassifierModelRegistry`` (so `ballast train` cannot save it
+        /// in a bundle), or wrapped in ``AnyClassifierModel``, encoded and decoded, it predicts
+        /// differently.
+        case erasedRoundTrip
         /// Training on one class did not throw `LearnError.singleClass`.
         case singleClass
         /// Training on no rows did not throw `LearnError.emptyData`.
@@ -57,7 +61,8 @@ public struct ClassifierCheckFailure: Sendable, Equatable, CustomStringConvertib
 ///   - data: valid training data with at least two classes and 20 rows.
 ///   - seed: seeds every fit.
 /// - Returns: the failed checks, in the order they were run.
-public func checkClassifier<C: Classifier>(_ classifier: C, on data: LabeledMatrix, seed: UInt64 = 42) -> [ClassifierCheckFailure] {
+public func checkClassifier<C: Classifier>(_ classifier: C, on data: LabeledMatrix, seed: UInt64 = 42,
+                                           requireRegistered: Bool = true) -> [ClassifierCheckFailure] {
     var failures: [ClassifierCheckFailure] = []
     func fail(_ check: ClassifierCheckFailure.Check, _ message: String) {
         failures.append(ClassifierCheckFailure(check: check, message: message))
@@ -132,8 +137,30 @@ public func checkClassifier<C: Classifier>(_ classifier: C, on data: LabeledMatr
         }
     }
 
+    if requireRegistered {
+        checkErasedRoundTrip(model, probabilities: probabilities, data: data, fail: fail)
+    }
     checkErrors(classifier, model: model, data: data, seed: seed, fail: fail)
     return failures
+}
+
+/// The way a model bundle stores a model: type-erased by ``AnyClassifierModel`` (which needs the
+/// type in ``ClassifierModelRegistry``), encoded, decoded, and predicting the same.
+private func checkErasedRoundTrip(_ model: some ClassifierModel, probabilities: Matrix, data: LabeledMatrix,
+                                  fail: (ClassifierCheckFailure.Check, String) -> Void) {
+    do {
+        let erased = try AnyClassifierModel(erasing: model)
+        guard ClassifierModelRegistry.type(forKind: erased.kind) != nil else {
+            fail(.erasedRoundTrip, "kind '\(erased.kind)' of \(type(of: model)) is not listed in ClassifierModelRegistry.types")
+            return
+        }
+        let decoded = try JSONDecoder().decode(AnyClassifierModel.self, from: try JSONEncoder().encode(erased))
+        if try decoded.predictProbabilities(data.features) != probabilities {
+            fail(.erasedRoundTrip, "the model decoded through AnyClassifierModel predicts differently")
+        }
+    } catch {
+        fail(.erasedRoundTrip, "\(type(of: model)) does not round-trip through AnyClassifierModel: \(error)")
+    }
 }
 
 private func checkProbabilityMatrix(_ p: Matrix, rows: Int, classes: Int,

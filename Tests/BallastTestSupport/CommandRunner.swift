@@ -93,6 +93,15 @@ public enum SharedData {
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// Whether every one of `files` is in `../shared/datasets/nsl-kdd` beside the package: the
+    /// condition of `@Test(.enabled(if: SharedData.hasNSLKDD(...), "reason"))`, so
+    /// that a test needing the data is reported as skipped, not as passed, when it is absent.
+    public static func hasNSLKDD(_ files: String...) -> Bool {
+        files.allSatisfy { FileManager.default.fileExists(atPath: nslKDDDirectory.appendingPathComponent($0).path) }
+    }
+
+    static var nslKDDDirectory: URL { packageRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/nsl-kdd") }
+
     /// `../shared/datasets/nsl-kdd` beside the package, or `nil` (with a printed reason) when absent.
     public static func nslKDD(file: String = "KDDTrain+.txt") -> String? {
         let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/nsl-kdd/\(file)")

@@ -1,3 +1,4 @@
+import BallastCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -65,6 +66,9 @@ public enum AtomicFile {
             throw DataError(.unwritable, "\(path): cannot write: directory \(directory.path) does not exist")
         }
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        // Deleted if the process is interrupted meanwhile (see TemporaryFiles.removeOnTermination()).
+        TemporaryFiles.register(temporary.path)
+        defer { TemporaryFiles.unregister(temporary.path) }
         do {
             try data.write(to: temporary)
         } catch {

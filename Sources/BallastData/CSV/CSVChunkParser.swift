@@ -19,6 +19,8 @@ struct ChunkResult {
     var textCounts: [Int]
     var missingCounts: [Int]
     var nonFiniteCounts: [Int]
+    /// Per column, per missing marker (in ``CSVChunkParser/markers`` order): how often it occurred.
+    var markerCounts: [Int] = []
     var rows = 0
     /// Rows reserved per column (an upper bound on ``rows``).
     var capacity = 0
@@ -73,6 +75,9 @@ struct CSVChunkParser {
         var missingStore = Array(repeating: 0, count: nc), nonFiniteStore = Array(repeating: 0, count: nc)
         var failure: (offset: Int, kind: DataError.Kind, detail: String, column: Int?)?
         var rows = 0
+        let markerCount = markers.count
+        var markerStore = [Int](repeating: 0, count: nc * max(markerCount, 1))
+        markerStore.withUnsafeMutableBufferPointer { markerUse in
         valuesStore.withUnsafeMutableBufferPointer { valuesBuf in
         numericStore.withUnsafeMutableBufferPointer { numeric in
         textStore.withUnsafeMutableBufferPointer { text in
@@ -86,8 +91,10 @@ struct CSVChunkParser {
             var scratch: [UInt8] = []
             /// Types and stores one field; returns false (with `failure` set) on an error.
             func store(_ p: UnsafePointer<UInt8>, _ n: Int, _ slot: Int, _ field: Int, _ start: Int) -> Bool {
-                if isMissing(p, n) {
+                let marker = missingMarker(p, n)
+                if marker >= 0 {
                     missing[field] += 1
+                    markerUse[field * markerCount + marker] += 1
                     return true
                 }
                 var isText = textColumns[field]
@@ -181,7 +188,13 @@ struct CSVChunkParser {
                     if i < end, base[i] == delim {
                         i += 1
                         if i >= end {
-                            if field < nc { missing[field] += isMissing(base + i, 0) ? 1 : 0 }
+                            if field < nc {
+                                let marker = missingMarker(base + i, 0)
+                                if marker >= 0 {
+                                    missing[field] += 1
+                                    markerUse[field * markerCount + marker] += 1
+                                }
+                            }
                             field += 1
                             break
                         }
@@ -197,25 +210,27 @@ struct CSVChunkParser {
                 }
                 rows += 1
             }
-        }}}}}
+        }}}}}}
         var result = ChunkResult(values: valuesStore, codes: codesStore, interners: interners,
                                  numericCounts: numericStore, textCounts: textStore,
                                  missingCounts: missingStore, nonFiniteCounts: nonFiniteStore)
         result.rows = rows
         result.capacity = lineEnds
         result.failure = failure
+        result.markerCounts = markerStore
         return result
     }
 
+    /// The index in ``markers`` of the missing marker the field is, or -1.
     @inline(__always)
-    private func isMissing(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        guard count < 64, markerLengths & (1 << UInt64(count)) != 0 else { return false }
-        if count > 0 && !markerStarts[Int(p[0])] { return false }
-        for m in markers where m.count == count {
+    private func missingMarker(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int {
+        guard count < 64, markerLengths & (1 << UInt64(count)) != 0 else { return -1 }
+        if count > 0 && !markerStarts[Int(p[0])] { return -1 }
+        for (index, m) in markers.enumerated() where m.count == count {
             var same = true
             for j in 0..<count where p[j] != m[j] { same = false; break }
-            if same { return true }
+            if same { return index }
         }
-        return false
+        return -1
     }
 }

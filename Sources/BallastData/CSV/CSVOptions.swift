@@ -28,6 +28,10 @@ public struct CSVOptions: Sendable, Equatable {
     public var missingMarkers: Set<String>
     /// NaN/Inf handling.
     public var nonFinite: NonFinitePolicy
+    /// Columns read as text whatever their content (names, or 1-based positions for a file without
+    /// a header), such as the label column: they are never made numeric by the
+    /// ``CSVReader/numericShare`` rule.
+    public var textColumns: [String] = []
     /// Files larger than this many bytes (and without quote characters) are parsed in parallel
     /// chunks. The result never depends on it; tests and the fuzzer lower it to compare both paths.
     public var parallelThreshold: Int = 1 << 18
@@ -51,6 +55,9 @@ public struct CSVDiagnostics: Sendable, Equatable {
     public var nonFiniteCounts: [Int]
     /// Whether the first row was taken as a header.
     public var hadHeader: Bool
+    /// Numeric columns holding a few cells that are not numbers (read as missing, and counted in
+    /// ``missingCounts``), in column order.
+    public var nonNumericCells: [NonNumericCells] = []
 }
 
 /// A table read from CSV, with diagnostics.
@@ -59,4 +66,41 @@ public struct CSVReadResult: Sendable {
     public var table: Table
     /// Counts of missing and invalid values.
     public var diagnostics: CSVDiagnostics
+}
+
+/// The cells of a numeric column that are not numbers: a column whose non-missing cells are at
+/// least ``CSVReader/numericShare`` numbers is numeric, and its other cells are read as missing
+/// and reported here rather than turning the whole column categorical.
+public struct NonNumericCells: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// How many rows are listed at most.
+    public static let listedRows = 5
+
+    /// The column's name.
+    public var column: String
+    /// How many cells are not numbers.
+    public var count: Int
+    /// Non-missing cells of the column (numbers and others).
+    public var present: Int
+    /// The first of them: data row (1-based, the header not counted) and the cell's text.
+    public var examples: [Example]
+
+    /// One cell that is not a number.
+    public struct Example: Sendable, Equatable, Codable {
+        /// Data row, counting from 1 after the header.
+        public var row: Int
+        /// The cell as written.
+        public var value: String
+
+        /// Creates an example.
+        public init(row: Int, value: String) {
+            self.row = row
+            self.value = value
+        }
+    }
+
+    public var description: String {
+        let listed = examples.map { "row \($0.row): '\($0.value.count > 40 ? $0.value.prefix(39) + "…" : $0.value)'" }.joined(separator: ", ")
+        return "column '\(column)' is numeric but \(count) of its \(present) values are not numbers "
+            + "(\(listed)\(count > examples.count ? ", …" : "")); they are read as missing values"
+    }
 }

@@ -10,9 +10,17 @@ import Darwin
 /// Works on bytes: RFC 4180 quoting (delimiters, quotes and newlines inside quoted fields), LF and
 /// CRLF line ends, a UTF-8 byte-order mark, blank lines skipped. A column is numeric when every
 /// non-missing field parses as a number, categorical otherwise (categories in order of first
-/// appearance). Files without quote characters are parsed in parallel chunks split at line ends;
+/// appearance). A column whose non-missing fields are at least ``numericShare`` numbers is numeric
+/// all the same: its other fields are read as missing and listed in
+/// ``CSVDiagnostics/nonNumericCells`` with their rows (columns named in
+/// ``CSVOptions/textColumns`` stay text). Files without quote characters are parsed in parallel chunks split at line ends;
 /// the result is identical to a serial parse.
 public enum CSVReader {
+    /// The share of a column's non-missing fields that must be numbers for the column to be
+    /// numeric when some fields are not (a few stray cells such as `abc` or `n/a` in a column of
+    /// numbers are read as missing and reported; below this share the column is categorical).
+    public static let numericShare = 0.95
+
     /// Reads the file at `path`.
     /// - Parameters:
     ///   - path: the file.
@@ -111,20 +119,24 @@ private struct Reader {
 
         let (firstFields, firstEnd) = try firstRecord(from: start)
         let columnCount = firstFields.count
+        // Text columns by name under either reading of the first row (it may or may not be a header).
+        let named = Set(headerNames(firstFields).enumerated().filter { options.textColumns.contains($0.element) }.map(\.offset))
+        let numbered = Set(options.textColumns.compactMap { Int($0) }.filter { (1...columnCount).contains($0) }.map { $0 - 1 })
+            .union(defaultNames(columnCount).enumerated().filter { options.textColumns.contains($0.element) }.map(\.offset))
         switch options.header {
         case .present:
-            return try finish(parse(from: firstEnd, columns: columnCount), names: headerNames(firstFields), header: true)
+            return try finish(parse(from: firstEnd, columns: columnCount, text: named), names: headerNames(firstFields), header: true)
         case .absent:
-            return try finish(parse(from: start, columns: columnCount), names: defaultNames(columnCount), header: false)
+            return try finish(parse(from: start, columns: columnCount, text: numbered), names: defaultNames(columnCount), header: false)
         case .auto:
-            let rest = try parse(from: firstEnd, columns: columnCount)
+            let rest = try parse(from: firstEnd, columns: columnCount, text: named.union(numbered))
             if rest.rows > 0 && looksLikeHeader(firstFields, rest) {
                 return try finish(rest, names: headerNames(firstFields), header: true)
             }
             if rest.rows == 0 && firstFields.contains(where: { NumberParser.parseString($0) == .text && !$0.isEmpty }) {
                 return try finish(rest, names: headerNames(firstFields), header: true)
             }
-            return try finish(parse(from: start, columns: columnCount), names: defaultNames(columnCount), header: false)
+            return try finish(parse(from: start, columns: columnCount, text: numbered), names: defaultNames(columnCount), header: false)
         }
     }
 
@@ -139,10 +151,17 @@ private struct Reader {
         func contains(_ text: String, column c: Int) -> Bool { chunks.contains { $0.interners[c].find(text) != nil } }
     }
 
-    func parse(from start: Int, columns: Int) throws -> Parsed {
+    /// Parses the records from `start`; columns holding both numbers and text are parsed again as
+    /// text unless they are mostly numbers (``CSVReader/numericShare``) and not in `text`. After
+    /// this, a column with both counts non-zero is a numeric column with a few stray text cells.
+    func parse(from start: Int, columns: Int, text forced: Set<Int> = []) throws -> Parsed {
         let ranges = chunkRanges(from: start)
         var parsed = try parseChunks(ranges, columns: columns, text: [])
-        let mixed = Set((0..<columns).filter { parsed.textCount($0) > 0 && parsed.numericCount($0) > 0 })
+        let mixed = Set((0..<columns).filter { c in
+            let text = parsed.textCount(c), numeric = parsed.numericCount(c)
+            guard text > 0 && numeric > 0 else { return false }
+            return forced.contains(c) || Double(numeric) < CSVReader.numericShare * Double(numeric + text)
+        })
         if !mixed.isEmpty { parsed = try parseChunks(ranges, columns: columns, text: mixed) }
         return parsed
     }
@@ -257,7 +276,12 @@ private struct Reader {
             nonFinite.append(parsed.chunks.reduce(0) { $0 + $1.nonFiniteCounts[c] })
         }
         let chunks = ChunksBox(parsed.chunks)
-        let textual = (0..<nc).map { parsed.textCount($0) > 0 }
+        let textual = (0..<nc).map { parsed.textCount($0) > 0 && parsed.numericCount($0) == 0 }
+        var stray: [NonNumericCells] = []
+        for c in 0..<nc where parsed.textCount(c) > 0 && !textual[c] {
+            stray.append(Self.nonNumericCells(c, names[c], parsed.chunks, present: parsed.textCount(c) + parsed.numericCount(c)))
+            missing[c] += parsed.textCount(c)
+        }
         let total = parsed.rows
         columns = Parallel.mapChunks(0..<nc) { range in
             range.map { c in
@@ -265,8 +289,36 @@ private struct Reader {
                            : Self.numericColumn(c, names[c], chunks.chunks, nc, total)
             }
         }.flatMap { $0 }
+        let markers = options.missingMarkers.sorted()
+        for c in 0..<nc where !markers.isEmpty {
+            var uses = [Int](repeating: 0, count: markers.count)
+            for p in parsed.chunks where !p.markerCounts.isEmpty {
+                for m in markers.indices { uses[m] += p.markerCounts[c * markers.count + m] }
+            }
+            if let most = uses.indices.max(by: { uses[$0] < uses[$1] }), uses[most] > 0, !markers[most].isEmpty {
+                columns[c].missingText = markers[most]
+            }
+        }
         return CSVReadResult(table: Table(columns: columns),
-                             diagnostics: CSVDiagnostics(missingCounts: missing, nonFiniteCounts: nonFinite, hadHeader: header))
+                             diagnostics: CSVDiagnostics(missingCounts: missing, nonFiniteCounts: nonFinite, hadHeader: header,
+                                                         nonNumericCells: stray))
+    }
+
+    /// The text cells of numeric column `c`: their count and the first few rows and values.
+    static func nonNumericCells(_ c: Int, _ name: String, _ chunks: [ChunkResult], present: Int) -> NonNumericCells {
+        var examples: [NonNumericCells.Example] = []
+        var count = 0, offset = 0
+        for p in chunks {
+            count += p.textCounts[c]
+            if examples.count < NonNumericCells.listedRows, !p.codes[c].isEmpty {
+                for r in 0..<p.rows where p.codes[c][r] >= 0 {
+                    examples.append(.init(row: offset + r + 1, value: p.interners[c].strings[Int(p.codes[c][r])]))
+                    if examples.count == NonNumericCells.listedRows { break }
+                }
+            }
+            offset += p.rows
+        }
+        return NonNumericCells(column: name, count: count, present: present, examples: examples)
     }
 
     static func numericColumn(_ c: Int, _ name: String, _ chunks: [ChunkResult], _ nc: Int, _ total: Int) -> TableColumn {

@@ -6,19 +6,21 @@ public enum CSVWriter {
     /// The CSV text of `table`: a header, then one line per row.
     ///
     /// Integral numbers are written without a fractional part (`80`, not `80.0`); other numbers use
-    /// the shortest text that reads back to the same `Double`. Missing values are empty fields.
+    /// the shortest text that reads back to the same `Double`. Missing values are written as the
+    /// column's ``TableColumn/missingText`` (as the file that was read wrote them), else empty.
     public static func render(_ table: Table, delimiter: Character = ",") -> String {
         var out = ""
         out.reserveCapacity(table.rowCount * table.columns.count * 6)
         let d = String(delimiter)
         out += table.columnNames.map { quoted($0, delimiter) }.joined(separator: d) + "\n"
+        let missing = table.columns.map { quoted($0.missingText ?? "", delimiter) }
         for r in 0..<table.rowCount {
             for (j, column) in table.columns.enumerated() {
                 if j > 0 { out += d }
                 switch column.values {
-                case .numeric(let v): out += number(v[r])
+                case .numeric(let v): out += v[r].isNaN ? missing[j] : number(v[r])
                 case let .categorical(codes, categories):
-                    out += codes[r] < 0 || Int(codes[r]) >= categories.count ? "" : quoted(categories[Int(codes[r])], delimiter)
+                    out += codes[r] < 0 || Int(codes[r]) >= categories.count ? missing[j] : quoted(categories[Int(codes[r])], delimiter)
                 }
             }
             out += "\n"

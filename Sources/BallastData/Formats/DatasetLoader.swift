@@ -81,6 +81,9 @@ public struct DatasetLoader: Sendable {
         public var dropped: [FlowCSV.DroppedColumn]
         /// NaN/Inf values read as missing, per feature column.
         public var nonFiniteCounts: [String: Int]
+        /// Numeric feature columns with a few cells that are not numbers, read as missing (see
+        /// ``CSVReader/numericShare``); callers report them as warnings.
+        public var nonNumericCells: [NonNumericCells] = []
     }
 
     /// Loads `path`.
@@ -100,7 +103,7 @@ public struct DatasetLoader: Sendable {
             return Loaded(data: try NSLKDD.load(path: path, labelMode: labelMode), format: .nslKDD, dropped: [], nonFiniteCounts: [:])
         case .csv:
             let r = try FlowCSV.load(path: path, label: label ?? "", drop: drop, options: csvOptions)
-            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts)
+            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts, nonNumericCells: r.nonNumericCells)
         }
     }
 
@@ -113,9 +116,11 @@ public struct DatasetLoader: Sendable {
             return Loaded(data: try NSLKDD.load(bytes: bytes, name: name, labelMode: labelMode), format: .nslKDD, dropped: [],
                           nonFiniteCounts: [:])
         case .csv:
-            let r = try FlowCSV.make(CSVReader.read(bytes: bytes, name: name, options: csvOptions), name: name, label: label ?? "",
+            var options = csvOptions
+            options.textColumns.append(label ?? "")
+            let r = try FlowCSV.make(CSVReader.read(bytes: bytes, name: name, options: options), name: name, label: label ?? "",
                                      drop: drop)
-            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts)
+            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts, nonNumericCells: r.nonNumericCells)
         }
     }
 

@@ -25,6 +25,8 @@ public enum FlowCSV {
         public var missingCounts: [String: Int]
         /// NaN/Inf values stored as missing, per feature column.
         public var nonFiniteCounts: [String: Int]
+        /// Numeric feature columns with a few cells that are not numbers (read as missing).
+        public var nonNumericCells: [NonNumericCells] = []
     }
 
     /// Loads `path` with `label` as the class column.
@@ -35,7 +37,10 @@ public enum FlowCSV {
     ///   - options: CSV reading options.
     /// - Throws: ``DataError`` — I/O, CSV content errors, a label or drop column that does not exist
     ///   (listing the available columns), a missing label value (naming the line).
+    /// The label column is always read as text (see ``CSVOptions/textColumns``).
     public static func load(path: String, label: String, drop: [String] = [], options: CSVOptions = CSVOptions()) throws -> Result {
+        var options = options
+        options.textColumns.append(label)
         let read = try CSVReader.read(contentsOf: path, options: options)
         return try make(read, name: path, label: label, drop: drop)
     }
@@ -84,8 +89,10 @@ public enum FlowCSV {
             nonFinite[c.name] = read.diagnostics.nonFiniteCounts[i]
         }
         let features = table.removingColumns(at: removed)
+        let kept = Set(features.columnNames)
         return Result(data: LabeledTable(features: features, labels: labels, classNames: classNames, source: name),
-                      dropped: dropped, missingCounts: missing, nonFiniteCounts: nonFinite)
+                      dropped: dropped, missingCounts: missing, nonFiniteCounts: nonFinite,
+                      nonNumericCells: read.diagnostics.nonNumericCells.filter { kept.contains($0.column) })
     }
 
     /// Class names sorted numerically when they are all integers, alphabetically otherwise.

@@ -23,19 +23,37 @@ public enum NSLKDD {
     /// - Throws: ``DataError`` for I/O problems, a wrong field count, a feature of the wrong type, or
     ///   an unknown attack name.
     public static func load(path: String, labelMode: LabelMode = .fiveClass) throws -> LabeledTable {
-        let options = CSVOptions(header: .absent, missingMarkers: [], nonFinite: .reject)
-        return try make(CSVReader.read(contentsOf: path, options: options).table, name: path, labelMode: labelMode)
+        return try make(CSVReader.read(contentsOf: path, options: readOptions), name: path, labelMode: labelMode)
     }
 
     /// Loads NSL-KDD records from bytes; `name` is used in messages and as the source.
     /// - Throws: as ``load(path:labelMode:)``.
     public static func load(bytes: [UInt8], name: String, labelMode: LabelMode = .fiveClass) throws -> LabeledTable {
-        let options = CSVOptions(header: .absent, missingMarkers: [], nonFinite: .reject)
-        return try make(CSVReader.read(bytes: bytes, name: name, options: options).table, name: name, labelMode: labelMode)
+        return try make(CSVReader.read(bytes: bytes, name: name, options: readOptions), name: name, labelMode: labelMode)
+    }
+
+    /// How the records are read: no header, no missing markers, NaN/Inf refused; the symbolic
+    /// features and the attack name always as text.
+    static var readOptions: CSVOptions {
+        var options = CSVOptions(header: .absent, missingMarkers: [], nonFinite: .reject)
+        options.textColumns = NSLKDDSchema.featureNames.enumerated().filter { NSLKDDSchema.symbolicFeatures.contains($0.element) }
+            .map { String($0.offset + 1) } + ["42"]
+        return options
     }
 
     /// Builds the labelled table from the 43 raw columns.
-    private static func make(_ table: Table, name: String, labelMode: LabelMode) throws -> LabeledTable {
+    private static func make(_ read: CSVReadResult, name: String, labelMode: LabelMode) throws -> LabeledTable {
+        let table = read.table
+        // A numeric feature with a few cells that are not numbers: the first of them, by record.
+        let stray = read.diagnostics.nonNumericCells.compactMap { cells -> (column: Int, example: NonNumericCells.Example)? in
+            guard let position = Int(cells.column.dropFirst("column_".count)), let first = cells.examples.first else { return nil }
+            return (position, first)
+        }.min { $0.example.row < $1.example.row }
+        if let stray {
+            let field = stray.column <= NSLKDDSchema.featureNames.count ? NSLKDDSchema.featureNames[stray.column - 1] : "difficulty"
+            throw DataError(.badLabel, "\(name), record \(stray.example.row), column \(stray.column) (\(field)): "
+                + "'\(stray.example.value)' is not a number; this NSL-KDD field is numeric")
+        }
         let kdd99 = table.columns.count == NSLKDDSchema.kdd99FieldCount
         guard table.columns.count == NSLKDDSchema.fieldCount || kdd99 else {
             throw DataError(.raggedRow, "\(name): records have \(table.columns.count) fields; NSL-KDD has \(NSLKDDSchema.fieldCount) (41 features, the attack name and the difficulty) and KDD Cup 99 has \(NSLKDDSchema.kdd99FieldCount) (no difficulty)")

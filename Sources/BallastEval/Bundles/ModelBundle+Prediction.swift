@@ -12,21 +12,37 @@ extension ModelBundle {
     /// - Throws: ``DataError`` for unreadable files, ``PreprocessingError/missingColumn(_:)`` naming a
     ///   feature column the file lacks.
     public func loadRecords(path: String) throws -> (features: Table, labels: [String]?) {
+        let records = try readRecords(path: path)
+        return (records.features, records.labels)
+    }
+
+    /// Reads the records of `path` as ``loadRecords(path:)`` does, with what the reader noticed.
+    ///
+    /// The columns are typed as in training: columns the model knows as categorical, and the label
+    /// column, are read as text; a numeric column with a few cells that are not numbers keeps being
+    /// numeric, with those cells missing and listed in ``BundleRecords/nonNumericCells`` (the rule
+    /// of ``CSVReader/numericShare``, as `ballast train` reads).
+    /// - Throws: as ``loadRecords(path:)``.
+    public func readRecords(path: String) throws -> BundleRecords {
         if options.format == DatasetFormat.nslKDD.rawValue {
             let mode = NSLKDD.LabelMode(rawValue: options.labelMode) ?? .fiveClass
             let data = try NSLKDD.load(path: path, labelMode: mode)
-            return (data.features, data.labels.map { data.classNames[$0] })
+            return BundleRecords(features: data.features, labels: data.labels.map { data.classNames[$0] }, nonNumericCells: [])
         }
-        let delimiter = options.delimiter?.utf8.first ?? UInt8(ascii: ",")
+        var csv = CSVOptions(delimiter: options.delimiter?.utf8.first ?? UInt8(ascii: ","), nonFinite: .treatAsMissing)
+        csv.textColumns = preprocessor.columns.filter { $0.kind == .categorical }.map(\.name) + [options.labelColumn].compactMap { $0 }
         // NaN and infinity are missing values, imputed by the preprocessing, as `ballast train` reads them.
-        let table = try CSVReader.read(contentsOf: path, options: CSVOptions(delimiter: delimiter, nonFinite: .treatAsMissing)).table
+        let read = try CSVReader.read(contentsOf: path, options: csv)
+        let table = read.table
         var columns: [TableColumn] = []
         for fitted in preprocessor.columns {
             guard let column = table.column(named: fitted.name) else { throw PreprocessingError.missingColumn(fitted.name) }
             columns.append(column)
         }
         let labels = options.labelColumn.flatMap { table.columnIndex(namedOrNumbered: $0) }.map { Self.labelText(table.columns[$0]) }
-        return (Table(columns: columns), labels)
+        let known = Set(preprocessor.columns.map(\.name))
+        return BundleRecords(features: Table(columns: columns), labels: labels,
+                             nonNumericCells: read.diagnostics.nonNumericCells.filter { known.contains($0.column) })
     }
 
     /// The text of each value of a label column.
@@ -71,6 +87,16 @@ extension ModelBundle {
         let report = try ClassificationReport(truth: truth, predicted: predicted, classNames: classNames)
         return BundleEvaluation(report: report, rows: labels.count, unknownLabels: unknown, unseenCategories: prediction.unseenCategories)
     }
+}
+
+/// Records read for a ``ModelBundle`` (see ``ModelBundle/readRecords(path:)``).
+public struct BundleRecords: Sendable {
+    /// The feature columns the model knows, in its order.
+    public var features: Table
+    /// The label text of each row, when the file has the label column.
+    public var labels: [String]?
+    /// Numeric feature columns with a few cells that are not numbers (read as missing).
+    public var nonNumericCells: [NonNumericCells]
 }
 
 /// Predictions of a ``ModelBundle`` for a table of records.

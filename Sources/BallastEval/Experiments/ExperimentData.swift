@@ -87,6 +87,15 @@ struct ExperimentData {
         }
     }
 
+    /// Every table read, named: the training part (or the whole data, split per seed) and each
+    /// fixed test set.
+    var tables: [(name: String, table: LabeledTable)] {
+        switch storage {
+        case .fixed(let part): return [("train", part.train)] + part.tests.map { ($0.name, $0.table) }
+        case .whole(let table): return [("data", table)]
+        }
+    }
+
     /// Training rows per class of the whole training data.
     var trainCounts: [Int] {
         switch storage {

@@ -12,6 +12,10 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case classMismatch(dataset: String, train: [String], test: [String], file: String)
     /// The run stopped after the number of new cells it was allowed; running again continues.
     case stopped(cellsDone: Int, cellsTotal: Int)
+    /// The output directory holds another shard of the experiment (or the whole of it).
+    case shardChanged(directory: String, found: String, requested: String)
+    /// Shard directories cannot be merged; the message says which and why.
+    case cannotMerge(String)
 
     /// A readable message naming what is wrong and what to do.
     public var description: String {
@@ -26,6 +30,10 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "dataset '\(dataset)': \(file) has classes \(test), training has \(train)"
         case .stopped(let done, let total):
             return "stopped after \(done) of \(total) cells as asked; run the same command again to continue"
+        case .shardChanged(let directory, let found, let requested):
+            return "\(directory) holds \(found) of this experiment, not \(requested); give each shard its own output directory, or --fresh to discard it"
+        case .cannotMerge(let message):
+            return "cannot merge: \(message)"
         }
     }
 }

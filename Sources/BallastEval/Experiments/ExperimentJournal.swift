@@ -20,6 +20,8 @@ struct ExperimentJournal {
         var specHash: String?
         var at: String?
         var ballastVersion: String?
+        /// The start line of a shard's journal: which shard (absent for a whole run).
+        var shard: ExperimentShard?
         var dataset: String?
         var balancing: BalancingRecord?
         var cell: CellRecord?
@@ -27,6 +29,8 @@ struct ExperimentJournal {
 
     /// What an existing journal says.
     struct State {
+        /// The shard the journal belongs to, `nil` for a whole run.
+        var shard: ExperimentShard?
         var startedAt: String
         var resumedCount: Int
         /// Wall time of the earlier parts of the run.
@@ -44,11 +48,13 @@ struct ExperimentJournal {
     /// - Parameters:
     ///   - directory: the output directory (created when missing).
     ///   - spec: the specification about to run.
+    ///   - shard: the shard about to run, `nil` for the whole plan.
     ///   - fresh: discard an existing journal instead of resuming it.
     /// - Throws: ``ExperimentError/specChanged(directory:)`` when the journal holds another
-    ///   specification; ``ExperimentError/corruptJournal(file:line:message:)`` when a complete line
+    ///   specification, ``ExperimentError/shardChanged(directory:found:requested:)`` when it holds
+    ///   another shard; ``ExperimentError/corruptJournal(file:line:message:)`` when a complete line
     ///   cannot be read; ``DataError`` when the directory cannot be written.
-    init(directory: URL, spec: ExperimentSpec, fresh: Bool) throws {
+    init(directory: URL, spec: ExperimentSpec, shard: ExperimentShard? = nil, fresh: Bool) throws {
         let manager = FileManager.default
         do {
             try manager.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -58,10 +64,15 @@ struct ExperimentJournal {
         url = directory.appendingPathComponent("journal.jsonl")
         let hash = Self.hash(spec)
         let now = Self.timestamp()
-        var state = State(startedAt: now, resumedCount: 0, earlierSeconds: 0)
+        var state = State(shard: shard, startedAt: now, resumedCount: 0, earlierSeconds: 0)
         var lines: [Entry] = []
         if !fresh, let data = manager.contents(atPath: url.path), !data.isEmpty {
-            (lines, state) = try Self.read(data, file: url.path, expectedHash: hash, directory: directory.path)
+            (lines, state) = try Self.read(data, file: url.path, expectedHash: hash, legacyHashes: [Self.legacyHash(spec)],
+                                           directory: directory.path)
+            if state.shard != shard {
+                func name(_ s: ExperimentShard?) -> String { s.map { "shard \($0)" } ?? "the whole run" }
+                throw ExperimentError.shardChanged(directory: directory.path, found: name(state.shard), requested: name(shard))
+            }
             state.resumedCount += 1  // this run
             // Drop a partial last line left by a kill mid-write.
             let complete = data.lastIndex(of: UInt8(ascii: "\n")).map { data.prefix(through: $0) } ?? Data()
@@ -76,7 +87,8 @@ struct ExperimentJournal {
         self.handle = handle
         self.state = state
         if lines.isEmpty {
-            try append(Entry(kind: .start, partSeconds: 0, spec: spec, specHash: hash, at: now, ballastVersion: BallastVersion.current))
+            try append(Entry(kind: .start, partSeconds: 0, spec: spec, specHash: hash, at: now, ballastVersion: BallastVersion.current,
+                             shard: shard))
         } else {
             try append(Entry(kind: .resume, partSeconds: 0, at: now))
         }
@@ -95,7 +107,12 @@ struct ExperimentJournal {
     /// Closes the file.
     func close() { try? handle.close() }
 
-    static func read(_ data: Data, file: String, expectedHash: String, directory: String) throws -> ([Entry], State) {
+    /// Reads a journal.
+    /// - Parameters:
+    ///   - expectedHash: the ``hash(_:)`` of the specification about to run.
+    ///   - legacyHashes: hashes an older Ballast wrote for the same specification (accepted too).
+    static func read(_ data: Data, file: String, expectedHash: String, legacyHashes: Set<String> = [],
+                     directory: String) throws -> ([Entry], State) {
         let decoder = JSONDecoder()
         var entries: [Entry] = []
         let text = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
@@ -112,8 +129,8 @@ struct ExperimentJournal {
         guard let first = entries.first, first.kind == .start, let hash = first.specHash else {
             throw ExperimentError.corruptJournal(file: file, line: 1, message: "the first line is not the start of a run")
         }
-        guard hash == expectedHash else { throw ExperimentError.specChanged(directory: directory) }
-        var state = State(startedAt: first.at ?? timestamp(), resumedCount: 0, earlierSeconds: 0)
+        guard hash == expectedHash || legacyHashes.contains(hash) else { throw ExperimentError.specChanged(directory: directory) }
+        var state = State(shard: first.shard, startedAt: first.at ?? timestamp(), resumedCount: 0, earlierSeconds: 0)
         var partSeconds = 0.0
         for entry in entries {
             switch entry.kind {
@@ -133,8 +150,17 @@ struct ExperimentJournal {
         return (entries, state)
     }
 
-    /// The SHA-256 of the specification's canonical JSON.
+    /// The SHA-256 of the specification's canonical JSON, without its name: the name only labels
+    /// the outputs (and defaults to the output directory's name), so a renamed directory still
+    /// resumes its run.
     static func hash(_ spec: ExperimentSpec) -> String {
+        var unnamed = spec
+        unnamed.name = ""
+        return legacyHash(unnamed)
+    }
+
+    /// The hash journals of Ballast 0.2.0 hold: the whole specification, name included.
+    static func legacyHash(_ spec: ExperimentSpec) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return SHA256.hex((try? encoder.encode(spec)).map { Array($0) } ?? [])

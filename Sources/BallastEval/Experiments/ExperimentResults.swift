@@ -19,13 +19,16 @@ public struct ExperimentResults: Sendable, Equatable, Codable {
     public var finishedAt: String
     /// How many times the run was resumed after an interruption.
     public var resumedCount: Int
-    /// Wall time of all parts of the run, seconds.
+    /// Wall time of all parts of the run, seconds (merged shards: the longest shard's).
     public var totalSeconds: Double
     /// Seconds spent in balancing, fitting and predicting (the rest is runner overhead:
     /// loading, preprocessing, metrics, writing results).
     public var workSeconds: Double
     /// One entry per dataset of the spec, in spec order.
     public var datasets: [DatasetResults]
+    /// The shard of the plan these results hold (`ballast experiment --shard I/N`); `nil` for a
+    /// whole run, and for shards merged by ``ExperimentMerge``.
+    public var shard: ExperimentShard?
 
     /// The layout version written by this build.
     public static let currentSchemaVersion = 1
@@ -83,6 +86,9 @@ public struct DatasetResults: Sendable, Equatable, Codable {
     public var balancings: [BalancingRecord]
     /// One record per (balancing, detector, seed, fold), in run order.
     public var cells: [CellRecord]
+    /// SHA-256 of the data the experiment read (features, labels and class names of every
+    /// table), so that shards run on different machines can be checked to have read the same data.
+    public var dataFingerprint: String?
 
     /// Creates a dataset's results.
     public init(name: String, description: String, simulated: Bool, classNames: [String], trainCounts: [Int],

@@ -33,6 +33,9 @@ public struct ExperimentRunner: Sendable {
     /// Stop (with ``ExperimentError/stopped(cellsDone:cellsTotal:)``) after running this many new
     /// cells; the journal keeps them and a later run continues. `nil`: run everything.
     public var maximumNewCells: Int?
+    /// Run only this shard of the plan (see ``ExperimentShard``); `nil`: the whole plan. The
+    /// shards' directories are combined by ``ExperimentMerge``.
+    public var shard: ExperimentShard?
 
     /// Creates a runner.
     /// - Parameters:
@@ -40,11 +43,14 @@ public struct ExperimentRunner: Sendable {
     ///   - outputDirectory: the output directory, or `nil` for an in-memory run.
     ///   - fresh: start over even when the directory holds a partial run of this spec.
     ///   - maximumNewCells: run at most this many new cells, then stop.
-    public init(spec: ExperimentSpec, outputDirectory: String? = nil, fresh: Bool = false, maximumNewCells: Int? = nil) {
+    ///   - shard: run only this shard of the plan.
+    public init(spec: ExperimentSpec, outputDirectory: String? = nil, fresh: Bool = false, maximumNewCells: Int? = nil,
+                shard: ExperimentShard? = nil) {
         self.spec = spec
         self.outputDirectory = outputDirectory
         self.fresh = fresh
         self.maximumNewCells = maximumNewCells
+        self.shard = shard
     }
 
     /// Cells the experiment has: datasets × seeds × folds × balancings × detectors.
@@ -53,98 +59,43 @@ public struct ExperimentRunner: Sendable {
             * spec.seeds.count * spec.plannedBalancings.count * spec.detectors.count
     }
 
+    /// The units this runner runs: the whole plan, or its shard.
+    public var plan: ExperimentPlan { ExperimentPlan(spec: spec, shard: shard) }
+
     /// Runs (or resumes) the experiment.
     /// - Parameter progress: called as each step starts and each cell ends.
     /// - Returns: every record, in plan order.
-    /// - Throws: ``ExperimentError`` for an invalid spec, a directory holding another experiment, or
-    ///   an early stop; ``CatalogError`` for unknown methods; ``DataError`` for unreadable data;
-    ///   ``PreprocessingError`` when preprocessing cannot be fitted. Errors of single balancings
-    ///   and cells are recorded, not thrown.
+    /// - Throws: ``ExperimentError`` for an invalid spec, a directory holding another experiment (or
+    ///   another shard), or an early stop; ``CatalogError`` for unknown methods; ``DataError`` for
+    ///   unreadable data; ``PreprocessingError`` when preprocessing cannot be fitted. Errors of
+    ///   single balancings and cells are recorded, not thrown.
     public func run(progress: (ExperimentProgress) -> Void = { _ in }) throws -> ExperimentResults {
         try withoutActuallyEscaping(progress) { try run(reporting: $0) }
     }
 
+    /// Plan → resume → execute, per dataset; then the results are assembled and written.
     private func run(reporting progress: @escaping (ExperimentProgress) -> Void) throws -> ExperimentResults {
         try spec.validate()
         try checkFilesExist()
         let clock = Stopwatch()
-        let journal = try outputDirectory.map { try ExperimentJournal(directory: URL(fileURLWithPath: $0), spec: spec, fresh: fresh) }
-        defer { journal?.close() }
-        let total = cellCount
-        var tracker = ProgressTracker(total: total, alreadyDone: 0, clock: clock, report: progress)
-
-        var datasets: [DatasetResults] = []
-        var workSeconds = 0.0
-        var newCells = 0
-        for dataset in spec.datasets {
-            tracker.stage("load \(dataset.name)")
-            let data = try ExperimentData(dataset)
-            var balancings = journal?.state.balancings[dataset.name] ?? []
-            var cells = journal?.state.cells[dataset.name] ?? []
-            let doneBalancings = Set(balancings.map { Key(balancing: $0.method, detector: "", seed: $0.seed, fold: $0.fold) })
-            var doneCells = Set(cells.map { Key(balancing: $0.balancing, detector: $0.detector, seed: $0.seed, fold: $0.fold) })
-            tracker.done += doneCells.count
-            var fixedPart: PreparedPart?
-            // Test-set descriptions of the first seed: one per fold for K-fold splits.
-            var testSets: [Int?: [TestSetInfo]] = [:]
-            var featureColumns = 0
-            let folds: [Int?] = dataset.split == .kfold ? (1...dataset.effectiveFolds).map { $0 } : [nil]
-            for seed in spec.seeds {
-                for fold in folds {
-                    let pending = spec.plannedBalancings.contains { balancing in
-                        spec.detectors.contains { !doneCells.contains(Key(balancing: balancing, detector: $0, seed: seed, fold: fold)) }
-                    }
-                    guard pending else { continue }
-                    let prepared: PreparedPart
-                    if let fixedPart {
-                        prepared = fixedPart
-                    } else {
-                        tracker.stage("prepare \(dataset.name) seed \(seed)" + (fold.map { " fold \($0)" } ?? ""))
-                        prepared = try PreparedPart(try data.part(seed: seed, fold: fold), spec: spec, data: data)
-                        if data.isFixed { fixedPart = prepared }
-                    }
-                    if seed == spec.seeds[0] {
-                        testSets[fold] = prepared.testSetInfos
-                        featureColumns = prepared.featureColumns
-                    }
-                    for balancing in spec.plannedBalancings {
-                        let detectors = spec.detectors.filter {
-                            !doneCells.contains(Key(balancing: balancing, detector: $0, seed: seed, fold: fold))
-                        }
-                        guard !detectors.isEmpty else { continue }
-                        tracker.stage("balance: \(balancing) (seed \(seed)\(fold.map { ", fold \($0)" } ?? ""))")
-                        let (record, balanced) = balance(prepared, balancing: balancing, dataset: dataset.name, seed: seed, fold: fold)
-                        workSeconds += record.seconds
-                        if !doneBalancings.contains(Key(balancing: balancing, detector: "", seed: seed, fold: fold)) {
-                            balancings.append(record)
-                            try journal?.append(.init(kind: .balancing, partSeconds: clock.seconds, dataset: dataset.name, balancing: record))
-                        }
-                        for detector in detectors {
-                            if let maximumNewCells, newCells >= maximumNewCells {
-                                throw ExperimentError.stopped(cellsDone: tracker.done, cellsTotal: total)
-                            }
-                            tracker.stage("\(balancing) × \(detector) (seed \(seed)\(fold.map { ", fold \($0)" } ?? ""))")
-                            let cell = evaluate(detector, on: balanced, balancing: balancing, record: record, prepared: prepared,
-                                                dataset: dataset.name, seed: seed, fold: fold)
-                            workSeconds += cell.fitSeconds + cell.predictSeconds
-                            cells.append(cell)
-                            doneCells.insert(Key(balancing: balancing, detector: detector, seed: seed, fold: fold))
-                            try journal?.append(.init(kind: .cell, partSeconds: clock.seconds, dataset: dataset.name, cell: cell))
-                            newCells += 1
-                            tracker.cellFinished()
-                        }
-                    }
-                }
-            }
-            for fold in folds where testSets[fold] == nil {  // already done before a resume
-                let prepared = try fixedPart ?? PreparedPart(try data.part(seed: spec.seeds[0], fold: fold), spec: spec, data: data)
-                testSets[fold] = prepared.testSetInfos
-                featureColumns = prepared.featureColumns
-            }
-            datasets.append(results(of: data, testSets: folds.flatMap { testSets[$0] ?? [] }, featureColumns: featureColumns,
-                                    balancings: balancings, cells: cells))
+        let plan = self.plan
+        let journal = try outputDirectory.map {
+            try ExperimentJournal(directory: URL(fileURLWithPath: $0), spec: spec, shard: shard, fresh: fresh)
         }
-        tracker.stage("write results")
+        defer { journal?.close() }
+        var execution = Execution(journal: journal, clock: clock, maximumNewCells: maximumNewCells,
+                                  tracker: ProgressTracker(total: plan.cellCount, alreadyDone: 0, clock: clock, report: progress))
+        var datasets: [DatasetResults] = []
+        for dataset in spec.datasets {
+            execution.tracker.stage("load \(dataset.name)")
+            let data = try ExperimentData(dataset)
+            let units = plan.units(of: dataset.name)
+            var records = DatasetRecords(resuming: journal?.state, dataset: dataset.name, units: units)
+            execution.tracker.done += records.doneCells.count
+            let descriptions = try execute(records.pending(units), data: data, records: &records, execution: &execution)
+            datasets.append(results(of: data, descriptions: descriptions, records: records))
+        }
+        execution.tracker.stage("write results")
         let earlier = journal?.state.earlierSeconds ?? 0
         var results = ExperimentResults(
             spec: spec, ballastVersion: BallastVersion.current,
@@ -152,14 +103,130 @@ public struct ExperimentRunner: Sendable {
                                                operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString),
             startedAt: journal?.state.startedAt ?? ExperimentJournal.timestamp(), finishedAt: ExperimentJournal.timestamp(),
             resumedCount: journal?.state.resumedCount ?? 0, totalSeconds: earlier + clock.seconds, workSeconds: 0, datasets: datasets)
+        results.shard = shard
         results.workSeconds = Self.workSeconds(of: results)
         if let outputDirectory {
             try ExperimentOutput.writeReadable(results, to: outputDirectory)
             results.totalSeconds = earlier + clock.seconds
             try ExperimentOutput.writeJSON(results, to: outputDirectory)
         }
-        tracker.stage("done")
+        execution.tracker.stage("done")
         return results
+    }
+
+    /// What the execution of a plan carries from unit to unit.
+    struct Execution {
+        let journal: ExperimentJournal?
+        let clock: Stopwatch
+        let maximumNewCells: Int?
+        var tracker: ProgressTracker
+        var newCells = 0
+    }
+
+    /// A dataset's records: those of earlier parts of the run (from the journal, limited to the
+    /// plan's units) and those this run adds.
+    struct DatasetRecords {
+        var balancings: [BalancingRecord] = []
+        var cells: [CellRecord] = []
+        var doneBalancings: Set<Key> = []
+        var doneCells: Set<Key> = []
+
+        /// The journal's records of `dataset` that belong to `units`.
+        init(resuming state: ExperimentJournal.State?, dataset: String, units: [ExperimentUnit]) {
+            var plannedBalancings: Set<Key> = [], plannedCells: Set<Key> = []
+            for unit in units {
+                plannedBalancings.insert(Key(balancing: unit.balancing, detector: "", seed: unit.seed, fold: unit.fold))
+                for detector in unit.detectors {
+                    plannedCells.insert(Key(balancing: unit.balancing, detector: detector, seed: unit.seed, fold: unit.fold))
+                }
+            }
+            for record in state?.balancings[dataset] ?? [] {
+                let key = Key(balancing: record.method, detector: "", seed: record.seed, fold: record.fold)
+                if plannedBalancings.contains(key), doneBalancings.insert(key).inserted { balancings.append(record) }
+            }
+            for record in state?.cells[dataset] ?? [] {
+                let key = Key(balancing: record.balancing, detector: record.detector, seed: record.seed, fold: record.fold)
+                if plannedCells.contains(key), doneCells.insert(key).inserted { cells.append(record) }
+            }
+        }
+
+        /// `units` with the detectors still to run (units with none left are dropped).
+        func pending(_ units: [ExperimentUnit]) -> [ExperimentUnit] {
+            units.compactMap { unit in
+                var left = unit
+                left.detectors = unit.detectors.filter {
+                    !doneCells.contains(Key(balancing: unit.balancing, detector: $0, seed: unit.seed, fold: unit.fold))
+                }
+                return left.detectors.isEmpty ? nil : left
+            }
+        }
+    }
+
+    /// Test sets and feature count of the first seed's part of each fold (what the results describe).
+    typealias PartDescriptions = [Int?: (testSets: [TestSetInfo], featureColumns: Int)]
+
+    /// Runs `pending` units of one dataset: each (seed, fold) part is prepared once, each unit's
+    /// balancing runs once and its detectors are fitted on the output; every record goes to the
+    /// journal as soon as it exists.
+    /// - Returns: the descriptions of the first seed's parts, every fold included.
+    /// - Throws: ``ExperimentError/stopped(cellsDone:cellsTotal:)`` at the new-cell limit;
+    ///   preprocessing, split and journal errors.
+    private func execute(_ pending: [ExperimentUnit], data: ExperimentData, records: inout DatasetRecords,
+                         execution: inout Execution) throws -> PartDescriptions {
+        var fixedPart: PreparedPart?
+        var descriptions: PartDescriptions = [:]
+        func prepare(seed: UInt64, fold: Int?) throws -> PreparedPart {
+            if let fixedPart { return fixedPart }
+            execution.tracker.stage("prepare \(data.spec.name) seed \(seed)" + (fold.map { " fold \($0)" } ?? ""))
+            let prepared = try PreparedPart(try data.part(seed: seed, fold: fold), spec: spec, data: data)
+            if data.isFixed { fixedPart = prepared }
+            if seed == spec.seeds.first { descriptions[fold] = (prepared.testSetInfos, prepared.featureColumns) }
+            return prepared
+        }
+        var current: (seed: UInt64, fold: Int?, part: PreparedPart)?
+        for unit in pending {
+            let prepared: PreparedPart
+            if let current, current.seed == unit.seed, current.fold == unit.fold {
+                prepared = current.part
+            } else {
+                prepared = try prepare(seed: unit.seed, fold: unit.fold)
+                current = (unit.seed, unit.fold, prepared)
+            }
+            try execute(unit, on: prepared, records: &records, execution: &execution)
+        }
+        let folds: [Int?] = data.spec.split == .kfold ? (1...data.spec.effectiveFolds).map { $0 } : [nil]
+        for fold in folds where descriptions[fold] == nil {  // done before a resume, or in another shard
+            let prepared = try fixedPart ?? PreparedPart(try data.part(seed: spec.seeds[0], fold: fold), spec: spec, data: data)
+            descriptions[fold] = (prepared.testSetInfos, prepared.featureColumns)
+        }
+        return descriptions
+    }
+
+    /// Runs one unit: its balancing, then each of its (pending) detectors.
+    private func execute(_ unit: ExperimentUnit, on prepared: PreparedPart, records: inout DatasetRecords,
+                         execution: inout Execution) throws {
+        let place = "seed \(unit.seed)\(unit.fold.map { ", fold \($0)" } ?? "")"
+        execution.tracker.stage("balance: \(unit.balancing) (\(place))")
+        let (record, balanced) = balance(prepared, balancing: unit.balancing, dataset: unit.dataset, seed: unit.seed, fold: unit.fold)
+        let balancingKey = Key(balancing: unit.balancing, detector: "", seed: unit.seed, fold: unit.fold)
+        if records.doneBalancings.insert(balancingKey).inserted {
+            records.balancings.append(record)
+            try execution.journal?.append(.init(kind: .balancing, partSeconds: execution.clock.seconds, dataset: unit.dataset,
+                                                balancing: record))
+        }
+        for detector in unit.detectors {
+            if let limit = execution.maximumNewCells, execution.newCells >= limit {
+                throw ExperimentError.stopped(cellsDone: execution.tracker.done, cellsTotal: execution.tracker.total)
+            }
+            execution.tracker.stage("\(unit.balancing) × \(detector) (\(place))")
+            let cell = evaluate(detector, on: balanced, balancing: unit.balancing, record: record, prepared: prepared,
+                                dataset: unit.dataset, seed: unit.seed, fold: unit.fold)
+            records.cells.append(cell)
+            records.doneCells.insert(Key(balancing: unit.balancing, detector: detector, seed: unit.seed, fold: unit.fold))
+            try execution.journal?.append(.init(kind: .cell, partSeconds: execution.clock.seconds, dataset: unit.dataset, cell: cell))
+            execution.newCells += 1
+            execution.tracker.cellFinished()
+        }
     }
 
     /// Seconds of balancing, fitting and predicting recorded in `results` (everything else is the
@@ -262,23 +329,30 @@ public struct ExperimentRunner: Sendable {
     }
 
     /// Assembles a dataset's results in plan order.
-    private func results(of data: ExperimentData, testSets: [TestSetInfo], featureColumns: Int, balancings: [BalancingRecord],
-                         cells: [CellRecord]) -> DatasetResults {
-        let balancingOrder = Dictionary(uniqueKeysWithValues: spec.plannedBalancings.enumerated().map { ($1, $0) })
-        let detectorOrder = Dictionary(uniqueKeysWithValues: spec.detectors.enumerated().map { ($1, $0) })
-        let seedOrder = Dictionary(uniqueKeysWithValues: spec.seeds.enumerated().map { ($1, $0) })
+    private func results(of data: ExperimentData, descriptions: PartDescriptions, records: DatasetRecords) -> DatasetResults {
+        let folds: [Int?] = data.spec.split == .kfold ? (1...data.spec.effectiveFolds).map { $0 } : [nil]
+        var results = DatasetResults(
+            name: data.spec.name, description: data.description, simulated: data.simulated, classNames: data.classNames,
+            trainCounts: data.trainCounts, featureColumns: folds.compactMap { descriptions[$0]?.featureColumns }.last ?? 0,
+            testSets: folds.flatMap { descriptions[$0]?.testSets ?? [] },
+            balancings: records.balancings, cells: records.cells)
+        results.dataFingerprint = data.fingerprint
+        Self.sortInPlanOrder(&results, spec: spec)
+        return results
+    }
+
+    /// Sorts a dataset's records in plan order: seed, fold, balancing, detector (as the spec lists them).
+    static func sortInPlanOrder(_ results: inout DatasetResults, spec: ExperimentSpec) {
+        let balancingOrder = Dictionary(spec.plannedBalancings.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let detectorOrder = Dictionary(spec.detectors.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let seedOrder = Dictionary(spec.seeds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         func rank(_ seed: UInt64, _ fold: Int?, _ balancing: String, _ detector: String) -> [Int] {
             [seedOrder[seed] ?? .max, fold ?? 0, balancingOrder[balancing] ?? .max, detectorOrder[detector] ?? .max]
         }
-        let plannedBalancings = Set(spec.plannedBalancings), plannedDetectors = Set(spec.detectors), seeds = Set(spec.seeds)
-        let sortedBalancings = balancings.filter { plannedBalancings.contains($0.method) && seeds.contains($0.seed) }
-            .sorted { rank($0.seed, $0.fold, $0.method, "").lexicographicallyPrecedes(rank($1.seed, $1.fold, $1.method, "")) }
-        let sortedCells = cells.filter { plannedBalancings.contains($0.balancing) && plannedDetectors.contains($0.detector) && seeds.contains($0.seed) }
-            .sorted { rank($0.seed, $0.fold, $0.balancing, $0.detector).lexicographicallyPrecedes(rank($1.seed, $1.fold, $1.balancing, $1.detector)) }
-        return DatasetResults(
-            name: data.spec.name, description: data.description, simulated: data.simulated, classNames: data.classNames,
-            trainCounts: data.trainCounts, featureColumns: featureColumns, testSets: testSets,
-            balancings: sortedBalancings, cells: sortedCells)
+        results.balancings.sort { rank($0.seed, $0.fold, $0.method, "").lexicographicallyPrecedes(rank($1.seed, $1.fold, $1.method, "")) }
+        results.cells.sort {
+            rank($0.seed, $0.fold, $0.balancing, $0.detector).lexicographicallyPrecedes(rank($1.seed, $1.fold, $1.balancing, $1.detector))
+        }
     }
 
     /// A seed for one named part of the experiment: FNV-1a of the names, mixed with `seed` by

@@ -59,6 +59,8 @@ public struct DatasetSummary: Sendable, Equatable, Codable {
     public var columns: [ColumnSummary]
     /// Columns dropped before analysis (identifiers, addresses, timestamps), with the reason.
     public var droppedColumns: [String]
+    /// Numeric columns with a few cells that are not numbers, read as missing (with their rows).
+    public var nonNumericCells: [NonNumericCells]
     /// Class distribution, in label order.
     public var classes: [ClassShare]
     /// Largest class count over smallest non-empty class count (1 for one class, 0 for no rows).
@@ -70,8 +72,11 @@ public struct DatasetSummary: Sendable, Equatable, Codable {
     ///   - data: the loaded table.
     ///   - invalidCounts: NaN/Inf values found per column name by the reader.
     ///   - droppedColumns: descriptions of columns the loader dropped.
-    public init(_ data: LabeledTable, invalidCounts: [String: Int] = [:], droppedColumns: [String] = []) {
+    ///   - nonNumericCells: numeric columns whose few non-number cells the reader read as missing.
+    public init(_ data: LabeledTable, invalidCounts: [String: Int] = [:], droppedColumns: [String] = [],
+                nonNumericCells: [NonNumericCells] = []) {
         source = data.source
+        self.nonNumericCells = nonNumericCells
         rows = data.rowCount
         self.droppedColumns = droppedColumns
         columns = data.features.columns.map { Self.summarize($0, invalid: invalidCounts[$0.name] ?? 0) }
@@ -156,7 +161,9 @@ extension DatasetSummary {
         var s = "source: \(source)\nrows: \(rows)   feature columns: \(columns.count)\n"
         if !droppedColumns.isEmpty { s += "dropped: \(droppedColumns.joined(separator: "; "))\n" }
         let missing = columns.reduce(0) { $0 + $1.missing }, invalid = columns.reduce(0) { $0 + $1.invalid }
-        s += "missing values: \(missing)   invalid (NaN/Inf) values: \(invalid)\n\n"
+        s += "missing values: \(missing)   invalid (NaN/Inf) values: \(invalid)\n"
+        for cells in nonNumericCells { s += "note: \(cells)\n" }
+        s += "\n"
         s += "class distribution (imbalance ratio \(String(format: "%.1f", imbalanceRatio)) : 1)\n"
         s += classTable().renderPlain() + "\n" + columnTable().renderPlain()
         return s

@@ -67,3 +67,26 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension ConfusionMatrix {
+    /// The matrix over `kept` classes (in the order given) plus one class `other` holding every
+    /// other class's rows and predictions: how a report summarises hundreds of classes.
+    /// - Parameters:
+    ///   - kept: class indices to keep (each in `0..<classCount`, no repeats).
+    ///   - other: the name of the class that gathers the rest.
+    /// - Returns: a `(kept.count + 1)`-class matrix with the same total; `self` when nothing is left
+    ///   to gather.
+    public func folded(keeping kept: [Int], other: String) -> ConfusionMatrix {
+        let valid = kept.filter { $0 >= 0 && $0 < classCount }
+        guard valid.count < classCount else { return self }
+        var position = [Int](repeating: valid.count, count: classCount)
+        for (i, c) in valid.enumerated() { position[c] = i }
+        var result = ConfusionMatrix(classNames: valid.map { classNames[$0] } + [other])
+        for t in 0..<classCount {
+            for p in 0..<classCount where counts[t][p] != 0 {
+                result.counts[position[t]][position[p]] += counts[t][p]
+            }
+        }
+        return result
+    }
+}

@@ -34,7 +34,7 @@ extension ParameterValues {
     /// - Parameters:
     ///   - name: the key.
     ///   - defaultValue: the default, as text.
-    ///   - summary: one line for `ballast methods`.
+    ///   - summary: one line for the listings of `ballast balance --help` and `ballast train --help`.
     /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
     mutating func widths(_ name: String = "widths", default defaultValue: String,
                          _ summary: String = "hidden layer widths joined by 'x' (none: no hidden layer)") throws -> [Int] {

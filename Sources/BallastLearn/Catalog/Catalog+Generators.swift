@@ -68,7 +68,7 @@ extension ParameterValues {
 }
 
 extension Catalog {
-    /// Every deep generator, in the order `ballast methods` lists them; each is also a resampler of
+    /// Every deep generator, in the order `ballast balance --help` lists them; each is also a resampler of
     /// the same name (a ``GenerativeOversampler``).
     public static var generators: [CatalogEntry<any Generator>] { generatorEntries }
 

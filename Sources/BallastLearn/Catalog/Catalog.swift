@@ -6,11 +6,11 @@
 /// let forest = try Catalog.classifier("rf:trees=50")
 /// ```
 public enum Catalog {
-    /// Every resampler, in the order `ballast methods` lists them.
+    /// Every resampler, in the order `ballast balance --help` lists them.
     /// The deep generators come last, each as a ``GenerativeOversampler``.
     public static var resamplers: [CatalogEntry<any Resampler>] { resamplerEntries + generatorResamplerEntries }
 
-    /// Every classifier (detector), in the order `ballast methods` lists them.
+    /// Every classifier (detector), in the order `ballast train --help` lists them.
     public static var classifiers: [CatalogEntry<any Classifier>] { classifierEntries }
 
     /// The resampler a specification names, configured.

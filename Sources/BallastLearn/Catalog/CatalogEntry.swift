@@ -5,7 +5,7 @@ public struct CatalogEntry<Product>: Sendable {
     public let name: String
     /// Other accepted names (`ros` for `random-over`).
     public let aliases: [String]
-    /// One line for `ballast methods`.
+    /// One line for the method listings of `ballast balance --help` and `ballast train --help`.
     public let summary: String
     /// Builds the configured algorithm; every parameter is read through the ``ParameterValues``.
     public let factory: @Sendable (inout ParameterValues) throws -> Product

@@ -36,7 +36,7 @@ public struct ParameterValues: Sendable {
     ///   - name: lower-case key.
     ///   - defaultValue: used when the key is absent.
     ///   - range: the allowed values.
-    ///   - summary: one line for `ballast methods`.
+    ///   - summary: one line for the listings of `ballast balance --help` and `ballast train --help`.
     /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
     public mutating func int(_ name: String, default defaultValue: Int, in range: ClosedRange<Int> = Int.min...Int.max,
                              _ summary: String) throws -> Int {

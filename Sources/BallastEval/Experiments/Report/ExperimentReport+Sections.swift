@@ -104,7 +104,12 @@ extension ExperimentReport {
         var html = "<p>Test set \(testSet.htmlEscaped), first successful run of each balancing × detector"
         if let seed = drawn.first?.firstSeed { html += " (seed \(seed)" + (drawn.first?.firstFold.map { ", fold \($0)" } ?? "") + ")" }
         html += ". Rows are true classes, columns predicted classes; colour is the share of the true class's rows, "
-            + "the number is the count.</p>\n<div class=\"heatmaps\">\n"
+            + "the number is the count."
+        if d.classNames.count > SVGChart.heatmapClassLimit {
+            html += " With \(d.classNames.count) classes, each matrix shows the \(SVGChart.heatmapClassLimit - 1) classes with the "
+                + "most test rows; the others are gathered into one \"other\" row and column."
+        }
+        html += "</p>\n<div class=\"heatmaps\">\n"
         for (i, row) in drawn.enumerated() {
             guard let confusion = row.firstConfusion else { continue }
             html += "<figure>\n" + SVGChart.heatmap(id: "\(p)-cm-\(i)", title: "\(row.balancing) × \(row.detector)",

@@ -8,7 +8,8 @@ extension SVGChart {
     ///   - id: unique id prefix.
     ///   - title: chart title (balancing × detector).
     ///   - confusion: the matrix.
-    static func heatmap(id: String, title: String, confusion: ConfusionMatrix) -> SVGChart {
+    static func heatmap(id: String, title: String, confusion full: ConfusionMatrix) -> SVGChart {
+        let confusion = summarized(full)
         let names = confusion.classNames
         let k = names.count
         let cell = k <= 6 ? 46.0 : max(24, 276 / Double(max(k, 1)))
@@ -46,6 +47,20 @@ extension SVGChart {
         }
         chart.body = body
         return chart
+    }
+
+    /// The most classes a heatmap draws: past it, the largest ``heatmapClassLimit`` − 1 classes
+    /// (by true rows) are drawn and the rest are gathered into one "other" row and column, so
+    /// that a report of hundreds of classes stays a few megabytes (every count is in results.json).
+    static let heatmapClassLimit = 25
+
+    /// `confusion`, summarised to ``heatmapClassLimit`` classes when it has more.
+    static func summarized(_ confusion: ConfusionMatrix) -> ConfusionMatrix {
+        let k = confusion.classCount
+        guard k > heatmapClassLimit else { return confusion }
+        let largest = (0..<k).sorted { confusion.trueCount($0) != confusion.trueCount($1) ? confusion.trueCount($0) > confusion.trueCount($1) : $0 < $1 }
+            .prefix(heatmapClassLimit - 1).sorted()
+        return confusion.folded(keeping: Array(largest), other: "other (\(k - largest.count) classes)")
     }
 
     /// White (0) to dark blue (1), as `#rrggbb`.
