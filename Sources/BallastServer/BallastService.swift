@@ -38,26 +38,32 @@ public struct BallastService: Sendable {
             throw ServerError.storage("\(root): cannot create the data directory: \(error.localizedDescription)")
         }
         let database = try await Database.open(path: root + "/ballast.sqlite")
-        let store = Store(db: database)
-        let registry = ModelRegistry(store: store, directory: models)
-        try await registry.start()
-        if let path = configuration.modelPath {
-            let bytes: Data
-            do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw ServerError.model("\(path): cannot read the model bundle: \(error.localizedDescription)")
+        // The connection must be closed before it is released, also when a later step fails.
+        do {
+            let store = Store(db: database)
+            let registry = ModelRegistry(store: store, directory: models)
+            try await registry.start()
+            if let path = configuration.modelPath {
+                let bytes: Data
+                do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                    throw ServerError.model("\(path): cannot read the model bundle: \(error.localizedDescription)")
+                }
+                let record = try await registry.register(bytes: bytes, name: (path as NSString).lastPathComponent, uploadedBy: nil, activate: true)
+                log("model \(record.id) '\(record.name)' is active")
+            } else if await registry.current() == nil, try await store.models().isEmpty {
+                log("no model yet: training the demo model (gbdt on \(configuration.demoRows) simulated records)…")
+                let bundle = try ModelRegistry.trainDemo(rows: configuration.demoRows)
+                let record = try await registry.register(bytes: try bundle.encoded(), name: "simulated-demo.bundle", uploadedBy: nil, activate: true)
+                log("demo model \(record.id) is active (simulated traffic; train your own with `ballast train` and upload it)")
             }
-            let record = try await registry.register(bytes: bytes, name: (path as NSString).lastPathComponent, uploadedBy: nil, activate: true)
-            log("model \(record.id) '\(record.name)' is active")
-        } else if await registry.current() == nil, try await store.models().isEmpty {
-            log("no model yet: training the demo model (gbdt on \(configuration.demoRows) simulated records)…")
-            let bundle = try ModelRegistry.trainDemo(rows: configuration.demoRows)
-            let record = try await registry.register(bytes: try bundle.encoded(), name: "simulated-demo.bundle", uploadedBy: nil, activate: true)
-            log("demo model \(record.id) is active (simulated traffic; train your own with `ballast train` and upload it)")
+            return BallastService(configuration: configuration, database: database, store: store, registry: registry,
+                                  loginLimiter: RateLimiter(freeAttempts: configuration.freeLoginAttempts),
+                                  signupLimiter: RateLimiter(freeAttempts: configuration.freeLoginAttempts),
+                                  templates: try Templates.library(), temporaryDirectory: temporary)
+        } catch {
+            try? await database.close()
+            throw error
         }
-        return BallastService(configuration: configuration, database: database, store: store, registry: registry,
-                              loginLimiter: RateLimiter(freeAttempts: configuration.freeLoginAttempts),
-                              signupLimiter: RateLimiter(freeAttempts: configuration.freeLoginAttempts),
-                              templates: try Templates.library(), temporaryDirectory: temporary)
     }
 
     /// Every route of the service.
@@ -78,7 +84,12 @@ public struct BallastService: Sendable {
 
     /// Serves until the process is interrupted (SIGINT/SIGTERM), then closes the database.
     public func run() async throws {
-        try await application().runService()
+        do {
+            try await application().runService()
+        } catch {
+            try? await database.close()
+            throw error
+        }
         try await database.close()
     }
 

@@ -50,6 +50,22 @@ struct PersistenceTests {
         }
     }
 
+    @Test("An unusable --model is refused with the reason, before serving")
+    func badModelOption() async throws {
+        let directory = temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let junk = directory + "-junk.bundle"
+        defer { try? FileManager.default.removeItem(atPath: junk) }
+        _ = FileManager.default.createFile(atPath: junk, contents: Data("junk".utf8))
+        await #expect(throws: ServerError.self) { _ = try await BallastService.open(testConfiguration(directory) { $0.modelPath = junk }) }
+        do {
+            _ = try await BallastService.open(testConfiguration(directory) { $0.modelPath = directory + "/missing.bundle" })
+            Issue.record("a missing bundle was accepted")
+        } catch {
+            #expect("\(error)".contains("missing.bundle: cannot read the model bundle"))
+        }
+    }
+
     @Test("With no model, the demo model is trained at first start")
     func demoModel() async throws {
         try await withService(testConfiguration { $0.modelPath = nil; $0.demoRows = 800 }) { (service, _) async throws in

@@ -29,7 +29,12 @@ public actor Database {
             throw ServerError.storage("\(path): cannot open the database: \(error)")
         }
         let db = Database(connection: connection)
-        try await db.prepare(path: path)
+        do {
+            try await db.prepare(path: path)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
         return db
     }
 
