@@ -25,10 +25,17 @@ let package = Package(
         .library(name: "BallastData", targets: ["BallastData"]),
         .library(name: "BallastLearn", targets: ["BallastLearn"]),
         .library(name: "BallastEval", targets: ["BallastEval"]),
+        .library(name: "BallastServer", targets: ["BallastServer"]),
         .executable(name: "ballast", targets: ["ballast"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The web service only (BallastServer); the library modules never import these.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "BallastCore", swiftSettings: numericSettings, linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
@@ -36,10 +43,21 @@ let package = Package(
         .target(name: "BallastData", dependencies: ["BallastCore"], swiftSettings: numericSettings),
         .target(name: "BallastLearn", dependencies: ["BallastCore", "BallastNN", "BallastData"], swiftSettings: numericSettings),
         .target(name: "BallastEval", dependencies: ["BallastCore", "BallastData", "BallastLearn"], swiftSettings: numericSettings),
+        .target(
+            name: "BallastServer",
+            dependencies: [
+                "BallastCore", "BallastData", "BallastLearn", "BallastEval",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "ballast",
             dependencies: [
-                "BallastCore", "BallastData", "BallastLearn", "BallastEval",
+                "BallastCore", "BallastData", "BallastLearn", "BallastEval", "BallastServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +78,13 @@ let package = Package(
         .testTarget(name: "BallastLearnTests", dependencies: ["BallastNN", "BallastLearn", "BallastTestSupport"]),
         .testTarget(name: "BallastEvalTests", dependencies: ["BallastEval", "BallastTestSupport"]),
         .testTarget(name: "BallastCLITests", dependencies: ["ballast", "BallastTestSupport"]),
+        .testTarget(
+            name: "BallastServerTests",
+            dependencies: [
+                "BallastServer", "BallastTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

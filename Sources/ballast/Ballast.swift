@@ -4,7 +4,7 @@ import BallastEval
 
 /// The `ballast` command: rebalancing and intrusion detection on imbalanced traffic data.
 @main
-struct Ballast: ParsableCommand {
+struct Ballast: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ballast",
         abstract: "Intrusion detection on imbalanced network-traffic data.",
@@ -37,7 +37,7 @@ struct Ballast: ParsableCommand {
             """,
         version: BallastVersion.current,
         subcommands: [InspectCommand.self, BalanceCommand.self, TrainCommand.self, PredictCommand.self,
-                      EvaluateCommand.self, DemoCommand.self, ExperimentCommand.self, ValidateCommand.self]
+                      EvaluateCommand.self, DemoCommand.self, ExperimentCommand.self, ValidateCommand.self, ServeCommand.self]
     )
 
     /// Runs the command line, with temporary files deleted on SIGINT/SIGTERM (exit 130/143).

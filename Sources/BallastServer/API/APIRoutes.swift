@@ -1,0 +1,149 @@
+import BallastCore
+import BallastData
+import BallastEval
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A JSON API failure: status and body.
+struct APIExit: Error {
+    var status: HTTPResponse.Status
+    var body: [String: Any]
+
+    init(_ status: HTTPResponse.Status, _ message: String, extra: [String: Any] = [:]) {
+        self.status = status
+        self.body = extra.merging(["error": message]) { a, _ in a }
+    }
+}
+
+extension BallastService {
+    func addAPIRoutes(to router: Router<ServerContext>) {
+        router.get("/healthz") { _, _ in
+            let model = await self.registry.current()
+            return Self.jsonResponse(.ok, ["status": "ok", "model": model.map { ["id": $0.record.id, "name": $0.record.name] as [String: Any] } as Any])
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: self.metrics.render())))
+        }
+        router.get("/api/v1/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+        router.get("/api/v1/models") { request, _ in
+            try await self.api(request) { _ in
+                let models: [[String: Any]] = try await self.store.models().map {
+                    ["id": $0.id, "name": $0.name, "sha256": $0.sha256, "summary": $0.summary, "active": $0.active,
+                     "created_at": ISO8601DateFormatter().string(from: $0.createdAt)]
+                }
+                return Self.jsonResponse(.ok, ["models": models])
+            }
+        }
+        router.post("/api/v1/predict") { request, _ in
+            try await self.api(request) { user in try await self.apiPredict(request, user: user) }
+        }
+        router.post("/api/v1/predict/batch") { request, _ in
+            try await self.api(request) { user in try await self.apiBatch(request, user: user) }
+        }
+    }
+
+    /// Authenticates the bearer key and maps failures to JSON errors.
+    func api(_ request: Request, _ body: (User) async throws -> Response) async throws -> Response {
+        do {
+            guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+                throw APIExit(.unauthorized, "missing API key: send 'Authorization: Bearer KEY' (create a key on the API keys page)")
+            }
+            guard let user = try await store.user(apiKey: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+                throw APIExit(.unauthorized, "invalid or revoked API key")
+            }
+            return try await body(user)
+        } catch let exit as APIExit {
+            var response = Self.jsonResponse(exit.status, exit.body)
+            if exit.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+            return response
+        } catch is NIOTooManyBytesError {
+            return Self.jsonResponse(.contentTooLarge, ["error": "request body larger than the limit"])
+        } catch ScoringError.noModel {
+            return Self.jsonResponse(.serviceUnavailable, ["error": "no model is active"])
+        } catch ScoringError.fields(let errors) {
+            let first = errors.errors.first
+            return Self.jsonResponse(.unprocessableContent, ["error": errors.description, "field": first?.field as Any,
+                                                             "errors": errors.errors.map { ["field": $0.field, "message": $0.message] }])
+        } catch ScoringError.unusable(let message) {
+            return Self.jsonResponse(.unprocessableContent, ["error": message])
+        }
+    }
+
+    func apiPredict(_ request: Request, user: User) async throws -> Response {
+        guard let model = await registry.current() else { throw ScoringError.noModel }
+        let body: ByteBuffer
+        do { body = try await request.body.collect(upTo: configuration.maxJSONBytes) } catch is NIOTooManyBytesError {
+            throw APIExit(.contentTooLarge, "JSON body larger than the limit of \(Self.bytes(configuration.maxJSONBytes))")
+        }
+        let bytes = Array(body.readableBytesView)
+        let object: JSONValue
+        do { object = try JSONDecoder().decode(JSONValue.self, from: Data(bytes)) } catch {
+            throw APIExit(.badRequest, "the body is not valid JSON; expected {\"records\": [{\"feature\": value, …}]}")
+        }
+        guard case .object(let top) = object, let list = top["records"] else {
+            throw APIExit(.unprocessableContent, "expected a JSON object with a \"records\" array", extra: ["field": "records"])
+        }
+        guard case .array(let items) = list, !items.isEmpty else {
+            throw APIExit(.unprocessableContent, "\"records\" must be a non-empty array of objects", extra: ["field": "records"])
+        }
+        guard items.count <= 100_000 else {
+            throw APIExit(.unprocessableContent, "at most 100000 records per request; use /api/v1/predict/batch", extra: ["field": "records"])
+        }
+        var records: [[String: FieldValue]] = []
+        records.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            guard case .object(let dict) = item else {
+                throw APIExit(.unprocessableContent, "records[\(i)]: expected an object of feature values", extra: ["field": "records[\(i)]"])
+            }
+            records.append(dict.mapValues(FieldValue.init(json:)))
+        }
+        let scored = try Scored.records(records, model: model, allowUnseen: true) { r, name in "records[\(r)].\(name)" }
+        let classNames = model.bundle.classNames
+        let predictions: [[String: Any]] = (0..<scored.rows).map { r in
+            ["class": classNames[scored.prediction.labels[r]], "probabilities": scored.probabilities(row: r)]
+        }
+        let output = scored.rows == 1 ? Self.json(predictions[0]) : Self.json(["counts": Dictionary(uniqueKeysWithValues: zip(classNames, scored.prediction.counts))])
+        _ = try await store.recordPrediction(userID: user.id, model: model.record, source: "api", inputSHA256: SHA256.hex(bytes),
+                                             rows: scored.rows, summary: scored.summary, output: output)
+        metrics.predictions(model: String(model.record.sha256.prefix(12)), classNames: classNames, counts: scored.prediction.counts)
+        return Self.jsonResponse(.ok, ["model": ["id": model.record.id, "name": model.record.name, "sha256": model.record.sha256],
+                                       "predictions": predictions, "unseen_categories": scored.prediction.unseenCategories])
+    }
+
+    func apiBatch(_ request: Request, user: User) async throws -> Response {
+        guard let model = await registry.current() else { throw ScoringError.noModel }
+        let body: ByteBuffer
+        do { body = try await request.body.collect(upTo: configuration.maxUploadBytes) } catch is NIOTooManyBytesError {
+            throw APIExit(.contentTooLarge, "CSV body larger than the limit of \(Self.bytes(configuration.maxUploadBytes))")
+        }
+        let bytes = Array(body.readableBytesView)
+        guard !bytes.isEmpty else { throw APIExit(.unprocessableContent, "the body is empty; send the CSV file as the request body") }
+        let scored = try Scored.file(bytes[...], name: "body", model: model, temporaryDirectory: temporaryDirectory)
+        let classNames = model.bundle.classNames
+        let counts = Dictionary(uniqueKeysWithValues: zip(classNames, scored.prediction.counts))
+        _ = try await store.recordPrediction(userID: user.id, model: model.record, source: "api batch", inputSHA256: SHA256.hex(bytes),
+                                             rows: scored.rows, summary: scored.summary, output: Self.json(["counts": counts]))
+        metrics.predictions(model: String(model.record.sha256.prefix(12)), classNames: classNames, counts: scored.prediction.counts)
+        if request.headers[.accept]?.contains("text/csv") == true {
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: scored.csv)))
+        }
+        let probabilities: [[Double]] = (0..<scored.rows).map { r in
+            classNames.indices.map { (Double(scored.prediction.probabilities[r, $0]) * 1e6).rounded() / 1e6 }
+        }
+        return Self.jsonResponse(.ok, ["rows": scored.rows, "classes": classNames, "counts": counts,
+                                       "predicted": scored.prediction.labels.map { classNames[$0] }, "probabilities": probabilities,
+                                       "unseen_categories": scored.prediction.unseenCategories])
+    }
+
+    static func jsonResponse(_ status: HTTPResponse.Status, _ object: [String: Any]) -> Response {
+        let cleaned = ValueCleaning.forJSON(object)
+        let data = JSONSerialization.isValidJSONObject(cleaned)
+            ? (try? JSONSerialization.data(withJSONObject: cleaned, options: [.sortedKeys])) ?? Data("{}".utf8) : Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,51 @@
+import BallastCore
+import Foundation
+
+/// Random secrets and their comparison.
+///
+/// Tokens come from the system's cryptographically secure generator (`getrandom` on Linux), not
+/// from a seeded generator: these are secrets, not experiment draws. A token has a public id and a
+/// secret (`id.secret`); the database stores the id and the SHA-256 of the secret, and a presented
+/// token is looked up by id and its secret compared in constant time.
+enum Tokens {
+    /// `bytes` random bytes as lowercase hex.
+    static func randomHex(bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        var out = ""
+        out.reserveCapacity(bytes * 2)
+        for _ in 0..<bytes {
+            let b = UInt8.random(in: 0...255, using: &generator)
+            out += String(b, radix: 16).count == 1 ? "0" + String(b, radix: 16) : String(b, radix: 16)
+        }
+        return out
+    }
+
+    /// A new `id.secret` token with the SHA-256 of its secret.
+    static func make(prefix: String = "") -> (token: String, id: String, secretHash: String) {
+        let id = prefix + randomHex(bytes: 8)
+        let secret = randomHex(bytes: 24)
+        return ("\(id).\(secret)", id, sha256(secret))
+    }
+
+    /// Splits a presented token into id and secret, refusing anything malformed or oversized.
+    static func split(_ token: String) -> (id: String, secret: String)? {
+        guard token.utf8.count <= 128 else { return nil }
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        return (String(parts[0]), String(parts[1]))
+    }
+
+    /// SHA-256 of a string's UTF-8 bytes, as hex.
+    static func sha256(_ text: String) -> String {
+        SHA256.hex(Array(text.utf8))
+    }
+
+    /// Compares two strings in time that depends only on their lengths.
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in x.indices { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+}
