@@ -60,6 +60,9 @@ public struct DatasetLoader: Sendable {
     public var drop: [String]
     /// CSV reading options.
     public var csvOptions: CSVOptions
+    /// Keep CSV rows with an empty label cell as unlabelled rows (``Loaded/unlabelled``) instead of
+    /// refusing them.
+    public var unlabelledRows = false
 
     /// Creates a loader.
     public init(format: DatasetFormat? = nil, label: String? = nil, labelMode: NSLKDD.LabelMode = .fiveClass,
@@ -81,6 +84,8 @@ public struct DatasetLoader: Sendable {
         public var dropped: [FlowCSV.DroppedColumn]
         /// NaN/Inf values read as missing, per feature column.
         public var nonFiniteCounts: [String: Int]
+        /// Feature columns of the CSV rows with an empty label cell (with ``DatasetLoader/unlabelledRows``).
+        public var unlabelled: Table? = nil
     }
 
     /// Loads `path`.
@@ -99,8 +104,8 @@ public struct DatasetLoader: Sendable {
         case .nslKDD:
             return Loaded(data: try NSLKDD.load(path: path, labelMode: labelMode), format: .nslKDD, dropped: [], nonFiniteCounts: [:])
         case .csv:
-            let r = try FlowCSV.load(path: path, label: label ?? "", drop: drop, options: csvOptions)
-            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts)
+            let r = try FlowCSV.load(path: path, label: label ?? "", drop: drop, options: csvOptions, unlabelledRows: unlabelledRows)
+            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts, unlabelled: r.unlabelled)
         }
     }
 
@@ -114,8 +119,8 @@ public struct DatasetLoader: Sendable {
                           nonFiniteCounts: [:])
         case .csv:
             let r = try FlowCSV.make(CSVReader.read(bytes: bytes, name: name, options: csvOptions), name: name, label: label ?? "",
-                                     drop: drop)
-            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts)
+                                     drop: drop, unlabelledRows: unlabelledRows)
+            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts, unlabelled: r.unlabelled)
         }
     }
 

@@ -25,6 +25,9 @@ public enum FlowCSV {
         public var missingCounts: [String: Int]
         /// NaN/Inf values stored as missing, per feature column.
         public var nonFiniteCounts: [String: Int]
+        /// The feature columns of the rows whose label cell is empty, when they were asked for
+        /// (`unlabelledRows: true`); otherwise `nil`.
+        public var unlabelled: Table? = nil
     }
 
     /// Loads `path` with `label` as the class column.
@@ -35,14 +38,18 @@ public enum FlowCSV {
     ///   - options: CSV reading options.
     /// - Throws: ``DataError`` — I/O, CSV content errors, a label or drop column that does not exist
     ///   (listing the available columns), a missing label value (naming the line).
-    public static func load(path: String, label: String, drop: [String] = [], options: CSVOptions = CSVOptions()) throws -> Result {
+    ///   - unlabelledRows: keep rows with an empty label cell apart as unlabelled rows
+    ///     (``Result/unlabelled``) instead of refusing them.
+    public static func load(path: String, label: String, drop: [String] = [], options: CSVOptions = CSVOptions(),
+                            unlabelledRows: Bool = false) throws -> Result {
         let read = try CSVReader.read(contentsOf: path, options: options)
-        return try make(read, name: path, label: label, drop: drop)
+        return try make(read, name: path, label: label, drop: drop, unlabelledRows: unlabelledRows)
     }
 
     /// Builds the labelled table from an already read CSV (`name` is used in messages).
     /// - Throws: as ``load(path:label:drop:options:)``.
-    public static func make(_ read: CSVReadResult, name: String, label: String, drop: [String] = []) throws -> Result {
+    public static func make(_ read: CSVReadResult, name: String, label: String, drop: [String] = [],
+                            unlabelledRows: Bool = false) throws -> Result {
         let table = read.table
         let available = table.columnNames
         guard let labelIndex = table.columnIndex(namedOrNumbered: label) else {
@@ -70,22 +77,29 @@ public enum FlowCSV {
         guard case .categorical(let codes, let categories) = labelColumn.values else {
             throw DataError(.badLabel, "\(name): the label column '\(label)' could not be read")
         }
-        if let row = codes.firstIndex(where: { $0 < 0 }) {
+        if !unlabelledRows, let row = codes.firstIndex(where: { $0 < 0 }) {
             let line = row + (read.diagnostics.hadHeader ? 2 : 1)
             throw DataError(.badLabel, "\(name), line \(line): the label '\(label)' is missing")
         }
+        let labelledRows = codes.indices.filter { codes[$0] >= 0 }
+        if unlabelledRows && labelledRows.isEmpty {
+            throw DataError(.badLabel, "\(name): every label cell of '\(label)' is empty: at least some rows need labels")
+        }
         let classNames = sortedClassNames(categories)
         let labelOfCode = categories.map { classNames.firstIndex(of: $0) ?? 0 }
-        let labels = codes.map { labelOfCode[Int($0)] }
+        let labels = labelledRows.map { labelOfCode[Int(codes[$0])] }
 
         var missing: [String: Int] = [:], nonFinite: [String: Int] = [:]
         for (i, c) in table.columns.enumerated() where !removed.contains(i) {
             missing[c.name] = read.diagnostics.missingCounts[i]
             nonFinite[c.name] = read.diagnostics.nonFiniteCounts[i]
         }
-        let features = table.removingColumns(at: removed)
+        let allFeatures = table.removingColumns(at: removed)
+        let complete = labelledRows.count == codes.count
+        let features = complete ? allFeatures : allFeatures.gatherRows(labelledRows)
+        let unlabelled = unlabelledRows ? allFeatures.gatherRows(codes.indices.filter { codes[$0] < 0 }) : nil
         return Result(data: LabeledTable(features: features, labels: labels, classNames: classNames, source: name),
-                      dropped: dropped, missingCounts: missing, nonFiniteCounts: nonFinite)
+                      dropped: dropped, missingCounts: missing, nonFiniteCounts: nonFinite, unlabelled: unlabelled)
     }
 
     /// Class names sorted numerically when they are all integers, alphabetically otherwise.
