@@ -61,7 +61,7 @@ struct ClassifierConformanceTests {
         #expect(throws: CatalogError.self) { try Catalog.classifier("dt:class-weight=heavy") }
         #expect(throws: CatalogError.self) { try Catalog.classifier("rf:max-features=many") }
         #expect(throws: CatalogError.self) { try Catalog.classifier("gbdt:eta=2") }
-        #expect(Catalog.classifiers.map(\.name) == ["dt", "rf", "lr", "gbdt", "knn", "vote", "mlp", "cnn", "cnn-lstm"])
+        #expect(Catalog.classifiers.map(\.name) == ["dt", "rf", "lr", "gbdt", "knn", "vote", "mlp", "cnn", "cnn-lstm", "ssflow"])
     }
 
     @Test("explicit class weights are checked against the class table")

@@ -20,6 +20,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "gradient-penalty": benchGradientPenalty,
     "sample": benchSampling,
     "generator-epoch": benchGeneratorEpoch,
+    "ssl": benchSemiSupervised,
 ]
 guard let name = arguments.first, let run = benchmarks[name] else {
     let names = benchmarks.keys.sorted().joined(separator: ", ")

@@ -60,6 +60,9 @@ public struct DatasetLoader: Sendable {
     public var drop: [String]
     /// CSV reading options.
     public var csvOptions: CSVOptions
+    /// Keep CSV rows with an empty label cell as unlabelled rows (``Loaded/unlabelled``) instead of
+    /// refusing them.
+    public var unlabelledRows = false
 
     /// Creates a loader.
     public init(format: DatasetFormat? = nil, label: String? = nil, labelMode: NSLKDD.LabelMode = .fiveClass,
@@ -84,6 +87,8 @@ public struct DatasetLoader: Sendable {
         /// Numeric feature columns with a few cells that are not numbers, read as missing (see
         /// ``CSVReader/numericShare``); callers report them as warnings.
         public var nonNumericCells: [NonNumericCells] = []
+        /// Feature columns of the CSV rows with an empty label cell (with ``DatasetLoader/unlabelledRows``).
+        public var unlabelled: Table? = nil
     }
 
     /// Loads `path`.
@@ -102,8 +107,9 @@ public struct DatasetLoader: Sendable {
         case .nslKDD:
             return Loaded(data: try NSLKDD.load(path: path, labelMode: labelMode), format: .nslKDD, dropped: [], nonFiniteCounts: [:])
         case .csv:
-            let r = try FlowCSV.load(path: path, label: label ?? "", drop: drop, options: csvOptions)
-            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts, nonNumericCells: r.nonNumericCells)
+            let r = try FlowCSV.load(path: path, label: label ?? "", drop: drop, options: csvOptions, unlabelledRows: unlabelledRows)
+            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts, nonNumericCells: r.nonNumericCells,
+                          unlabelled: r.unlabelled)
         }
     }
 
@@ -119,8 +125,9 @@ public struct DatasetLoader: Sendable {
             var options = csvOptions
             options.textColumns.append(label ?? "")
             let r = try FlowCSV.make(CSVReader.read(bytes: bytes, name: name, options: options), name: name, label: label ?? "",
-                                     drop: drop)
-            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts, nonNumericCells: r.nonNumericCells)
+                                     drop: drop, unlabelledRows: unlabelledRows)
+            return Loaded(data: r.data, format: .csv, dropped: r.dropped, nonFiniteCounts: r.nonFiniteCounts, nonNumericCells: r.nonNumericCells,
+                          unlabelled: r.unlabelled)
         }
     }
 

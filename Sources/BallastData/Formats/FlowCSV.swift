@@ -27,6 +27,9 @@ public enum FlowCSV {
         public var nonFiniteCounts: [String: Int]
         /// Numeric feature columns with a few cells that are not numbers (read as missing).
         public var nonNumericCells: [NonNumericCells] = []
+        /// The feature columns of the rows whose label cell is empty, when they were asked for
+        /// (`unlabelledRows: true`); otherwise `nil`.
+        public var unlabelled: Table? = nil
     }
 
     /// Loads `path` with `label` as the class column.
@@ -34,20 +37,24 @@ public enum FlowCSV {
     ///   - path: the CSV file.
     ///   - label: the name of the class column.
     ///   - drop: more columns to drop; each must exist.
-    ///   - options: CSV reading options.
+    ///   - options: CSV reading options. The label column is always read as text (see
+    ///     ``CSVOptions/textColumns``).
+    ///   - unlabelledRows: keep rows with an empty label cell apart as unlabelled rows
+    ///     (``Result/unlabelled``) instead of refusing them.
     /// - Throws: ``DataError`` — I/O, CSV content errors, a label or drop column that does not exist
     ///   (listing the available columns), a missing label value (naming the line).
-    /// The label column is always read as text (see ``CSVOptions/textColumns``).
-    public static func load(path: String, label: String, drop: [String] = [], options: CSVOptions = CSVOptions()) throws -> Result {
+    public static func load(path: String, label: String, drop: [String] = [], options: CSVOptions = CSVOptions(),
+                            unlabelledRows: Bool = false) throws -> Result {
         var options = options
         options.textColumns.append(label)
         let read = try CSVReader.read(contentsOf: path, options: options)
-        return try make(read, name: path, label: label, drop: drop)
+        return try make(read, name: path, label: label, drop: drop, unlabelledRows: unlabelledRows)
     }
 
     /// Builds the labelled table from an already read CSV (`name` is used in messages).
     /// - Throws: as ``load(path:label:drop:options:)``.
-    public static func make(_ read: CSVReadResult, name: String, label: String, drop: [String] = []) throws -> Result {
+    public static func make(_ read: CSVReadResult, name: String, label: String, drop: [String] = [],
+                            unlabelledRows: Bool = false) throws -> Result {
         let table = read.table
         let available = table.columnNames
         guard let labelIndex = table.columnIndex(namedOrNumbered: label) else {
@@ -75,24 +82,31 @@ public enum FlowCSV {
         guard case .categorical(let codes, let categories) = labelColumn.values else {
             throw DataError(.badLabel, "\(name): the label column '\(label)' could not be read")
         }
-        if let row = codes.firstIndex(where: { $0 < 0 }) {
+        if !unlabelledRows, let row = codes.firstIndex(where: { $0 < 0 }) {
             let line = row + (read.diagnostics.hadHeader ? 2 : 1)
             throw DataError(.badLabel, "\(name), line \(line): the label '\(label)' is missing")
         }
+        let labelledRows = codes.indices.filter { codes[$0] >= 0 }
+        if unlabelledRows && labelledRows.isEmpty {
+            throw DataError(.badLabel, "\(name): every label cell of '\(label)' is empty: at least some rows need labels")
+        }
         let classNames = sortedClassNames(categories)
         let labelOfCode = categories.map { classNames.firstIndex(of: $0) ?? 0 }
-        let labels = codes.map { labelOfCode[Int($0)] }
+        let labels = labelledRows.map { labelOfCode[Int(codes[$0])] }
 
         var missing: [String: Int] = [:], nonFinite: [String: Int] = [:]
         for (i, c) in table.columns.enumerated() where !removed.contains(i) {
             missing[c.name] = read.diagnostics.missingCounts[i]
             nonFinite[c.name] = read.diagnostics.nonFiniteCounts[i]
         }
-        let features = table.removingColumns(at: removed)
-        let kept = Set(features.columnNames)
+        let allFeatures = table.removingColumns(at: removed)
+        let kept = Set(allFeatures.columnNames)
+        let complete = labelledRows.count == codes.count
+        let features = complete ? allFeatures : allFeatures.gatherRows(labelledRows)
+        let unlabelled = unlabelledRows ? allFeatures.gatherRows(codes.indices.filter { codes[$0] < 0 }) : nil
         return Result(data: LabeledTable(features: features, labels: labels, classNames: classNames, source: name),
                       dropped: dropped, missingCounts: missing, nonFiniteCounts: nonFinite,
-                      nonNumericCells: read.diagnostics.nonNumericCells.filter { kept.contains($0.column) })
+                      nonNumericCells: read.diagnostics.nonNumericCells.filter { kept.contains($0.column) }, unlabelled: unlabelled)
     }
 
     /// Class names sorted numerically when they are all integers, alphabetically otherwise.

@@ -6,6 +6,8 @@ public enum SplitError: Error, Equatable, CustomStringConvertible {
     case invalidFoldCount(folds: Int, rows: Int)
     /// Fewer than 2 rows: nothing can be split.
     case tooFewRows(Int)
+    /// A labelled fraction outside (0, 1].
+    case invalidLabelledFraction(Double)
 
     /// A message naming the column, row or parameter, the bad value and what was expected.
     public var description: String {
@@ -13,6 +15,7 @@ public enum SplitError: Error, Equatable, CustomStringConvertible {
         case let .invalidTestFraction(f): return "testFraction \(f): expected a value strictly between 0 and 1"
         case let .invalidFoldCount(folds, rows): return "folds \(folds): expected 2 ≤ folds ≤ \(rows) (the number of rows)"
         case let .tooFewRows(n): return "cannot split \(n) row(s): at least 2 are needed"
+        case let .invalidLabelledFraction(f): return "labelled fraction \(f): expected a fraction in (0, 1]"
         }
     }
 }

@@ -183,6 +183,10 @@ public struct TrainingOptions: Sendable, Codable, Equatable {
     /// The field delimiter of a CSV training file (`nil`: a comma, as in bundles written before it
     /// was recorded), which ``ModelBundle/loadRecords(path:)`` reads new records with.
     public var delimiter: String?
+    /// The fraction of training rows that kept their labels (`--labelled-fraction`), if any.
+    public var labelledFraction: Double?
+    /// Unlabelled rows the detector was given (`nil`: none).
+    public var unlabelledRows: Int?
 
     /// Creates the options record.
     public init(model: String, balance: String?, seed: UInt64, format: String, labelColumn: String?, labelMode: String,

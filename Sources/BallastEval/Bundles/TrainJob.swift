@@ -19,10 +19,14 @@ public struct TrainJob: Sendable {
     public var classWeight: String?
     /// How features are prepared.
     public var preprocessing: Preprocessor
+    /// Keep the labels of this stratified fraction of the training rows (at least one row per
+    /// class) and treat the others as unlabelled (``LabelledFraction``); `nil`: every row is labelled.
+    public var labelledFraction: Double?
 
     /// Creates a job.
     public init(model: String, balance: String? = nil, strategy: SamplingStrategy? = nil, classWeight: String? = nil,
-                preprocessing: Preprocessor = Preprocessor()) {
+                preprocessing: Preprocessor = Preprocessor(), labelledFraction: Double? = nil) {
+        self.labelledFraction = labelledFraction
         self.model = model
         self.balance = balance
         self.strategy = strategy
@@ -50,10 +54,13 @@ public struct TrainJob: Sendable {
     ///   - labelColumn: the CSV label column, recorded in the bundle.
     ///   - labelMode: the NSL-KDD label mode, recorded in the bundle.
     ///   - seed: seeds every random choice.
+    ///   - unlabelled: feature columns of unlabelled rows (an `--unlabelled` file, or CSV rows with
+    ///     an empty label cell), transformed with the preprocessing fitted on `data`.
     ///   - progress: receives stage names.
-    /// - Throws: ``CatalogError``, ``PreprocessingError``, ``LearnError`` or ``ResamplingError``.
+    /// - Throws: ``CatalogError``, ``PreprocessingError``, ``LearnError``, ``SemiSupervisedError``,
+    ///   ``SplitError`` or ``ResamplingError``.
     public func run(_ data: LabeledTable, format: String, labelColumn: String?, labelMode: String, seed: UInt64,
-                    progress: (String) -> Void = { _ in }) throws -> TrainOutcome {
+                    unlabelled: Table? = nil, progress: (String) -> Void = { _ in }) throws -> TrainOutcome {
         let spec = try modelSpecification()
         let classifier = try Catalog.classifier(spec.description)
         var resampler = try balance.map { try Catalog.resampler($0) }
@@ -61,7 +68,18 @@ public struct TrainJob: Sendable {
         var rng = Xoshiro256StarStar(seed: seed)
         progress("preprocessing \(data.rowCount) rows")
         let fitted = try preprocessing.fit(data.features)
-        let matrix = try data.labeledMatrix(using: fitted)
+        let all = try data.labeledMatrix(using: fitted)
+        var matrix = all
+        var unlabelledRows = Matrix(rows: 0, columns: all.features.columns)
+        if let labelledFraction {
+            let split = try LabelledFraction(labelledFraction).split(labels: all.labels, using: &rng)
+            matrix = all.gatherRows(split.labelled)
+            unlabelledRows = all.features.gatherRows(split.unlabelled)
+            progress("kept the labels of \(split.labelled.count) rows; \(split.unlabelled.count) unlabelled")
+        }
+        if let unlabelled, unlabelled.rowCount > 0 {
+            unlabelledRows = Matrix.vstack([unlabelledRows, try fitted.transform(unlabelled)])
+        }
         var training = matrix
         var warnings: [ResamplingWarning] = []
         var balanceSeconds = 0.0
@@ -75,18 +93,21 @@ public struct TrainJob: Sendable {
         }
         progress("fitting \(spec.description) on \(training.count) rows")
         let start = Date()
-        let model = try classifier.fitErased(training, using: &rng)
+        let (model, usedUnlabelled) = try fitWithUnlabelled(classifier, labelled: training, unlabelled: unlabelledRows, using: &rng)
         let fitSeconds = Date().timeIntervalSince(start)
         let trainingReport = try ClassificationReport(truth: matrix.labels, predicted: model.predict(matrix.features),
                                                       classNames: data.classNames)
-        let bundle = ModelBundle(
+        var bundle = ModelBundle(
             preprocessor: fitted, model: model, classNames: data.classNames,
-            training: TrainingFingerprint(source: data.source, columns: data.features.columnNames, data: matrix,
+            training: TrainingFingerprint(source: data.source, columns: data.features.columnNames, data: all,
                                           fittedClassCounts: training.classCounts),
             options: TrainingOptions(model: spec.description, balance: balance, seed: seed, format: format,
                                      labelColumn: labelColumn, labelMode: labelMode))
+        bundle.options.labelledFraction = labelledFraction
+        bundle.options.unlabelledRows = unlabelledRows.rows > 0 ? unlabelledRows.rows : nil
         return TrainOutcome(bundle: bundle, before: matrix.classCounts, after: training.classCounts, warnings: warnings,
-                            balanceSeconds: balanceSeconds, fitSeconds: fitSeconds, trainingReport: trainingReport)
+                            balanceSeconds: balanceSeconds, fitSeconds: fitSeconds, trainingReport: trainingReport,
+                            unlabelledRows: unlabelledRows.rows, usedUnlabelled: usedUnlabelled)
     }
 }
 
@@ -107,6 +128,10 @@ public struct TrainOutcome: Sendable {
     /// The model's scores on its own (un-rebalanced) training rows — an optimistic sanity check, not
     /// an evaluation.
     public var trainingReport: ClassificationReport
+    /// Unlabelled rows given (a labelled fraction's hidden rows, an `--unlabelled` file, empty label cells).
+    public var unlabelledRows: Int = 0
+    /// Whether the detector learned from them (only semi-supervised detectors do).
+    public var usedUnlabelled = false
 
     /// A readable summary.
     public func renderPlain() -> String {
@@ -118,6 +143,10 @@ public struct TrainOutcome: Sendable {
         text += table.renderPlain()
         text += String(format: "balance %.2f s, fit %.2f s", balanceSeconds, fitSeconds)
             + "; training accuracy \(percent(trainingReport.accuracy))% (on the training rows: not an evaluation)\n"
+        if unlabelledRows > 0 {
+            text += usedUnlabelled ? "unlabelled rows used: \(unlabelledRows)\n"
+                : "note: \(bundle.options.model) is supervised: it learned from the labelled rows only (\(unlabelledRows) unlabelled rows unused)\n"
+        }
         for w in warnings { text += "warning: \(w)\n" }
         return text
     }

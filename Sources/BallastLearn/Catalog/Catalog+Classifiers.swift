@@ -1,9 +1,10 @@
 extension ParameterValues {
     /// The `class-weight` key: `none`, `balanced`, or explicit weights `0:1;3:20;4:50`.
     /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
-    mutating func classWeights() throws -> ClassWeights {
-        guard let text = raw("class-weight", "none", "class weights: none, balanced, or CLASS:WEIGHT;... (e.g. 3:20;4:50)") else {
-            return .none
+    /// - Parameter defaultValue: `none` or `balanced`, used when the key is absent.
+    mutating func classWeights(default defaultValue: String = "none") throws -> ClassWeights {
+        guard let text = raw("class-weight", defaultValue, "class weights: none, balanced, or CLASS:WEIGHT;... (e.g. 3:20;4:50)") else {
+            return defaultValue == "balanced" ? .balanced : .none
         }
         switch text.lowercased() {
         case "none": return .none
@@ -160,6 +161,10 @@ extension Catalog {
             try p.cnn(recurrent: CNNClassifier.Recurrent(
                 hiddenSize: try p.int("hidden", default: 64, in: 1...65_536, "LSTM hidden width (per direction)"),
                 bidirectional: try p.bool("bidirectional", default: false, "add an LSTM that reads the positions backwards")))
+        },
+        CatalogEntry(name: "ssflow", aliases: ["flowgmm"],
+                     summary: "semi-supervised FlowGMM: few labels + unlabelled rows, EM priors, adaptive self-training, kNN manifold term") { p in
+            try p.semiSupervisedFlow()
         },
     ]
 }

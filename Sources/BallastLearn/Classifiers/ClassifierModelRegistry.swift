@@ -11,6 +11,7 @@ public enum ClassifierModelRegistry {
         VotingModel.self,
         MLPModel.self,
         CNNModel.self,
+        SemiSupervisedFlowModel.self,
     ]
 
     /// The type registered under `kind`.
