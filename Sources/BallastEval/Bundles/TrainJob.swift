@@ -74,9 +74,9 @@ public struct TrainJob: Sendable {
             warnings = result.warnings
         }
         progress("fitting \(spec.description) on \(training.count) rows")
-        let start = Date()
+        let start = Date(), startCPU = processCPUSeconds()
         let model = try classifier.fitErased(training, using: &rng)
-        let fitSeconds = Date().timeIntervalSince(start)
+        let fitSeconds = Date().timeIntervalSince(start), fitCPUSeconds = processCPUSeconds() - startCPU
         let trainingReport = try ClassificationReport(truth: matrix.labels, predicted: model.predict(matrix.features),
                                                       classNames: data.classNames)
         let bundle = ModelBundle(
@@ -86,7 +86,8 @@ public struct TrainJob: Sendable {
             options: TrainingOptions(model: spec.description, balance: balance, seed: seed, format: format,
                                      labelColumn: labelColumn, labelMode: labelMode))
         return TrainOutcome(bundle: bundle, before: matrix.classCounts, after: training.classCounts, warnings: warnings,
-                            balanceSeconds: balanceSeconds, fitSeconds: fitSeconds, trainingReport: trainingReport)
+                            balanceSeconds: balanceSeconds, fitSeconds: fitSeconds, fitCPUSeconds: fitCPUSeconds,
+                            trainingReport: trainingReport)
     }
 }
 
@@ -104,6 +105,8 @@ public struct TrainOutcome: Sendable {
     public var balanceSeconds: Double
     /// Time spent fitting the classifier.
     public var fitSeconds: Double
+    /// CPU time (all threads) spent fitting the classifier.
+    public var fitCPUSeconds: Double
     /// The model's scores on its own (un-rebalanced) training rows — an optimistic sanity check, not
     /// an evaluation.
     public var trainingReport: ClassificationReport
