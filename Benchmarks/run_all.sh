@@ -17,6 +17,7 @@ py="$venv/bin/python"
 "$py" Benchmarks/resampler_crosscheck.py
 "$py" Benchmarks/resamplers.py
 "$py" Benchmarks/classifiers.py
+"$py" Benchmarks/trees_continuous.py
 "$py" Benchmarks/nn_shapes.py
 "$py" Benchmarks/mlp.py
 "$py" Benchmarks/safetensors_check.py

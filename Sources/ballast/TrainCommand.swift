@@ -123,7 +123,8 @@ struct TrainCommand: ParsableCommand {
                 let object: [String: Any] = [
                     "model": outcome.bundle.options.model, "balance": balance as Any, "seed": seed, "output": output,
                     "classes": outcome.bundle.classNames, "training_rows": outcome.before, "fitted_rows": outcome.after,
-                    "fit_seconds": outcome.fitSeconds, "balance_seconds": outcome.balanceSeconds,
+                    "fit_seconds": outcome.fitSeconds, "fit_cpu_seconds": outcome.fitCPUSeconds, "balance_seconds": outcome.balanceSeconds,
+                    "training_accuracy": outcome.trainingReport.accuracy,
                     "warnings": outcome.warnings.map(\.description), "training_sha256": outcome.bundle.training.sha256,
                     "unlabelled_rows": outcome.unlabelledRows, "used_unlabelled": outcome.usedUnlabelled,
                     "labelled_fraction": labelledFraction as Any,

@@ -43,11 +43,14 @@ public struct FittedColumn: Sendable, Codable, Equatable {
     public var clipsToTrainingRange: Bool
     /// The output columns this column produces.
     public var outputRange: Range<Int>
+    /// Training values that rounding to `Float` would have merged with a smaller training value, and
+    /// the outputs they get instead (`nil` when no two distinct training values collide).
+    public var tieBreaks: TieBreaks?
 
     /// Creates a fitted column (normally done by ``Preprocessor/fit(_:)``).
     public init(name: String, kind: Kind, categories: [String], imputationValue: Double, logTransformed: Bool,
                 shift: Double, factor: Double, base: Double, observedMin: Double, observedMax: Double,
-                clipsToTrainingRange: Bool, outputRange: Range<Int>) {
+                clipsToTrainingRange: Bool, outputRange: Range<Int>, tieBreaks: TieBreaks? = nil) {
         self.name = name
         self.kind = kind
         self.categories = categories
@@ -60,6 +63,54 @@ public struct FittedColumn: Sendable, Codable, Equatable {
         self.observedMax = observedMax
         self.clipsToTrainingRange = clipsToTrainingRange
         self.outputRange = outputRange
+        self.tieBreaks = tieBreaks
+    }
+}
+
+/// Outputs that keep distinct training values distinct after the transform.
+///
+/// A numeric column's output is a `Float`; after `log1p` and scaling, nearby large values (byte
+/// counts of 10⁷ and 10⁷ + 1, loads that differ in the eighth digit) round to the same `Float`, and a
+/// tree could no longer split between them although the raw data does. At fit time each training
+/// value whose output would not exceed the previous distinct training value's gets the next `Float`
+/// up instead (a few units in the last place). Transforming `x` then gives the stored output when `x`
+/// is one of these values, and otherwise the plain output clamped between the stored outputs of the
+/// neighbouring stored values, so the map stays monotone.
+public struct TieBreaks: Sendable, Codable, Equatable {
+    /// Raw training values, strictly ascending.
+    public var values: [Double]
+    /// Their outputs, strictly ascending.
+    public var outputs: [Float]
+
+    /// Creates the table.
+    public init(values: [Double], outputs: [Float]) {
+        self.values = values
+        self.outputs = outputs
+    }
+
+    /// The output of raw value `x` whose plain output is `plain`.
+    @inline(__always)
+    public func output(_ x: Double, plain: Float) -> Float {
+        var lo = 0, hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if values[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < values.count && values[lo] == x { return outputs[lo] }
+        var out = plain
+        if lo > 0 { out = max(out, outputs[lo - 1]) }
+        if lo < outputs.count { out = min(out, outputs[lo]) }
+        return out
+    }
+
+    /// A description of the first inconsistency (lengths, order, non-finite entries), or `nil`.
+    public func problem() -> String? {
+        guard values.count == outputs.count else { return "\(values.count) values but \(outputs.count) outputs" }
+        for i in values.indices {
+            guard values[i].isFinite, outputs[i].isFinite else { return "entry \(i) is not finite" }
+            if i > 0 && (values[i] <= values[i - 1] || outputs[i] <= outputs[i - 1]) { return "entry \(i) is not ascending" }
+        }
+        return nil
     }
 }
 

@@ -48,6 +48,7 @@ extension FittedPreprocessor: Codable {
                     return (.columns, "\(name).\(field) \(value), expected a finite number")
                 }
                 guard f.factor != 0 else { return (.columns, "\(name).factor 0, expected a nonzero scale") }
+                if let problem = f.tieBreaks?.problem() { return (.columns, "\(name).tieBreaks: \(problem)") }
                 guard f.observedMin <= f.observedMax else {
                     return (.columns, "\(name).observedMin \(f.observedMin) exceeds observedMax \(f.observedMax)")
                 }

@@ -174,7 +174,7 @@ public struct FittedPreprocessor: Sendable, Equatable {
                                          _ dst: UnsafeMutableBufferPointer<Float>, offset: Int, stride: Int) throws -> Int {
         var imputed = 0
         let lo = f.observedMin, hi = f.observedMax, clip = f.clipsToTrainingRange, useLog = f.logTransformed
-        let shift = f.shift, factor = f.factor, base = f.base
+        let shift = f.shift, factor = f.factor, base = f.base, tieBreaks = f.tieBreaks
         for r in block {
             var x = src[r]
             if x.isNaN {
@@ -184,11 +184,13 @@ public struct FittedPreprocessor: Sendable, Equatable {
                 throw PreprocessingError.nonFinite(column: f.name, row: r, value: x)
             }
             if clip { x = min(max(x, lo), hi) }
+            let raw = x
             if useLog {
                 if x <= -1 { throw PreprocessingError.negativeValueForLog(column: f.name, row: r, value: x) }
                 x = log1p(x)
             }
-            dst[r * stride + offset] = Float((x - shift) * factor + base)
+            let plain = Float((x - shift) * factor + base)
+            dst[r * stride + offset] = tieBreaks?.output(raw, plain: plain) ?? plain
         }
         return imputed
     }

@@ -120,9 +120,34 @@ extension Preprocessor {
             shift = mean
             if std > 1e-12 * max(1, abs(mean)) { factor = 1 / std }
         }
+        var ceiling = Float.infinity
+        if case let .minMax(_, upper) = scaling { ceiling = upper }
+        let tieBreaks = Self.tieBreaks(sorted: present, useLog: useLog, shift: shift, factor: factor, base: base, ceiling: ceiling)
         return FittedColumn(name: name, kind: kind, categories: [], imputationValue: median, logTransformed: useLog,
                             shift: shift, factor: factor, base: base, observedMin: lo, observedMax: hi,
-                            clipsToTrainingRange: clip, outputRange: 0..<0)
+                            clipsToTrainingRange: clip, outputRange: 0..<0, tieBreaks: tieBreaks)
+    }
+
+    /// The training values whose `Float` output would not exceed the previous distinct value's, with
+    /// the next `Float` up as their output (see ``TieBreaks``); outputs never pass `ceiling` (the
+    /// upper bound of min-max scaling), so values that would are left merged.
+    static func tieBreaks(sorted: [Double], useLog: Bool, shift: Double, factor: Double, base: Double,
+                          ceiling: Float) -> TieBreaks? {
+        var values: [Double] = [], outputs: [Float] = []
+        var previousValue = -Double.infinity, previous = -Float.infinity
+        for v in sorted where v != previousValue {
+            previousValue = v
+            var out = Float(((useLog ? log1p(v) : v) - shift) * factor + base)
+            if out <= previous {
+                let bumped = previous.nextUp
+                if bumped > ceiling { break }
+                out = bumped
+                values.append(v)
+                outputs.append(out)
+            }
+            previous = out
+        }
+        return values.isEmpty ? nil : TieBreaks(values: values, outputs: outputs)
     }
 
     /// The categories occurring in the training codes (in the table's first-appearance order) and the

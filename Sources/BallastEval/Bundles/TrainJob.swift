@@ -92,9 +92,9 @@ public struct TrainJob: Sendable {
             warnings = result.warnings
         }
         progress("fitting \(spec.description) on \(training.count) rows")
-        let start = Date()
+        let start = Date(), startCPU = processCPUSeconds()
         let (model, usedUnlabelled) = try fitWithUnlabelled(classifier, labelled: training, unlabelled: unlabelledRows, using: &rng)
-        let fitSeconds = Date().timeIntervalSince(start)
+        let fitSeconds = Date().timeIntervalSince(start), fitCPUSeconds = processCPUSeconds() - startCPU
         let trainingReport = try ClassificationReport(truth: matrix.labels, predicted: model.predict(matrix.features),
                                                       classNames: data.classNames)
         var bundle = ModelBundle(
@@ -106,8 +106,8 @@ public struct TrainJob: Sendable {
         bundle.options.labelledFraction = labelledFraction
         bundle.options.unlabelledRows = unlabelledRows.rows > 0 ? unlabelledRows.rows : nil
         return TrainOutcome(bundle: bundle, before: matrix.classCounts, after: training.classCounts, warnings: warnings,
-                            balanceSeconds: balanceSeconds, fitSeconds: fitSeconds, trainingReport: trainingReport,
-                            unlabelledRows: unlabelledRows.rows, usedUnlabelled: usedUnlabelled)
+                            balanceSeconds: balanceSeconds, fitSeconds: fitSeconds, fitCPUSeconds: fitCPUSeconds,
+                            trainingReport: trainingReport, unlabelledRows: unlabelledRows.rows, usedUnlabelled: usedUnlabelled)
     }
 }
 
@@ -125,6 +125,8 @@ public struct TrainOutcome: Sendable {
     public var balanceSeconds: Double
     /// Time spent fitting the classifier.
     public var fitSeconds: Double
+    /// CPU time (all threads) spent fitting the classifier.
+    public var fitCPUSeconds: Double
     /// The model's scores on its own (un-rebalanced) training rows — an optimistic sanity check, not
     /// an evaluation.
     public var trainingReport: ClassificationReport

@@ -8,6 +8,20 @@ struct Stopwatch {
     var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 }
 
+/// CPU time (user + system, all threads) the process has used so far, in seconds; 0 when the system
+/// does not report it. On a machine shared with other jobs, this measures work where wall time
+/// measures the load.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+    #else
+    guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+    #endif
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 /// Wall time accumulated per named part of a job (e.g. `detection`, `pair trends`).
 struct PartTimes: Sendable {
     /// Seconds per part.

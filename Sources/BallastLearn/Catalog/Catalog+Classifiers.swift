@@ -64,14 +64,14 @@ extension ParameterValues {
 extension Catalog {
     /// The registered classifiers.
     static let classifierEntries: [CatalogEntry<any Classifier>] = [
-        CatalogEntry(name: "dt", aliases: ["tree", "decision-tree"], summary: "CART decision tree (histogram split search)") { p in
+        CatalogEntry(name: "dt", aliases: ["tree", "decision-tree"], summary: "CART decision tree (exact split search)") { p in
             DecisionTreeClassifier(
                 criterion: try p.choice("criterion", default: DecisionTreeClassifier.Criterion.gini, "split impurity"),
                 maxDepth: try p.optionalInt("depth", in: 1...10_000, "maximum depth (none: unlimited)"),
                 minSamplesSplit: try p.int("min-split", default: 2, in: 2...Int.max, "fewest rows a split node needs"),
                 minSamplesLeaf: try p.int("min-leaf", default: 1, in: 1...Int.max, "fewest rows per leaf"),
                 maxFeatures: try p.maxFeatures(default: "all"),
-                maxBins: try p.int("bins", default: 65_536, in: 2...65_536, "histogram bins per feature (65536: exact on most data)"),
+                maxBins: try p.optionalInt("bins", in: 2...Int(UInt32.max), "bins per feature (none: exact, every distinct value)"),
                 classWeights: try p.classWeights())
         },
         CatalogEntry(name: "rf", aliases: ["random-forest"], summary: "random forest (bootstrap, √features per split, parallel trees)") { p in
@@ -84,7 +84,7 @@ extension Catalog {
                 maxFeatures: try p.maxFeatures(default: "sqrt"),
                 bootstrap: try p.bool("bootstrap", default: true, "grow each tree on a bootstrap sample"),
                 oobScore: try p.bool("oob", default: false, "compute the out-of-bag accuracy"),
-                maxBins: try p.int("bins", default: 65_536, in: 2...65_536, "histogram bins per feature (65536: exact on most data)"),
+                maxBins: try p.optionalInt("bins", in: 2...Int(UInt32.max), "bins per feature (none: exact, every distinct value)"),
                 classWeights: try p.classWeights())
         },
         CatalogEntry(name: "lr", aliases: ["logistic"], summary: "multinomial logistic regression (L2, L-BFGS)") { p in

@@ -1,12 +1,11 @@
 import BallastCore
 
-/// A CART classification tree (Breiman, Friedman, Olshen & Stone 1984), grown on histogram-binned
-/// features.
+/// A CART classification tree (Breiman, Friedman, Olshen & Stone 1984).
 ///
-/// Columns with at most `maxBins` distinct values are split exactly as by a sorted-feature search
-/// (thresholds halfway between consecutive values, as scikit-learn); wider columns are split at
-/// `maxBins` quantile bins. The default of 65,536 bins makes the search exact on most data; 256
-/// bins is faster and rarely much worse. Leaves hold weighted class proportions.
+/// By default the split search is exact, as scikit-learn's: every distinct value of a column is a
+/// candidate, and a threshold lies halfway between the two neighbouring values of the node's rows.
+/// With `maxBins`, columns with more distinct values are split at that many quantile bins (faster,
+/// rarely much worse). Leaves hold weighted class proportions.
 ///
 /// ```swift
 /// let tree = DecisionTreeClassifier(criterion: .entropy, maxDepth: 10)
@@ -32,14 +31,14 @@ public struct DecisionTreeClassifier: Classifier {
     public var minSamplesLeaf: Int
     /// Candidate features per split.
     public var maxFeatures: MaxFeatures
-    /// Histogram bins per feature (2...65,536).
-    public var maxBins: Int
+    /// Bins per feature (≥ 2), or `nil` for exact splits (one bin per distinct value).
+    public var maxBins: Int?
     /// Class weights.
     public var classWeights: ClassWeights
 
     /// Creates the tree's hyperparameters (scikit-learn's defaults).
     public init(criterion: Criterion = .gini, maxDepth: Int? = nil, minSamplesSplit: Int = 2, minSamplesLeaf: Int = 1,
-                maxFeatures: MaxFeatures = .all, maxBins: Int = 65_536, classWeights: ClassWeights = .none) {
+                maxFeatures: MaxFeatures = .all, maxBins: Int? = nil, classWeights: ClassWeights = .none) {
         self.criterion = criterion
         self.maxDepth = maxDepth
         self.minSamplesSplit = minSamplesSplit
@@ -53,21 +52,22 @@ public struct DecisionTreeClassifier: Classifier {
     /// - Throws: ``LearnError`` for invalid data or hyperparameters.
     public func fit(_ data: LabeledMatrix, using rng: inout some RandomNumberGenerator) throws -> DecisionTreeModel {
         try data.validateForTraining()
-        let grower = try makeGrower(bins: FeatureBins(data.features, maxBins: try validatedBins()), data: data, parallel: true)
+        let bins = ClassificationTreeGrower.bins(data.features, maxBins: try validatedBins(), classCount: data.classNames.count)
+        let grower = try makeGrower(bins: bins, data: data, parallel: true)
         let weights = try classWeights.sampleWeights(labels: data.labels, classCount: data.classNames.count)
         let (tree, raw) = grower.grow(weights: weights, using: &rng)
         return DecisionTreeModel(classNames: data.classNames, tree: tree, featureImportances: normalized(raw))
     }
 
-    func validatedBins() throws -> Int {
-        guard (2...65_536).contains(maxBins) else {
-            throw LearnError.invalidParameter(name: "maxBins", value: "\(maxBins)", expected: "2...65536")
+    func validatedBins() throws -> Int? {
+        if let maxBins, maxBins < 2 {
+            throw LearnError.invalidParameter(name: "maxBins", value: "\(maxBins)", expected: "≥ 2, or none for exact splits")
         }
         return maxBins
     }
 
     /// The grower for these hyperparameters (validated) on binned training data.
-    func makeGrower(bins: FeatureBins, data: LabeledMatrix, parallel: Bool) throws -> ClassificationTreeGrower {
+    func makeGrower(bins: FeatureBins<UInt32>, data: LabeledMatrix, parallel: Bool) throws -> ClassificationTreeGrower {
         if let maxDepth, maxDepth < 1 {
             throw LearnError.invalidParameter(name: "maxDepth", value: "\(maxDepth)", expected: "≥ 1, or none for unlimited")
         }

@@ -94,7 +94,7 @@ public struct GradientBoostingClassifier: Classifier {
             validation = v
         }
         let k = data.classNames.count, n = train.count, m = data.features.columns
-        let bins = FeatureBins(train.features, maxBins: maxBins)
+        let bins = FeatureBins<UInt16>(train.features, maxBins: maxBins)
         let grower = GradientTreeGrower(bins: bins, maxDepth: maxDepth, maxLeaves: maxLeaves, lambda: lambda, gamma: gamma,
                                         minChildWeight: minChildWeight, shrinkage: learningRate)
         let rowWeights = try classWeights.sampleWeights(labels: train.labels, classCount: k)

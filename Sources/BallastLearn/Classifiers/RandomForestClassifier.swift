@@ -23,15 +23,15 @@ public struct RandomForestClassifier: Classifier {
     public var bootstrap: Bool
     /// Whether to compute the out-of-bag accuracy (needs `bootstrap`).
     public var oobScore: Bool
-    /// Histogram bins per feature (2...65,536).
-    public var maxBins: Int
+    /// Bins per feature (≥ 2), or `nil` for exact splits (one bin per distinct value).
+    public var maxBins: Int?
     /// Class weights.
     public var classWeights: ClassWeights
 
     /// Creates the forest's hyperparameters (scikit-learn's defaults).
     public init(trees: Int = 100, criterion: DecisionTreeClassifier.Criterion = .gini, maxDepth: Int? = nil,
                 minSamplesSplit: Int = 2, minSamplesLeaf: Int = 1, maxFeatures: MaxFeatures = .sqrt, bootstrap: Bool = true,
-                oobScore: Bool = false, maxBins: Int = 65_536, classWeights: ClassWeights = .none) {
+                oobScore: Bool = false, maxBins: Int? = nil, classWeights: ClassWeights = .none) {
         self.trees = trees
         self.criterion = criterion
         self.maxDepth = maxDepth
@@ -54,8 +54,8 @@ public struct RandomForestClassifier: Classifier {
         }
         let tree = DecisionTreeClassifier(criterion: criterion, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
                                           minSamplesLeaf: minSamplesLeaf, maxFeatures: maxFeatures, maxBins: maxBins)
-        let grower = try tree.makeGrower(bins: FeatureBins(data.features, maxBins: try tree.validatedBins()), data: data,
-                                         parallel: false)
+        let bins = ClassificationTreeGrower.bins(data.features, maxBins: try tree.validatedBins(), classCount: data.classNames.count)
+        let grower = try tree.makeGrower(bins: bins, data: data, parallel: false)
         let classWeightOfRow = try classWeights.sampleWeights(labels: data.labels, classCount: data.classNames.count)
         let seeds = rng.childSeeds(trees)
         let n = data.count, bootstrap = self.bootstrap, keepCounts = oobScore

@@ -1,15 +1,22 @@
 import BallastCore
 
-/// Grows one CART classification tree on histogram-binned features (shared by
-/// ``DecisionTreeClassifier`` and ``RandomForestClassifier``).
+/// Grows one CART classification tree (shared by ``DecisionTreeClassifier`` and
+/// ``RandomForestClassifier``) on binned features — exactly, one bin per distinct value, unless a
+/// bin limit was set.
 ///
-/// Depth-first; each large node's histogram holds, per bin, the weighted count of every class and
-/// the unweighted row count. Only the smaller child's histogram is built from its rows; the larger
-/// one is the parent's minus it (the subtraction trick). Small nodes skip histograms and sort their
-/// rows' bins per candidate feature; both searches visit the same candidate splits in the same
-/// order, so they choose the same split.
+/// Depth-first. At each node the candidate features are drawn at random, as scikit-learn's splitter
+/// does: features found constant in the node do not count towards the `featuresPerSplit` visited,
+/// and stay known as constant in the node's subtree. A feature is searched either
+///  - from the node's all-feature histogram (weighted count of every class and the row count per
+///    bin), when the data has few enough bins in total and the node is large: only the smaller
+///    child's histogram is built from its rows, the larger one is the parent's minus it; or
+///  - from the node's own rows: a per-feature histogram when the feature has few bins for the
+///    node's size, otherwise the rows sorted by bin (radix sort).
+/// All three visit the same candidate splits in the same order, so they choose the same split.
+/// A split between a bin and the next one holding rows of the node gets the threshold halfway
+/// between the two neighbouring values, as in scikit-learn.
 struct ClassificationTreeGrower {
-    let bins: FeatureBins
+    let bins: FeatureBins<UInt32>
     /// Label per training row.
     let labels: [Int32]
     let classCount: Int
@@ -26,6 +33,16 @@ struct ClassificationTreeGrower {
     /// Doubles per bin: one weighted count per class, then the row count.
     var slots: Int { classCount + 1 }
 
+    /// The largest all-feature histogram (in doubles) worth building; data with more bins in total
+    /// is split from the nodes' rows only.
+    static let histogramBudget = 1 << 21
+
+    /// The binning for a grower of `classCount` classes: exact unless `maxBins` is given; the sparse
+    /// rows that histograms need only when their histograms fit ``histogramBudget``.
+    static func bins(_ features: Matrix, maxBins: Int?, classCount: Int) -> FeatureBins<UInt32> {
+        FeatureBins<UInt32>(features, maxBins: maxBins ?? Int.max, sparseRowsUpTo: histogramBudget / (classCount + 1))
+    }
+
     /// Grows a tree on the rows with positive weight.
     /// - Parameters:
     ///   - weights: one weight per training row (class weight × bootstrap count); rows weighing 0 are left out.
@@ -36,14 +53,14 @@ struct ClassificationTreeGrower {
         var rows: [Int32] = []
         rows.reserveCapacity(bins.rows)
         for r in 0..<bins.rows where weights[r] > 0 { rows.append(Int32(r)) }
-        var state = GrowState(grower: self, weights: weights)
+        var state = GrowState(grower: self, weights: weights, rowCount: rows.count)
         defer { state.release() }
         var totals = [Double](repeating: 0, count: slots)
         var rootHistogram: UnsafeMutablePointer<Double>?
         rows.withUnsafeBufferPointer { rowBuffer in
-            if rowBuffer.count > state.smallNodeRows {
+            if state.useHistograms && rowBuffer.count > state.smallNodeRows {
                 let h = state.acquire()
-                state.buildHistogram(rowBuffer[...], into: h, totals: &totals, parallel: parallel)
+                state.buildHistogram(rowBuffer[...], into: h, totals: &totals)
                 rootHistogram = h
             } else {
                 state.nodeTotals(rowBuffer, into: &totals)
@@ -52,10 +69,12 @@ struct ClassificationTreeGrower {
         var tree = FlatTree(valueWidth: classCount, featureCount: bins.columns)
         var importances = [Double](repeating: 0, count: bins.columns)
         var scratch = [Int32](repeating: 0, count: rows.count)
+        let constant = (0..<bins.columns).map { bins.binCount($0) < 2 }
         rows.withUnsafeMutableBufferPointer { rowBuffer in
             scratch.withUnsafeMutableBufferPointer { scratchBuffer in
                 _ = state.split(rows: rowBuffer, scratch: scratchBuffer, range: 0..<rowBuffer.count, depth: 0,
-                            histogram: rootHistogram, totals: totals, tree: &tree, importances: &importances, rng: &rng)
+                                histogram: rootHistogram, totals: totals, constant: constant, tree: &tree,
+                                importances: &importances, rng: &rng)
             }
         }
         return (tree, importances)
@@ -102,281 +121,92 @@ struct ClassificationTreeGrower {
     }
 }
 
-/// The mutable state of one `grow` call: histogram buffers and the row weights.
-private struct GrowState {
-    let grower: ClassificationTreeGrower
-    let weights: [Float]
-    var free: [UnsafeMutablePointer<Double>] = []
-    var all: [UnsafeMutablePointer<Double>] = []
-    var histogramSize: Int { grower.bins.totalBins * grower.slots }
+/// A chosen split: rows whose bin of `feature` is ≤ `bin` go left; `upper` is the next bin holding
+/// rows of the node.
+struct TreeSplit {
+    var feature: Int
+    var bin: Int
+    var upper: Int
+}
 
-    init(grower: ClassificationTreeGrower, weights: [Float]) {
-        self.grower = grower
-        self.weights = weights
+/// Scores splits while bins are added to the left side in increasing order.
+struct SplitScan {
+    let totals: [Double]
+    let classCount: Int
+    let weight: Double
+    let count: Double
+    let minLeaf: Double
+    let entropy: Bool
+    var bestScore = -Double.infinity
+    var best: TreeSplit?
+
+    init(totals: [Double], classCount k: Int, minLeaf: Int, entropy: Bool) {
+        self.totals = totals
+        self.classCount = k
+        self.weight = totals[0..<k].reduce(0, +)
+        self.count = totals[k]
+        self.minLeaf = Double(minLeaf)
+        self.entropy = entropy
     }
 
-    mutating func acquire() -> UnsafeMutablePointer<Double> {
-        if let p = free.popLast() { return p }
-        let p = UnsafeMutablePointer<Double>.allocate(capacity: max(1, histogramSize))
-        all.append(p)
-        return p
-    }
-
-    mutating func recycle(_ p: UnsafeMutablePointer<Double>) { free.append(p) }
-
-    func release() { for p in all { p.deallocate() } }
-
-    /// Fills `h` with the histogram of `rows` and `totals` with their class weights and row count.
-    func buildHistogram(_ rows: Slice<UnsafeBufferPointer<Int32>>, into h: UnsafeMutablePointer<Double>,
-                        totals: inout [Double], parallel: Bool) {
-        let size = histogramSize, s = grower.slots
-        if parallel && rows.count >= 40_000 && Parallel.threadCount > 1 {
-            let rowBase = SendableReadBuffer(UnsafeBufferPointer(rebasing: rows))
-            let g = grower, w = weights
-            let parts = Parallel.mapChunks(0..<rows.count, minimumChunk: 20_000) { range -> ([Double], [Double]) in
-                var partial = [Double](repeating: 0, count: size)
-                var t = [Double](repeating: 0, count: s)
-                partial.withUnsafeMutableBufferPointer { p in
-                    g.accumulate(rowBase.buffer[range], weights: w, into: p.baseAddress!, totals: &t)
-                }
-                return (partial, t)
-            }
-            h.update(repeating: 0, count: size)
-            for i in 0..<s { totals[i] = 0 }
-            for (partial, t) in parts {
-                partial.withUnsafeBufferPointer { p in for i in 0..<size { h[i] += p[i] } }
-                for i in 0..<s { totals[i] += t[i] }
-            }
-        } else {
-            h.update(repeating: 0, count: size)
-            for i in 0..<s { totals[i] = 0 }
-            grower.accumulate(rows, weights: weights, into: h, totals: &totals)
-        }
-        fillDefaultBins(h, totals: totals)
-    }
-
-    /// Sets each column's default bin to the node totals minus the column's other bins.
-    private func fillDefaultBins(_ h: UnsafeMutablePointer<Double>, totals: [Double]) {
-        let s = grower.slots, bins = grower.bins
-        for f in 0..<bins.columns {
-            let start = bins.binOffsets[f], end = bins.binOffsets[f + 1]
-            let d = (start + Int(bins.defaultBins[f])) * s
-            for i in 0..<s { h[d + i] = totals[i] }
-            for b in start..<end where b != start + Int(bins.defaultBins[f]) {
-                for i in 0..<s { h[d + i] -= h[b * s + i] }
-            }
-        }
-    }
-
-    /// Nodes with at most this many rows are split by sorting their rows per candidate feature
-    /// instead of through histograms (whose fixed cost is proportional to the total bin count).
-    var smallNodeRows: Int {
-        let candidates = max(1, min(grower.bins.columns, grower.featuresPerSplit))
-        return min(4096, max(32, histogramSize / (candidates * 8)))
-    }
-
-    /// Makes node `range` (a leaf or a split), recursing into its children. Takes ownership of
-    /// `histogram` (`nil` for a small node, whose splits are found by sorting).
-    @discardableResult
-    mutating func split(rows: UnsafeMutableBufferPointer<Int32>, scratch: UnsafeMutableBufferPointer<Int32>, range: Range<Int>,
-                        depth: Int, histogram: UnsafeMutablePointer<Double>?, totals: [Double], tree: inout FlatTree,
-                        importances: inout [Double], rng: inout some RandomNumberGenerator) -> Int {
-        let k = grower.classCount
-        let weight = totals[0..<k].reduce(0, +)
-        var probabilities = [Float](repeating: 0, count: k)
-        for c in 0..<k { probabilities[c] = weight > 0 ? Float(max(0, totals[c]) / weight) : 1 / Float(k) }
-        let node = probabilities.withUnsafeBufferPointer { tree.appendNode(values: $0) }
-        let count = range.count
-        let pure = totals[0..<k].filter { $0 > weight * 1e-12 }.count <= 1
-        var best: (feature: Int, bin: Int)?
-        if depth < grower.maxDepth, count >= grower.minSamplesSplit, count >= 2 * grower.minSamplesLeaf, !pure {
-            if let histogram {
-                best = bestSplit(histogram, totals: totals, rng: &rng)
-            } else {
-                best = bestSplitBySorting(UnsafeBufferPointer(rebasing: rows[range]), totals: totals, rng: &rng)
-            }
-        }
-        guard let best else {
-            if let histogram { recycle(histogram) }
-            return node
-        }
-        // Partition the node's rows (stable) by the chosen bin.
-        let leftCount = grower.bins.partition(rows, scratch: scratch, range: range, feature: best.feature, bin: best.bin)
-        let leftRange = range.lowerBound..<(range.lowerBound + leftCount)
-        let rightRange = leftRange.upperBound..<range.upperBound
-        let smallIsLeft = leftRange.count <= rightRange.count
-        let smallRange = smallIsLeft ? leftRange : rightRange
-        var smallTotals = [Double](repeating: 0, count: grower.slots)
-        var leftHistogram: UnsafeMutablePointer<Double>?
-        var rightHistogram: UnsafeMutablePointer<Double>?
-        if let histogram, max(leftRange.count, rightRange.count) > smallNodeRows {
-            // Histogram of the smaller child from its rows; the larger child's is the parent's minus it.
-            let small = acquire()
-            buildHistogram(UnsafeBufferPointer(rows)[smallRange], into: small, totals: &smallTotals, parallel: grower.parallel)
-            let size = histogramSize
-            for i in 0..<size { histogram[i] -= small[i] }
-            if smallRange.count > smallNodeRows {
-                (leftHistogram, rightHistogram) = smallIsLeft ? (small, histogram) : (histogram, small)
-            } else {
-                recycle(small)
-                (leftHistogram, rightHistogram) = smallIsLeft ? (nil, histogram) : (histogram, nil)
+    /// Considers the split whose left side has class weights `left[0..<k]` and `left[k]` rows;
+    /// returns `false` when no later bin can satisfy the leaf-size limit.
+    @inline(__always)
+    mutating func consider(_ left: UnsafePointer<Double>, feature: Int, bin: Int, upper: Int) -> Bool {
+        let k = classCount
+        if left[k] < minLeaf { return true }
+        if count - left[k] < minLeaf { return false }
+        var wl = 0.0
+        for c in 0..<k { wl += left[c] }
+        let wr = weight - wl
+        if wl <= weight * 1e-12 || wr <= weight * 1e-12 { return true }
+        var score = 0.0
+        if entropy {
+            for c in 0..<k {
+                let lc = left[c], rc = totals[c] - lc
+                if lc > 0 { score += lc * log(lc / wl) }
+                if rc > 0 { score += rc * log(rc / wr) }
             }
         } else {
-            if let histogram { recycle(histogram) }
-            nodeTotals(UnsafeBufferPointer(rebasing: rows[smallRange]), into: &smallTotals)
-        }
-        var largeTotals = totals
-        for i in 0..<grower.slots { largeTotals[i] -= smallTotals[i] }
-        let (leftTotals, rightTotals) = smallIsLeft ? (smallTotals, largeTotals) : (largeTotals, smallTotals)
-
-        let wl = leftTotals[0..<k].reduce(0, +), wr = rightTotals[0..<k].reduce(0, +)
-        let decrease = totals.withUnsafeBufferPointer { grower.impurity($0.baseAddress!, weight) } * weight
-            - leftTotals.withUnsafeBufferPointer { grower.impurity($0.baseAddress!, wl) } * wl
-            - rightTotals.withUnsafeBufferPointer { grower.impurity($0.baseAddress!, wr) } * wr
-        importances[best.feature] += max(0, decrease)
-
-        tree.feature[node] = Int32(best.feature)
-        tree.threshold[node] = grower.bins.thresholds[best.feature][best.bin]
-        let l = split(rows: rows, scratch: scratch, range: leftRange, depth: depth + 1, histogram: leftHistogram,
-                      totals: leftTotals, tree: &tree, importances: &importances, rng: &rng)
-        let r = split(rows: rows, scratch: scratch, range: rightRange, depth: depth + 1, histogram: rightHistogram,
-                      totals: rightTotals, tree: &tree, importances: &importances, rng: &rng)
-        tree.left[node] = Int32(l)
-        tree.right[node] = Int32(r)
-        return node
-    }
-
-    /// Class weights and row count of `rows`.
-    func nodeTotals(_ rows: UnsafeBufferPointer<Int32>, into totals: inout [Double]) {
-        let k = grower.classCount
-        for i in 0..<totals.count { totals[i] = 0 }
-        for r in rows {
-            totals[Int(grower.labels[Int(r)])] += Double(weights[Int(r)])
-        }
-        totals[k] = Double(rows.count)
-    }
-
-    /// The candidate features of one split, in random order, so that ties between equally good
-    /// features are broken by the seed (as in scikit-learn).
-    func candidates(_ rng: inout some RandomNumberGenerator) -> [Int] {
-        let m = grower.bins.columns
-        return rng.sampleWithoutReplacement(from: m, count: min(m, grower.featuresPerSplit))
-    }
-
-    /// Scores splits while bins are added to the left side in increasing order.
-    struct Scan {
-        let totals: [Double]
-        let classCount: Int
-        let weight: Double
-        let count: Double
-        let minLeaf: Double
-        let entropy: Bool
-        var bestScore = -Double.infinity
-        var best: (feature: Int, bin: Int)?
-
-        /// Considers the split whose left side has class weights `left[0..<k]` and `left[k]` rows;
-        /// returns `false` when no later bin can satisfy the leaf-size limit.
-        @inline(__always)
-        mutating func consider(_ left: UnsafePointer<Double>, feature: Int, bin: Int) -> Bool {
-            let k = classCount
-            if left[k] < minLeaf { return true }
-            if count - left[k] < minLeaf { return false }
-            var wl = 0.0
-            for c in 0..<k { wl += left[c] }
-            let wr = weight - wl
-            if wl <= weight * 1e-12 || wr <= weight * 1e-12 { return true }
-            var score = 0.0
-            if entropy {
-                for c in 0..<k {
-                    let lc = left[c], rc = totals[c] - lc
-                    if lc > 0 { score += lc * log(lc / wl) }
-                    if rc > 0 { score += rc * log(rc / wr) }
-                }
-            } else {
-                var sl = 0.0, sr = 0.0
-                for c in 0..<k {
-                    let lc = left[c], rc = totals[c] - lc
-                    sl += lc * lc
-                    sr += rc * rc
-                }
-                score = sl / wl + sr / wr
+            var sl = 0.0, sr = 0.0
+            for c in 0..<k {
+                let lc = left[c], rc = totals[c] - lc
+                sl += lc * lc
+                sr += rc * rc
             }
-            if best == nil || score > bestScore + 1e-12 * abs(bestScore) {
-                bestScore = score
-                best = (feature, bin)
-            }
-            return true
+            score = sl / wl + sr / wr
         }
-
-        /// The best split, unless it does not lower the impurity.
-        func result() -> (feature: Int, bin: Int)? {
-            guard let best else { return nil }
-            var parent = 0.0
-            for c in 0..<classCount where totals[c] > 0 {
-                parent += entropy ? totals[c] * log(totals[c] / weight) : totals[c] * totals[c] / weight
-            }
-            return bestScore >= parent - 1e-12 * abs(parent) ? best : nil
+        if best == nil || score > bestScore + 1e-12 * abs(bestScore) {
+            bestScore = score
+            best = TreeSplit(feature: feature, bin: bin, upper: upper)
         }
+        return true
     }
 
-    func makeScan(_ totals: [Double]) -> Scan {
-        let k = grower.classCount
-        return Scan(totals: totals, classCount: k, weight: totals[0..<k].reduce(0, +), count: totals[k],
-                    minLeaf: Double(grower.minSamplesLeaf), entropy: grower.criterion == .entropy)
+    /// Considers a Gini split from running sums: `wl` and `rows` the left side's weight and row
+    /// count, `sl` and `sr` the sums of squared class weights on each side (as ``consider(_:feature:bin:upper:)``).
+    @inline(__always)
+    mutating func considerGini(wl: Double, rows: Double, sl: Double, sr: Double, feature: Int, bin: Int, upper: Int) -> Bool {
+        if rows < minLeaf { return true }
+        if count - rows < minLeaf { return false }
+        let wr = weight - wl
+        if wl <= weight * 1e-12 || wr <= weight * 1e-12 { return true }
+        let score = sl / wl + sr / wr
+        if best == nil || score > bestScore + 1e-12 * abs(bestScore) {
+            bestScore = score
+            best = TreeSplit(feature: feature, bin: bin, upper: upper)
+        }
+        return true
     }
 
-    /// The best (feature, bin) split of a node from its histogram, or `nil` when none qualifies.
-    func bestSplit(_ h: UnsafeMutablePointer<Double>, totals: [Double], rng: inout some RandomNumberGenerator) -> (feature: Int, bin: Int)? {
-        let bins = grower.bins, s = grower.slots
-        var scan = makeScan(totals)
-        var left = [Double](repeating: 0, count: s)
-        left.withUnsafeMutableBufferPointer { lp in
-            let l = lp.baseAddress!
-            for f in candidates(&rng) {
-                let start = bins.binOffsets[f], nb = bins.binCount(f)
-                if nb < 2 { continue }
-                for i in 0..<s { l[i] = 0 }
-                for b in 0..<(nb - 1) {
-                    let base = (start + b) * s
-                    for i in 0..<s { l[i] += h[base + i] }
-                    if !scan.consider(l, feature: f, bin: b) { break }
-                }
-            }
+    /// The best split, unless it does not lower the impurity.
+    func result() -> TreeSplit? {
+        guard let best else { return nil }
+        var parent = 0.0
+        for c in 0..<classCount where totals[c] > 0 {
+            parent += entropy ? totals[c] * log(totals[c] / weight) : totals[c] * totals[c] / weight
         }
-        return scan.result()
-    }
-
-    /// The best split of a small node, found by sorting its rows' bins per candidate feature.
-    func bestSplitBySorting(_ rows: UnsafeBufferPointer<Int32>, totals: [Double],
-                            rng: inout some RandomNumberGenerator) -> (feature: Int, bin: Int)? {
-        let bins = grower.bins, s = grower.slots, k = grower.classCount, n = bins.rows
-        var scan = makeScan(totals)
-        var keys = [UInt64](repeating: 0, count: rows.count)
-        var left = [Double](repeating: 0, count: s)
-        bins.codes.withUnsafeBufferPointer { codes in
-            left.withUnsafeMutableBufferPointer { lp in
-                keys.withUnsafeMutableBufferPointer { kp in
-                    let l = lp.baseAddress!
-                    for f in candidates(&rng) {
-                        if bins.binCount(f) < 2 { continue }
-                        let column = codes.baseAddress! + f * n
-                        for (i, r) in rows.enumerated() { kp[i] = UInt64(column[Int(r)]) << 32 | UInt64(i) }
-                        kp.sort()
-                        if kp[0] >> 32 == kp[rows.count - 1] >> 32 { continue }
-                        for i in 0..<s { l[i] = 0 }
-                        for i in 0..<(rows.count - 1) {
-                            let r = Int(rows[Int(kp[i] & 0xFFFF_FFFF)])
-                            l[Int(grower.labels[r])] += Double(weights[r])
-                            l[k] += 1
-                            let code = kp[i] >> 32
-                            if code == kp[i + 1] >> 32 { continue }
-                            if !scan.consider(l, feature: f, bin: Int(code)) { break }
-                        }
-                    }
-                }
-            }
-        }
-        return scan.result()
+        return bestScore >= parent - 1e-12 * abs(parent) ? best : nil
     }
 }
 

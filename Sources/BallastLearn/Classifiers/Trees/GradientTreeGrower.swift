@@ -12,7 +12,7 @@ import BallastCore
 /// policy). With `maxLeaves`, the open leaf of largest gain is split first until the tree has that
 /// many leaves (XGBoost's `lossguide`, LightGBM's leaf-wise growth); `maxDepth` still applies.
 struct GradientTreeGrower: Sendable {
-    let bins: FeatureBins
+    let bins: FeatureBins<UInt16>
     let maxDepth: Int
     /// Maximum leaves per tree (`nil`: no limit but the depth).
     let maxLeaves: Int?
