@@ -88,6 +88,17 @@ def main():
                 raise SystemExit(f"browser e2e: FAILED: {what} (page {browser.current_url})")
             print(f"ok   {what}")
 
+        def shows(*texts, seconds=20):
+            """Whether the page shows every one of `texts` within `seconds`: a click starts the next
+            page's load, and reading page_source at once can still see the previous page."""
+            deadline = time.time() + seconds
+            while time.time() < deadline:
+                source = browser.page_source
+                if all(t in source for t in texts):
+                    return True
+                time.sleep(0.2)
+            return False
+
         def submit_account(name, password):
             browser.find_element(By.NAME, "name").clear()
             browser.find_element(By.NAME, "name").send_keys(name)
@@ -97,12 +108,12 @@ def main():
         browser.get(base + "/signup")
         shot("signup")
         submit_account("analyst", "e2e password 1")
-        expect(browser.current_url.endswith("/dashboard") and "Active model" in browser.page_source, "sign-up lands on the dashboard")
+        expect(shows("Active model") and browser.current_url.endswith("/dashboard"), "sign-up lands on the dashboard")
         shot("dashboard")
         browser.find_element(By.XPATH, "//button[text()='Log out']").click()
         expect(browser.current_url.endswith("/login"), "log out returns to the login page")
         submit_account("analyst", "wrong password")
-        expect("Wrong user name or password" in browser.page_source, "a wrong password is refused")
+        expect(shows("Wrong user name or password"), "a wrong password is refused")
         submit_account("analyst", "e2e password 1")
         expect(browser.current_url.endswith("/dashboard"), "log in")
 
@@ -115,13 +126,13 @@ def main():
         numeric[0].send_keys("not a number")
         shot("form-filled")
         browser.find_element(By.CSS_SELECTOR, "button.primary").click()
-        expect("is not a number" in browser.page_source, "the server names the invalid field")
+        expect(shows("is not a number"), "the server names the invalid field")
         shot("form-error")
         numeric = browser.find_elements(By.CSS_SELECTOR, "input[inputmode=decimal]")
         numeric[0].clear()
         numeric[0].send_keys("0")
         browser.find_element(By.CSS_SELECTOR, "button.primary").click()
-        expect("Prediction:" in browser.page_source and "<svg" in browser.page_source, "the result page shows the class and a bar chart")
+        expect(shows("Prediction:", "<svg"), "the result page shows the class and a bar chart")
         shot("result")
 
         # A CSV with the model's columns, built from the form itself: defaults, categories cycled.
@@ -142,7 +153,7 @@ def main():
         browser.find_element(By.NAME, "file").send_keys(csv_path)
         shot("batch-form")
         browser.find_element(By.CSS_SELECTOR, "button.primary").click()
-        expect("records" in browser.page_source and "Download predictions" in browser.page_source, "batch upload shows counts per class")
+        expect(shows("records", "Download predictions"), "batch upload shows counts per class")
         shot("batch-result")
         browser.find_element(By.PARTIAL_LINK_TEXT, "Download predictions").click()
         for _ in range(40):
@@ -155,7 +166,7 @@ def main():
             header = f.readline()
         expect(header.startswith("predicted,p_"), "the downloaded CSV has the predicted class and probabilities")
         browser.get(base + "/history")
-        expect("batch: flows.csv" in browser.page_source and "form" in browser.page_source, "history lists both predictions")
+        expect(shows("batch: flows.csv", "form"), "history lists both predictions")
         shot("history")
         print("browser e2e: passed")
     finally:

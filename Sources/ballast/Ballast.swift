@@ -41,8 +41,11 @@ struct Ballast: AsyncParsableCommand {
     )
 
     /// Runs the command line, with temporary files deleted on SIGINT/SIGTERM (exit 130/143).
-    static func main() {
+    ///
+    /// Asynchronous, because `serve` is: the synchronous entry point of ArgumentParser never calls
+    /// an `AsyncParsableCommand`'s `run()` and prints its help instead.
+    static func main() async {
         TemporaryFiles.removeOnTermination()
-        main(nil)
+        await main(nil)
     }
 }

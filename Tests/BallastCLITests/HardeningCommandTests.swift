@@ -129,6 +129,20 @@ struct HardeningCommandTests {
         #expect(!version.isEmpty && text.contains(#""ballastVersion":"\#(version)""#), "--version says \(version)")
     }
 
+    /// `serve` is the one asynchronous subcommand: through a synchronous entry point ArgumentParser
+    /// prints its help and exits 0 instead of running it.
+    @Test("serve runs (a missing --model is an error naming it), not its help with exit 0")
+    func serveRuns() throws {
+        let runner = try #require(runner, "the ballast executable was not built")
+        let data = Self.temporary("-serve")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let missing = Self.temporary("-missing.bundle")
+        let result = try runner.run(["serve", "--model", missing, "--data-dir", data, "--port", "0"])
+        #expect(result.status != 0, "exit \(result.status); stdout: \(result.stdout.prefix(200))")
+        #expect(!result.stdout.contains("USAGE:"), "printed its help instead of running")
+        #expect(result.stderr.contains(missing), "stderr: \(result.stderr)")
+    }
+
     @Test("evaluate with no row of a known label exits 65; rus *=0 exits 65 and writes nothing")
     func emptyOutcomes() throws {
         let runner = try #require(runner, "the ballast executable was not built")
