@@ -34,14 +34,7 @@ extension ClassifierModel {
     /// The most probable class of each row (ties go to the lower class index).
     /// - Throws: as ``predictProbabilities(_:)``.
     public func predict(_ features: Matrix) throws -> [Int] {
-        let p = try predictProbabilities(features)
-        return p.withUnsafeBufferPointer { buf in
-            (0..<p.rows).map { r in
-                var best = 0
-                for c in 1..<max(p.columns, 1) where buf[r * p.columns + c] > buf[r * p.columns + best] { best = c }
-                return best
-            }
-        }
+        mostProbableClasses(try predictProbabilities(features))
     }
 
     /// Checks that `features` has the model's width and only finite values.
@@ -51,6 +44,20 @@ extension ClassifierModel {
             throw LearnError.featureCountMismatch(expected: featureCount, found: features.columns)
         }
         if let (r, c) = features.firstNonFinite() { throw LearnError.nonFinite(row: r, column: c) }
+    }
+}
+
+/// The most probable class of each row of `probabilities` (ties go to the lower class index), as
+/// ``ClassifierModel/predict(_:)`` returns it: callers that need both the probabilities and the
+/// classes compute the probabilities once.
+public func mostProbableClasses(_ probabilities: Matrix) -> [Int] {
+    probabilities.withUnsafeBufferPointer { buf in
+        let k = probabilities.columns
+        return (0..<probabilities.rows).map { r in
+            var best = 0
+            for c in 1..<max(k, 1) where buf[r * k + c] > buf[r * k + best] { best = c }
+            return best
+        }
     }
 }
 

@@ -246,6 +246,16 @@ public struct GradientBoostingModel: ClassifierModel, Equatable {
     public let trees: [FlatTree]
     /// Boosting rounds kept (after early stopping, the best round).
     public let rounds: Int
+    /// The trees packed for prediction: built on first use, then shared by every copy of the model,
+    /// so that scoring one record (a web request) does not repack a thousand trees.
+    private let packed = PackedForestCache()
+
+    private enum CodingKeys: String, CodingKey { case classNames, featureCount, baseMargins, trees, rounds }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.classNames == b.classNames && a.featureCount == b.featureCount && a.baseMargins == b.baseMargins
+            && a.trees == b.trees && a.rounds == b.rounds
+    }
 
     /// Creates a model from its parts.
     public init(classNames: [String], featureCount: Int, baseMargins: [Float], trees: [FlatTree], rounds: Int) {
@@ -266,7 +276,7 @@ public struct GradientBoostingModel: ClassifierModel, Equatable {
         }
         try TreeEnsemblePrediction.validate(trees, width: 1, featureCount: featureCount)
         var out = (0..<(features.rows * k)).map { baseMargins[$0 % k] }
-        if !trees.isEmpty { PackedForest(trees).accumulate(features, columns: k, into: &out) }
+        if !trees.isEmpty { packed.forest(for: trees).accumulate(features, columns: k, into: &out) }
         return Matrix(rows: features.rows, columns: k, values: out)
     }
 

@@ -1,4 +1,5 @@
 import BallastCore
+import Foundation
 
 /// Trees of one-value leaves (boosted trees) packed into one node array for fast batch prediction.
 ///
@@ -73,5 +74,22 @@ struct PackedForest {
                 }
             }
         }
+    }
+}
+
+/// A ``PackedForest`` built once for a model's trees and shared by copies of the model (a class, so
+/// copies share it; the lock makes the first build safe when requests arrive together).
+final class PackedForestCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var forest: PackedForest?
+
+    /// The packed form of `trees`, which must be the same trees on every call (the owning model's).
+    func forest(for trees: [FlatTree]) -> PackedForest {
+        lock.lock()
+        defer { lock.unlock() }
+        if let forest { return forest }
+        let built = PackedForest(trees)
+        forest = built
+        return built
     }
 }
