@@ -12,19 +12,32 @@ public struct ServiceMetrics: Sendable {
     static let latencyBuckets: [Duration] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
         .map { Duration.nanoseconds(Int64($0 * 1e9)) }
 
+    // Computed: the descriptor type is not Sendable, so it cannot be a shared constant.
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "ballast", metricName: "http_requests", unitName: "total",
+                             helpText: "HTTP requests by method, matched route and status")
+    }
+    static var latency: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "ballast", metricName: "http_request_duration", unitName: "seconds",
+                             helpText: "Time to answer a request, by matched route")
+    }
+    static var predicted: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "ballast", metricName: "predictions", unitName: "total",
+                             helpText: "Records predicted, by model (checksum prefix) and predicted class")
+    }
+
     /// Counts a finished request and records its latency.
     func request(method: String, route: String, status: Int, seconds: Double) {
         let labels = [("method", method), ("route", route), ("status", String(status))]
-        registry.makeCounter(name: "ballast_http_requests_total", labels: labels).increment()
-        registry.makeDurationHistogram(name: "ballast_http_request_duration_seconds", labels: [("route", route)],
-                                       buckets: Self.latencyBuckets)
+        registry.makeCounter(descriptor: Self.requests, labels: labels).increment()
+        registry.makeDurationHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets)
             .recordNanoseconds(Int64(seconds * 1e9))
     }
 
     /// Counts predicted records per class.
     func predictions(model: String, classNames: [String], counts: [Int]) {
         for (name, n) in zip(classNames, counts) where n > 0 {
-            registry.makeCounter(name: "ballast_predictions_total", labels: [("model", model), ("class", name)]).increment(by: Int64(n))
+            registry.makeCounter(descriptor: Self.predicted, labels: [("model", model), ("class", name)]).increment(by: Int64(n))
         }
     }
 

@@ -88,6 +88,28 @@ struct APITests {
         }
     }
 
+    @Test("Concurrent predictions each reach the audit trail before they are answered (group commit)")
+    func concurrentAudit() async throws {
+        try await withService(testConfiguration()) { (service, client) async throws in
+            var b = Browser(client)
+            try await b.signUp("ann")
+            let key = try await b.createKey()
+            let auth: HTTPFields = [.authorization: "Bearer \(key)", .contentType: "application/json"]
+            let body = try jsonBody(["records": [TestModel.record]])
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<40 {
+                    group.addTask { try await client.execute(uri: "/api/v1/predict", method: .post, headers: auth, body: body).status }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 40 && statuses.allSatisfy { $0 == .ok })
+            let user = try #require(try await service.store.user(named: "ann"))
+            let history = try await service.store.history(userID: user.id)
+            #expect(history.filter { $0.source == "api" }.count == 40)
+            #expect(Set(history.map(\.id)).count == history.count)
+        }
+    }
+
     @Test("POST /api/v1/predict/batch scores a CSV body like `ballast predict`")
     func batch() async throws {
         try await withService(testConfiguration()) { (_, client) async throws in

@@ -43,6 +43,9 @@ struct SecurityTests {
             #expect(blocked.status == .tooManyRequests)
             #expect(Int(blocked.headers[.retryAfter] ?? "") ?? 0 >= 1)
             #expect(attacker.cookies["ballast_session"] == nil)
+            // Per address too: from the same address, another account is deferred as well.
+            var sprayer = Browser(client)
+            #expect(try await sprayer.logIn("bob", "any password").status == .tooManyRequests)
             // Sign-ups from one address: every attempt counts (olga's was the first); back-off after 2.
             var signups: [HTTPResponse.Status] = []
             for i in 0..<5 {
@@ -63,6 +66,11 @@ struct SecurityTests {
         #expect(await limiter.retryAfter(["k"], now: t0 + 5) == 0)
         await limiter.succeed(["k"])
         #expect(await limiter.retryAfter(["k"], now: t0) == 0)
+        // A success clears only the keys it is given: the address's count survives the account's.
+        for _ in 0..<3 { await limiter.fail(["addr", "name"], now: t0) }
+        await limiter.succeed(["name"])
+        #expect(await limiter.retryAfter(["name"], now: t0) == 0)
+        #expect(await limiter.retryAfter(["addr"], now: t0) > 0)
     }
 
     @Test("SQL-injection strings are plain data as user names, feature values and file names")

@@ -9,11 +9,11 @@ import NIOCore
 /// A JSON API failure: status and body.
 struct APIExit: Error {
     var status: HTTPResponse.Status
-    var body: [String: Any]
+    var body: JSONValue
 
-    init(_ status: HTTPResponse.Status, _ message: String, extra: [String: Any] = [:]) {
+    init(_ status: HTTPResponse.Status, _ message: String, extra: [String: String] = [:]) {
         self.status = status
-        self.body = extra.merging(["error": message]) { a, _ in a }
+        self.body = .object(extra.mapValues { .string($0) }.merging(["error": .string(message)]) { a, _ in a })
     }
 }
 
@@ -76,14 +76,10 @@ extension BallastService {
 
     func apiPredict(_ request: Request, user: User) async throws -> Response {
         guard let model = await registry.current() else { throw ScoringError.noModel }
-        let body: ByteBuffer
-        do { body = try await request.body.collect(upTo: configuration.maxJSONBytes) } catch is NIOTooManyBytesError {
-            throw APIExit(.contentTooLarge, "JSON body larger than the limit of \(Self.bytes(configuration.maxJSONBytes))")
-        }
-        let bytes = Array(body.readableBytesView)
+        let bytes = try await Self.body(of: request, limit: configuration.maxJSONBytes, kind: "JSON")
         let object: JSONValue
-        do { object = try JSONDecoder().decode(JSONValue.self, from: Data(bytes)) } catch {
-            throw APIExit(.badRequest, "the body is not valid JSON; expected {\"records\": [{\"feature\": value, …}]}")
+        do { object = try JSONValue.parse(bytes) } catch {
+            throw APIExit(.badRequest, "the body is not valid JSON (\(error)); expected {\"records\": [{\"feature\": value, …}]}")
         }
         guard case .object(let top) = object, let list = top["records"] else {
             throw APIExit(.unprocessableContent, "expected a JSON object with a \"records\" array", extra: ["field": "records"])
@@ -104,46 +100,60 @@ extension BallastService {
         }
         let scored = try Scored.records(records, model: model, allowUnseen: true) { r, name in "records[\(r)].\(name)" }
         let classNames = model.bundle.classNames
-        let predictions: [[String: Any]] = (0..<scored.rows).map { r in
-            ["class": classNames[scored.prediction.labels[r]], "probabilities": scored.probabilities(row: r)]
+        let predictions: [JSONValue] = (0..<scored.rows).map { r in
+            .object(["class": .string(classNames[scored.prediction.labels[r]]),
+                     "probabilities": .object(scored.probabilities(row: r).mapValues { .number($0) })])
         }
-        let output = scored.rows == 1 ? Self.json(predictions[0]) : Self.json(["counts": Dictionary(uniqueKeysWithValues: zip(classNames, scored.prediction.counts))])
-        _ = try await store.recordPrediction(userID: user.id, model: model.record, source: "api", inputSHA256: SHA256.hex(bytes),
+        let output = scored.rows == 1 ? predictions[0].serialized : Self.json(["counts": Dictionary(uniqueKeysWithValues: zip(classNames, scored.prediction.counts))])
+        try await store.recordPrediction(userID: user.id, model: model.record, source: "api", inputSHA256: SHA256.hex(bytes),
                                              rows: scored.rows, summary: scored.summary, output: output)
         metrics.predictions(model: String(model.record.sha256.prefix(12)), classNames: classNames, counts: scored.prediction.counts)
-        return Self.jsonResponse(.ok, ["model": ["id": model.record.id, "name": model.record.name, "sha256": model.record.sha256],
-                                       "predictions": predictions, "unseen_categories": scored.prediction.unseenCategories])
+        return Self.jsonResponse(.ok, .object([
+            "model": .object(["id": .number(Double(model.record.id)), "name": .string(model.record.name), "sha256": .string(model.record.sha256)]),
+            "predictions": .array(predictions),
+            "unseen_categories": .object(scored.prediction.unseenCategories.mapValues { .number(Double($0)) }),
+        ]))
     }
 
     func apiBatch(_ request: Request, user: User) async throws -> Response {
         guard let model = await registry.current() else { throw ScoringError.noModel }
-        let body: ByteBuffer
-        do { body = try await request.body.collect(upTo: configuration.maxUploadBytes) } catch is NIOTooManyBytesError {
-            throw APIExit(.contentTooLarge, "CSV body larger than the limit of \(Self.bytes(configuration.maxUploadBytes))")
-        }
-        let bytes = Array(body.readableBytesView)
+        let bytes = try await Self.body(of: request, limit: configuration.maxUploadBytes, kind: "CSV")
         guard !bytes.isEmpty else { throw APIExit(.unprocessableContent, "the body is empty; send the CSV file as the request body") }
         let scored = try Scored.file(bytes[...], name: "body", model: model, temporaryDirectory: temporaryDirectory)
         let classNames = model.bundle.classNames
         let counts = Dictionary(uniqueKeysWithValues: zip(classNames, scored.prediction.counts))
-        _ = try await store.recordPrediction(userID: user.id, model: model.record, source: "api batch", inputSHA256: SHA256.hex(bytes),
+        try await store.recordPrediction(userID: user.id, model: model.record, source: "api batch", inputSHA256: SHA256.hex(bytes),
                                              rows: scored.rows, summary: scored.summary, output: Self.json(["counts": counts]))
         metrics.predictions(model: String(model.record.sha256.prefix(12)), classNames: classNames, counts: scored.prediction.counts)
         if request.headers[.accept]?.contains("text/csv") == true {
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: scored.csv)))
         }
-        let probabilities: [[Double]] = (0..<scored.rows).map { r in
-            classNames.indices.map { (Double(scored.prediction.probabilities[r, $0]) * 1e6).rounded() / 1e6 }
+        let probabilities: [JSONValue] = (0..<scored.rows).map { r in
+            .array(classNames.indices.map { .number((Double(scored.prediction.probabilities[r, $0]) * 1e6).rounded() / 1e6) })
         }
-        return Self.jsonResponse(.ok, ["rows": scored.rows, "classes": classNames, "counts": counts,
-                                       "predicted": scored.prediction.labels.map { classNames[$0] }, "probabilities": probabilities,
-                                       "unseen_categories": scored.prediction.unseenCategories])
+        return Self.jsonResponse(.ok, .object([
+            "rows": .number(Double(scored.rows)), "classes": JSONValue(any: classNames), "counts": JSONValue(any: counts),
+            "predicted": .array(scored.prediction.labels.map { .string(classNames[$0]) }), "probabilities": .array(probabilities),
+            "unseen_categories": .object(scored.prediction.unseenCategories.mapValues { .number(Double($0)) }),
+        ]))
+    }
+
+    /// The request's body, refused with 413 past `limit` bytes (`kind` names it in the message).
+    static func body(of request: Request, limit: Int, kind: String) async throws -> [UInt8] {
+        do {
+            return Array(try await request.body.collect(upTo: limit).readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw APIExit(.contentTooLarge, "\(kind) body larger than the limit of \(bytes(limit))")
+        }
     }
 
     static func jsonResponse(_ status: HTTPResponse.Status, _ object: [String: Any]) -> Response {
-        let cleaned = ValueCleaning.forJSON(object)
-        let data = JSONSerialization.isValidJSONObject(cleaned)
-            ? (try? JSONSerialization.data(withJSONObject: cleaned, options: [.sortedKeys])) ?? Data("{}".utf8) : Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        jsonResponse(status, JSONValue(any: object))
+    }
+
+    static func jsonResponse(_ status: HTTPResponse.Status, _ value: JSONValue) -> Response {
+        var bytes: [UInt8] = []
+        value.write(into: &bytes)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -7,6 +7,14 @@ import Foundation
 public struct LoadedModel: Sendable {
     public var record: ModelRecord
     public var bundle: ModelBundle
+    /// The bundle's field checks, built once per activation rather than per request.
+    public let decoder: RecordDecoder
+
+    public init(record: ModelRecord, bundle: ModelBundle) {
+        self.record = record
+        self.bundle = bundle
+        decoder = RecordDecoder(bundle: bundle)
+    }
 }
 
 /// The model bundles the service knows: files under `DATA/models/`, rows in the `models` table, and

@@ -23,27 +23,6 @@ enum FieldValue: Sendable, Equatable {
     }
 }
 
-/// Any JSON value. Decoded with `JSONDecoder`, which (unlike `JSONSerialization` on Linux) keeps
-/// `true`/`false` apart from the numbers 1 and 0.
-public enum JSONValue: Decodable, Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
-    }
-}
-
 /// A field of a submitted record that cannot be used, with the reason.
 public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The field (`records[2].duration` in the API, the column name in the form).
@@ -69,12 +48,22 @@ public struct FieldSpec: Sendable {
 public struct RecordDecoder: Sendable {
     /// The fields, in the bundle's column order.
     public let fields: [FieldSpec]
+    /// The fields' names, for spotting unknown ones.
+    private let names: Set<String>
+    /// Per field, its categories' codes (empty for numeric fields).
+    private let categoryCodes: [[String: Int32]]
 
     /// The decoder for a bundle's preprocessing.
     public init(bundle: ModelBundle) {
         fields = bundle.preprocessor.columns.map {
             FieldSpec(name: $0.name, kind: $0.kind, categories: $0.categories, observedMin: $0.observedMin,
                       observedMax: $0.observedMax, logTransformed: $0.logTransformed)
+        }
+        names = Set(fields.map(\.name))
+        categoryCodes = fields.map { field in
+            var index: [String: Int32] = [:]
+            for (i, c) in field.categories.enumerated() where index[c] == nil { index[c] = Int32(i) }
+            return index
         }
     }
 
@@ -87,18 +76,16 @@ public struct RecordDecoder: Sendable {
     func decode(_ records: [[String: FieldValue]], fieldName: (Int, String) -> String, allowUnseen: Bool = true)
         -> Result<Table, FieldErrors> {
         var errors: [FieldError] = []
-        let known = Set(fields.map(\.name))
-        for (r, record) in records.enumerated() {
-            for key in record.keys.sorted() where !known.contains(key) {
+        for (r, record) in records.enumerated() where !record.keys.allSatisfy(names.contains) {
+            for key in record.keys.sorted() where !names.contains(key) {
                 errors.append(FieldError(field: fieldName(r, key), message: "unknown field; the model's fields are \(fields.map(\.name).joined(separator: ", "))"))
             }
         }
         var columns: [TableColumn] = []
-        for field in fields {
+        for (f, field) in fields.enumerated() {
             if field.kind == .categorical {
                 var codes: [Int32] = [], categories = field.categories
-                var index: [String: Int32] = [:]
-                for (i, c) in categories.enumerated() { index[c] = Int32(i) }
+                var index = categoryCodes[f]
                 for (r, record) in records.enumerated() {
                     switch record[field.name] ?? .missing {
                     case .text(let s) where index[s] != nil:

@@ -48,8 +48,7 @@ extension Scored {
     /// Scores decoded records.
     static func records(_ records: [[String: FieldValue]], model: LoadedModel, allowUnseen: Bool,
                         fieldName: (Int, String) -> String) throws -> Scored {
-        let decoder = RecordDecoder(bundle: model.bundle)
-        switch decoder.decode(records, fieldName: fieldName, allowUnseen: allowUnseen) {
+        switch model.decoder.decode(records, fieldName: fieldName, allowUnseen: allowUnseen) {
         case .failure(let errors): throw ScoringError.fields(errors)
         case .success(let table):
             do {

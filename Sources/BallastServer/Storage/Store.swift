@@ -57,6 +57,16 @@ public struct APIKeyRecord: Sendable, Equatable {
 /// The service's queries. Every value is bound, never spliced into SQL text.
 public struct Store: Sendable {
     let db: Database
+    /// API keys verified in the last seconds (cleared by every change that can withdraw one).
+    let verifiedKeys: APIKeyCache
+    /// Group commit of single-prediction audit rows.
+    let predictionLog: PredictionLog
+
+    init(db: Database, keyCacheLifetime: TimeInterval = 10) {
+        self.db = db
+        verifiedKeys = APIKeyCache(lifetime: keyCacheLifetime)
+        predictionLog = PredictionLog(db: db)
+    }
 
     // MARK: users
 
@@ -92,6 +102,7 @@ public struct Store: Sendable {
 
     func setRole(userID: Int, role: User.Role) async throws {
         try await db.query("UPDATE users SET role = ? WHERE id = ?", [.text(role.rawValue), .integer(userID)])
+        verifiedKeys.clear()
     }
 
     /// Disables or enables an account; disabling ends its sessions and revokes its keys.
@@ -103,6 +114,7 @@ public struct Store: Sendable {
                 _ = try await c.query("UPDATE api_keys SET revoked = 1 WHERE user_id = ?", [.integer(userID)])
             }
         }
+        verifiedKeys.clear()
     }
 
     func adminCount() async throws -> Int {
@@ -172,15 +184,19 @@ public struct Store: Sendable {
 
     func revokeAPIKey(id: String, userID: Int) async throws {
         try await db.query("UPDATE api_keys SET revoked = 1 WHERE id = ? AND user_id = ?", [.text(id), .integer(userID)])
+        verifiedKeys.clear()
     }
 
     /// The user a bearer token belongs to, if the key exists, is not revoked and its secret matches.
     func user(apiKey token: String) async throws -> User? {
         guard let (id, secret) = Tokens.split(token) else { return nil }
+        let tokenHash = Tokens.sha256(token)
+        if let user = verifiedKeys.user(tokenHash: tokenHash) { return user }
         let rows = try await db.query("SELECT k.secret_hash, k.revoked, u.* FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = ?",
                                       [.text(id)])
         guard let row = rows.first, let hash = row.column("secret_hash")?.string, let user = Self.user(row) else { return nil }
         guard Tokens.constantTimeEquals(hash, Tokens.sha256(secret)), row.column("revoked")?.integer == 0, !user.disabled else { return nil }
+        verifiedKeys.remember(tokenHash: tokenHash, user: user)
         return user
     }
 
@@ -236,8 +252,19 @@ public struct Store: Sendable {
 
     /// Records a prediction (and, for a batch, its CSV output) in one transaction.
     /// - Returns: the prediction id and the batch id (when `csv` was given).
+    /// Adds a prediction to the audit trail; returns once it is stored (rows arriving together are
+    /// committed together, see ``PredictionLog``).
     func recordPrediction(userID: Int, model: ModelRecord, source: String, inputSHA256: String, rows: Int, summary: String,
-                          output: String, csv: (fileName: String, bytes: [UInt8])? = nil) async throws -> (prediction: Int, batch: Int?) {
+                          output: String) async throws {
+        try await predictionLog.append(.init(userID: userID, modelID: model.id, modelSHA256: model.sha256,
+                                             createdAt: Date().timeIntervalSince1970, source: source, inputSHA256: inputSHA256,
+                                             rows: rows, summary: summary, output: output))
+    }
+
+    /// Adds a batch prediction and its output CSV (kept for download) in one transaction.
+    /// - Returns: the prediction's id and the stored CSV's id.
+    func recordBatchPrediction(userID: Int, model: ModelRecord, source: String, inputSHA256: String, rows: Int, summary: String,
+                               output: String, csv: (fileName: String, bytes: [UInt8])) async throws -> (prediction: Int, batch: Int) {
         try await db.transaction { c in
             _ = try await c.query("""
                 INSERT INTO predictions(user_id, model_id, model_sha256, created_at, source, input_sha256, rows, summary, output)
@@ -245,7 +272,6 @@ public struct Store: Sendable {
                 """, [.integer(userID), .integer(model.id), .text(model.sha256), .float(Date().timeIntervalSince1970), .text(source),
                       .text(inputSHA256), .integer(rows), .text(summary), .text(output)])
             let id = try await c.lastAutoincrementID()
-            guard let csv else { return (id, nil) }
             _ = try await c.query("INSERT INTO batches(prediction_id, user_id, file_name, csv) VALUES (?, ?, ?, ?)",
                                   [.integer(id), .integer(userID), .text(csv.fileName), .blob(ByteBuffer(bytes: csv.bytes))])
             return (id, try await c.lastAutoincrementID())

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Page and JSON values are built as `[String: Any]`; an `Optional` stored in `Any` would reach
-/// Mustache or `JSONSerialization` as an opaque box. These helpers unwrap optionals recursively:
-/// `nil` entries are dropped from dictionaries (so `{{#key}}` is false) or become JSON null.
+/// Mustache or the JSON writer as an opaque box. These helpers unwrap optionals recursively: `nil`
+/// entries are dropped from dictionaries (so `{{#key}}` is false); ``JSONValue/init(any:)`` writes
+/// them as JSON null.
 enum ValueCleaning {
     /// The value with optionals unwrapped; nil for an empty optional.
     static func unwrap(_ value: Any) -> Any? {
@@ -23,14 +24,6 @@ enum ValueCleaning {
             return out
         }
         if let array = value as? [Any] { return array.compactMap(forTemplate) }
-        return value
-    }
-
-    /// For JSON: nil becomes NSNull, nested values cleaned.
-    static func forJSON(_ value: Any) -> Any {
-        guard let value = unwrap(value) else { return NSNull() }
-        if let dict = value as? [String: Any] { return dict.mapValues(forJSON) }
-        if let array = value as? [Any] { return array.map(forJSON) }
         return value
     }
 }

@@ -164,7 +164,9 @@ extension BallastService {
             await loginLimiter.fail(keys)
             return try await loginForm(request, name: name, message: "Wrong user name or password.", status: .unauthorized)
         }
-        await loginLimiter.succeed(keys)
+        // Only the account's count is cleared: clearing the address's would let one owned account
+        // reset the back-off of a password spray across other accounts from the same address.
+        await loginLimiter.succeed([keys[1]])
         // Rotation: the session the browser came with (if any) is deleted and a new id issued.
         let old = (request.cookies[CookieName.session]?.value).flatMap { Tokens.split($0)?.id }
         let (token, _) = try await store.createSession(userID: user.id, lifetime: configuration.sessionLifetime, replacing: old)
@@ -247,7 +249,7 @@ extension BallastService {
         let predicted = model.bundle.classNames[scored.prediction.labels[0]]
         let probabilities = scored.probabilities(row: 0)
         let output = Self.json(["class": predicted, "probabilities": probabilities])
-        _ = try await store.recordPrediction(userID: session.user.id, model: model.record, source: "form",
+        try await store.recordPrediction(userID: session.user.id, model: model.record, source: "form",
                                              inputSHA256: Tokens.sha256(Self.json(fields)), rows: 1, summary: predicted, output: output)
         metrics.predictions(model: model.record.sha256.prefix(12).description, classNames: model.bundle.classNames,
                             counts: scored.prediction.counts)
@@ -282,7 +284,7 @@ extension BallastService {
                         status: .unprocessableContent)
         }
         let csv = Array(scored.csv.utf8)
-        let ids = try await store.recordPrediction(userID: session.user.id, model: model.record, source: "batch: " + fileName,
+        let ids = try await store.recordBatchPrediction(userID: session.user.id, model: model.record, source: "batch: " + fileName,
                                                    inputSHA256: SHA256.hex(file.body), rows: scored.rows, summary: scored.summary,
                                                    output: Self.json(Dictionary(uniqueKeysWithValues: zip(model.bundle.classNames, scored.prediction.counts))),
                                                    csv: (fileName, csv))
@@ -290,7 +292,7 @@ extension BallastService {
                             counts: scored.prediction.counts)
         let counts = zip(model.bundle.classNames, scored.prediction.counts).map { ["name": $0, "count": $1] as [String: Any] }
         return page("batch", title: "Batch", values.merging(["result": [
-            "fileName": fileName, "rows": scored.rows, "counts": counts, "batchID": ids.batch ?? 0, "unseen": scored.unseenText as Any,
+            "fileName": fileName, "rows": scored.rows, "counts": counts, "batchID": ids.batch, "unseen": scored.unseenText as Any,
         ] as [String: Any]]) { a, _ in a }, session: session)
     }
 
@@ -329,9 +331,6 @@ extension BallastService {
 
     /// Compact JSON text of a JSON-compatible value (sorted keys).
     static func json(_ object: Any) -> String {
-        let cleaned = ValueCleaning.forJSON(object)
-        guard JSONSerialization.isValidJSONObject(cleaned),
-              let data = try? JSONSerialization.data(withJSONObject: cleaned, options: [.sortedKeys]) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        JSONValue(any: object).serialized
     }
 }
