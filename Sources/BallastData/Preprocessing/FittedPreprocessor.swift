@@ -149,12 +149,17 @@ public struct FittedPreprocessor: Sendable, Equatable {
 
     /// The index in `table` of each fitted column, after checking names and kinds.
     private func matchColumns(_ table: Table) throws -> [Int] {
+        // Records built from the model's own schema (the web service's) have its columns in order:
+        // no name index is needed, and there can be no extra column.
+        let inOrder = table.columns.count == columns.count && zip(table.columns, columns).allSatisfy { $0.name == $1.name }
         var index: [String: Int] = [:]
-        for (i, c) in table.columns.enumerated() where index[c.name] == nil { index[c.name] = i }
+        if !inOrder {
+            for (i, c) in table.columns.enumerated() where index[c.name] == nil { index[c.name] = i }
+        }
         var sources: [Int] = []
         sources.reserveCapacity(columns.count)
-        for fitted in columns {
-            guard let i = index[fitted.name] else { throw PreprocessingError.missingColumn(fitted.name) }
+        for (position, fitted) in columns.enumerated() {
+            guard let i = inOrder ? position : index[fitted.name] else { throw PreprocessingError.missingColumn(fitted.name) }
             let isCategorical: Bool
             if case .categorical = table.columns[i].values { isCategorical = true } else { isCategorical = false }
             if isCategorical != (fitted.kind == .categorical) {
@@ -163,6 +168,7 @@ public struct FittedPreprocessor: Sendable, Equatable {
             }
             sources.append(i)
         }
+        if inOrder { return sources }
         let fittedNames = Set(columns.map(\.name))
         let extra = table.columnNames.filter { !fittedNames.contains($0) }
         if !extra.isEmpty { throw PreprocessingError.unexpectedColumns(extra) }
