@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds the CSV, NSL-KDD and model-bundle fuzz targets with libFuzzer + AddressSanitizer straight
+# Builds the CSV, NSL-KDD, model-bundle and JSON (the web API's body reader) fuzz targets with libFuzzer + AddressSanitizer straight
 # from the sources (no SwiftPM) and runs each for SECONDS (default 60); TARGETS (default
 # "CSV NSLKDD Bundle") picks some. Seed corpora are generated into Fuzz/corpus-* from small valid
 # samples (bundle seeds are trained with the release `ballast`, built if absent); crashes land in
 # Fuzz/crash-*.
 set -euo pipefail
 SECONDS_PER_TARGET="${1:-60}"
-read -r -a TARGETS <<< "${TARGETS:-CSV NSLKDD Bundle}"
+read -r -a TARGETS <<< "${TARGETS:-CSV NSLKDD Bundle JSON}"
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 OUT="$ROOT/Fuzz/.out"
@@ -20,7 +20,7 @@ swiftc "${FLAGS[@]}" -emit-module -emit-library -static -module-name BallastCore
     2> "$OUT/build-core.log" || { cat "$OUT/build-core.log"; exit 1; }
 DATA_SOURCES=$(find Sources/BallastData -name '*.swift' | sort)
 for target in "${TARGETS[@]}"; do
-    [ "$target" = Bundle ] && continue
+    [ "$target" = Bundle ] || [ "$target" = JSON ] && continue
     echo "building fuzz-$target..."
     # shellcheck disable=SC2086
     swiftc "${FLAGS[@]}" -module-name BallastData -I "$OUT" -L "$OUT" -lBallastCore -ldl \
@@ -49,6 +49,14 @@ if [[ " ${TARGETS[*]} " == *" Bundle "* ]]; then
         2> "$OUT/build-Bundle.log" || { grep -v 'Cannot export local symbol' "$OUT/build-Bundle.log"; exit 1; }
 fi
 
+# The JSON target needs only the service's JSON reader and writer (Foundation, no Hummingbird).
+if [[ " ${TARGETS[*]} " == *" JSON "* ]]; then
+    echo "building fuzz-JSON..."
+    swiftc "${FLAGS[@]}" -module-name BallastServer Sources/BallastServer/Models/JSON.swift \
+        Sources/BallastServer/Web/ValueCleaning.swift Fuzz/FuzzJSON.swift -o Fuzz/fuzz-JSON.bin \
+        2> "$OUT/build-JSON.log" || { grep -v 'Cannot export local symbol' "$OUT/build-JSON.log"; exit 1; }
+fi
+
 # Seed corpora: first bytes are the option selectors the targets read.
 CSV_CORPUS=Fuzz/corpus-csv
 KDD_CORPUS=Fuzz/corpus-nslkdd
@@ -65,6 +73,11 @@ if [ -r ../shared/datasets/nsl-kdd/KDDTest+.txt ]; then
         { printf "\\x0$mode"; head -n 8 ../shared/datasets/nsl-kdd/KDDTest+.txt; } > "$KDD_CORPUS/kdd-$mode"
     done
 fi
+JSON_CORPUS=Fuzz/corpus-json
+mkdir -p "$JSON_CORPUS"
+seed "$JSON_CORPUS/records" '{"records": [{"duration": 0, "protocol_type": "tcp", "src_bytes": 1.5e3, "flag": "SF"}, {"x": null}]}'
+seed "$JSON_CORPUS/escapes" '["a\\"b\\\\c\\u00e9\\ud83d\\ude00\\n", -0.0, 1E+2, true, false, {}]'
+seed "$JSON_CORPUS/nested" '[[[[{"a": [[{}]]}]]]]'
 seed "$KDD_CORPUS/synthetic" '\x00 0,tcp,http,SF,491,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,2,2,0.00,0.00,0.00,0.00,1.00,0.00,0.00,150,25,0.17,0.03,0.17,0.00,0.00,0.00,0.05,0.00,normal,20\n'
 
 # Bundle seeds: payloads (selector 0: re-signed by the target) of small bundles of every detector.
@@ -91,6 +104,7 @@ for target in "${TARGETS[@]}"; do
         CSV) corpus=$CSV_CORPUS max_len=4096 ;;
         NSLKDD) corpus=$KDD_CORPUS max_len=4096 ;;
         Bundle) corpus=$BUNDLE_CORPUS max_len=65536 ;;
+        JSON) corpus=$JSON_CORPUS max_len=4096 ;;
     esac
     echo "fuzzing $target for ${SECONDS_PER_TARGET}s..."
     if ! "Fuzz/fuzz-$target.bin" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -max_len="$max_len" -timeout=10 \
