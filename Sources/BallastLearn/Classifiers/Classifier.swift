@@ -34,14 +34,7 @@ extension ClassifierModel {
     /// The most probable class of each row (ties go to the lower class index).
     /// - Throws: as ``predictProbabilities(_:)``.
     public func predict(_ features: Matrix) throws -> [Int] {
-        let p = try predictProbabilities(features)
-        return p.withUnsafeBufferPointer { buf in
-            (0..<p.rows).map { r in
-                var best = 0
-                for c in 1..<max(p.columns, 1) where buf[r * p.columns + c] > buf[r * p.columns + best] { best = c }
-                return best
-            }
-        }
+        try predictProbabilities(features).mostProbableClasses()
     }
 
     /// Checks that `features` has the model's width and only finite values.
@@ -51,6 +44,20 @@ extension ClassifierModel {
             throw LearnError.featureCountMismatch(expected: featureCount, found: features.columns)
         }
         if let (r, c) = features.firstNonFinite() { throw LearnError.nonFinite(row: r, column: c) }
+    }
+}
+
+extension Matrix {
+    /// For class probabilities (one row per record, one column per class), the most probable class
+    /// of each row; ties go to the lower class index.
+    public func mostProbableClasses() -> [Int] {
+        withUnsafeBufferPointer { buf in
+            (0..<rows).map { r in
+                var best = 0
+                for c in 1..<max(columns, 1) where buf[r * columns + c] > buf[r * columns + best] { best = c }
+                return best
+            }
+        }
     }
 }
 
