@@ -15,7 +15,8 @@ public enum Transpose: Sendable, Hashable {
 /// The Swift path packs `op(B)` into panels of 16 columns and `op(A)` into slivers of 6 rows per
 /// block of 256 along `k`, and runs a 6×16 register-blocked micro-kernel of `SIMD8<Float>`
 /// accumulators; row blocks of `C` are split across ``Parallel/threadCount`` threads. Each element of
-/// `C` is computed by one thread in a fixed order, so results are bit-identical run to run. When a
+/// `C` is computed by one thread in a fixed order, so results are bit-identical run to run (and do not
+/// depend on the thread count or on `parallel`). When a
 /// BLAS library is available (see ``BLAS``) and `backend` allows it, large products go to
 /// `cblas_sgemm` instead.
 public enum GEMM {
@@ -34,6 +35,9 @@ public enum GEMM {
 
     /// Computes `C = alpha * op(A) * op(B) + beta * C`.
     ///
+    /// `parallel: false` keeps the Swift kernel on the calling thread, for callers that already
+    /// split their work across threads (such as one product per chunk of rows in a parallel loop).
+    ///
     /// - Precondition: the strides are large enough for the shapes (a programmer error otherwise).
     public static func multiply(
         transposeA: Transpose, transposeB: Transpose,
@@ -43,7 +47,8 @@ public enum GEMM {
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float,
         c: UnsafeMutablePointer<Float>, ldc: Int,
-        backend: Backend = .automatic
+        backend: Backend = .automatic,
+        parallel: Bool = true
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "GEMM: negative dimension")
         precondition(ldc >= n, "GEMM: ldc \(ldc) < n \(n)")
@@ -61,7 +66,8 @@ public enum GEMM {
         if work < 24 * 24 * 24 {
             smallProduct(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
         } else {
-            GEMMKernel.packedProduct(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
+            GEMMKernel.packedProduct(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc,
+                                     threads: parallel ? Parallel.threadCount : 1)
         }
     }
 

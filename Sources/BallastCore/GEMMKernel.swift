@@ -2,7 +2,7 @@
 ///
 /// Blocking: `k` in blocks of ``kc``; for each block, `op(B)` is packed into panels of ``nr`` = 16
 /// columns (contiguous `kc × 16`), then row blocks of about ``mc`` rows (equal blocks, as many as a
-/// multiple of the thread count) are distributed over threads; each
+/// multiple of `threads`) are distributed over that many threads; each
 /// thread packs its `op(A)` rows into slivers of ``mr`` = 6 rows (`kc × 6`, column-interleaved) and
 /// runs the 6×16 micro-kernel over every panel. Edge slivers and panels are zero-padded and written
 /// back through a bounds-checked copy.
@@ -15,14 +15,13 @@ enum GEMMKernel {
     static func packedProduct(
         _ ta: Transpose, _ tb: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-        _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, threads: Int
     ) {
         let panels = (n + nr - 1) / nr
         let packedB = UnsafeMutablePointer<Float>.allocate(capacity: panels * nr * kc)
         defer { packedB.deallocate() }
         // Row blocks of at most `mc` rows, as many as a multiple of the thread count and of equal
         // size in whole slivers: 128 rows on 2 threads are 66 + 62, not 72 + 56.
-        let threads = Parallel.threadCount
         let wanted = max(1, (m + mc - 1) / mc)
         let rowBlocks = min((wanted + threads - 1) / threads * threads, (m + mr - 1) / mr)
         let blockRows = ((m + rowBlocks - 1) / rowBlocks + mr - 1) / mr * mr
@@ -35,7 +34,7 @@ enum GEMMKernel {
             let kb = min(kc, k - p0)
             packB(tb, b, ldb, p0, kb, n, packedB)
             let start = p0
-            Parallel.forEachChunk(0..<rowBlocks, chunksPerThread: 2) { blocks in
+            let body: @Sendable (Range<Int>) -> Void = { blocks in
                 let packedA = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * kc)
                 defer { packedA.deallocate() }
                 let a = aIn.baseAddress!, pb = bPacked.baseAddress!, c = cOut.baseAddress!
@@ -55,6 +54,11 @@ enum GEMMKernel {
                         }
                     }
                 }
+            }
+            if threads > 1 {
+                Parallel.forEachChunk(0..<rowBlocks, chunksPerThread: 2, body)
+            } else {
+                body(0..<rowBlocks)
             }
             p0 += kb
         }

@@ -12,20 +12,6 @@ struct ExperimentRunnerTests {
     let small = ExperimentSpec(name: "small", datasets: [.simulator(rows: 1_500)], balancings: ["smote"],
                                detectors: ["dt", "gbdt:rounds=5"], seeds: [1, 2])
 
-    private func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("ballast-experiment-\(UUID().uuidString)").path
-    }
-
-    /// The metrics of every cell, without timings (which differ run to run).
-    private func metrics(_ results: ExperimentResults) -> [String] {
-        results.datasets.flatMap { d in
-            d.cells.map { c in
-                "\(d.name)|\(c.balancing)|\(c.detector)|\(c.seed)|\(c.fold ?? 0)|\(c.trainRows ?? -1)|\(c.error ?? "")|"
-                    + c.evaluations.map { "\($0.testSet):\($0.report.confusion.counts)" }.joined(separator: ";")
-            }
-        }
-    }
-
     @Test("A small simulator experiment runs end to end and writes every output; results.json validates against the documented schema")
     func endToEnd() throws {
         let directory = temporaryDirectory()

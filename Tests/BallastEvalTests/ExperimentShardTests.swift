@@ -10,20 +10,6 @@ struct ExperimentShardTests {
     let spec = ExperimentSpec(name: "sharded", datasets: [.simulator(rows: 1_200)], balancings: ["ros", "smote"],
                               detectors: ["dt", "lr"], seeds: [1, 2])
 
-    private func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("ballast-shard-\(UUID().uuidString)").path
-    }
-
-    /// Every cell's metrics (confusion matrices), keyed and in order; no timings.
-    private func metrics(_ results: ExperimentResults) -> [String] {
-        results.datasets.flatMap { d in
-            d.cells.map { c in
-                "\(c.balancing)|\(c.detector)|\(c.seed)|\(c.fold ?? 0)|\(c.trainRows ?? -1)|\(c.error ?? "")|"
-                    + c.evaluations.map { "\($0.testSet):\($0.report.confusion.counts)" }.joined(separator: ";")
-            }
-        }
-    }
-
     @Test("shards are disjoint, cover the plan and keep a balancing with its detectors")
     func plan() throws {
         let whole = ExperimentPlan(spec: spec)

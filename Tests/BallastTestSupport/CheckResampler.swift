@@ -10,7 +10,11 @@ import BallastLearn
 /// return a subset of the rows in order; counts exactly as the strategy says (over/under); counts
 /// never grow for cleaning methods; tiny classes (1 and 3 rows) handled without crash or excess;
 /// one class, empty input, NaN and mismatched label count throw the documented ``LearnError``;
-/// impossible counts throw the documented ``ResamplingError``.
+/// impossible counts throw the documented ``ResamplingError``. A strategy that cannot be resolved for
+/// the data must make the resampler throw. A pipeline (``ResamplingPipeline``, such as `smote-enn` or
+/// `smote+oss`) is replayed with every step recorded: each step must pass the checks of its own kind
+/// on the rows it received (counts, originals, subset, cleaning), each step must receive the previous
+/// one's output, and the pipeline must return the last one's.
 public enum ResamplerChecks {
     /// Labelled rows with their fitted feature schema.
     public struct Sample: Sendable {
@@ -89,6 +93,7 @@ public enum ResamplerChecks {
         let moved = zip(snapped.storage, first.features.storage).map { abs($0 - $1) }.max() ?? 0
         if moved > 1e-3 { failures.append("type-aware: output rows are not valid records of the schema (snap moves a value by \(moved))") }
         failures += kindFailures(resampler, output: first, input: data)
+        failures += pipelineFailures(resampler, data: data, schema: sample.schema, seed: 42, output: first)
         failures += tinyClassFailures(resampler)
         failures += errorFailures(resampler, sample: sample)
         return failures
@@ -122,10 +127,7 @@ public enum ResamplerChecks {
         switch resampler.kind {
         case .overSampling, .underSampling, .prototypeGeneration:
             let purpose: SamplingStrategy.Purpose = resampler.kind == .overSampling ? .overSampling : .underSampling
-            if let targets = try? resampler.strategy.targetCounts(counts: counts, classNames: input.classNames, purpose: purpose),
-               output.classCounts != targets {
-                f.append("counts: \(output.classCounts), the strategy asks for \(targets)")
-            }
+            f += countFailures(resampler, output: output, input: input, purpose: purpose)
             if resampler.kind == .overSampling {
                 if output.count < input.count
                     || output.gatherRows(Array(0..<input.count)) != input {
@@ -138,9 +140,85 @@ public enum ResamplerChecks {
             if zip(output.classCounts, counts).contains(where: { $0 > $1 }) { f.append("cleaning: a class grew \(counts) → \(output.classCounts)") }
             if !isOrderedSubset(output, of: input) { f.append("subset: a cleaning method must return original rows in their order") }
         case .combination:
-            break
+            break  // step by step: pipelineFailures
         }
         return f
+    }
+
+    /// Exact counts of an over-, under-sampler or prototype method; a strategy that cannot be resolved
+    /// for `input` is a failure too (the resampler should have thrown).
+    static func countFailures(_ resampler: any Resampler, output: LabeledMatrix, input: LabeledMatrix,
+                              purpose: SamplingStrategy.Purpose) -> [String] {
+        let counts = input.classCounts
+        do {
+            let targets = try resampler.strategy.targetCounts(counts: counts, classNames: input.classNames, purpose: purpose)
+            return output.classCounts == targets ? [] : ["counts: \(output.classCounts), the strategy asks for \(targets)"]
+        } catch {
+            return ["counts: the strategy \(resampler.strategy) cannot be resolved for counts \(counts) (\(error)), "
+                    + "yet resampling did not throw"]
+        }
+    }
+
+    /// The checks of a pipeline: replays it with every step recorded (see ``ResamplerChecks``).
+    /// Nothing for other kinds; a combination that is not a ``ResamplingPipeline`` cannot be checked
+    /// step by step and is reported.
+    static func pipelineFailures(_ resampler: any Resampler, data: LabeledMatrix, schema: FeatureSchema, seed: UInt64,
+                                 output: LabeledMatrix) -> [String] {
+        guard resampler.kind == .combination else { return [] }
+        guard let pipeline = resampler as? ResamplingPipeline else {
+            return ["combination: \(type(of: resampler)) is not a ResamplingPipeline, so its steps cannot be checked"]
+        }
+        let log = StepLog()
+        var rng = Xoshiro256StarStar(seed: seed)
+        let replay: LabeledMatrix
+        do {
+            replay = try recording(pipeline, into: log).resample(data, schema: schema, using: &rng)
+        } catch {
+            return ["combination: replaying the steps threw \(error)"]
+        }
+        var f: [String] = []
+        if replay != output { f.append("combination: the pipeline with its steps recorded gives a different output") }
+        var expectedInput = data
+        for (i, step) in log.steps.enumerated() {
+            let name = "step \(i + 1), \(type(of: step.resampler))"
+            if step.input != expectedInput { f.append("combination: \(name) did not receive the previous step's output") }
+            f += kindFailures(step.resampler, output: step.output, input: step.input).map { "\($0) (\(name))" }
+            expectedInput = step.output
+        }
+        if output != expectedInput { f.append("combination: the output is not the last step's output") }
+        return f
+    }
+
+    /// `pipeline` with every step (inside nested pipelines too) wrapped in a ``RecordingStep``.
+    static func recording(_ pipeline: ResamplingPipeline, into log: StepLog) -> ResamplingPipeline {
+        ResamplingPipeline(steps: pipeline.steps.map { step in
+            if let nested = step as? ResamplingPipeline { return recording(nested, into: log) }
+            return RecordingStep(base: step, log: log)
+        }, strategy: pipeline.strategy)
+    }
+
+    /// The steps a pipeline ran, in order: each with the strategy it was given, its input and output.
+    final class StepLog: @unchecked Sendable {  // written by one pipeline run on one thread
+        var steps: [(resampler: any Resampler, input: LabeledMatrix, output: LabeledMatrix)] = []
+    }
+
+    /// A pipeline step that records what it did in a ``StepLog``; the pipeline's strategy changes
+    /// reach the wrapped step.
+    struct RecordingStep: Resampler {
+        var base: any Resampler
+        let log: StepLog
+        var strategy: SamplingStrategy {
+            get { base.strategy }
+            set { base.strategy = newValue }
+        }
+        var kind: ResamplerKind { base.kind }
+
+        func fitResample(_ data: LabeledMatrix, schema: FeatureSchema?,
+                         using rng: inout some RandomNumberGenerator) throws -> ResamplingResult {
+            let result = try base.fitResample(data, schema: schema, using: &rng)
+            log.steps.append((base, data, result.data))
+            return result
+        }
     }
 
     static func tinyClassFailures(_ resampler: any Resampler) -> [String] {
@@ -152,11 +230,11 @@ public enum ResamplerChecks {
             do {
                 let out = try resampler.resample(data, schema: tiny.schema, using: &rng)
                 f += shapeFailures(out, input: data).map { "tiny classes \(counts): \($0)" }
-                if resampler.kind == .overSampling,
-                   let targets = try? resampler.strategy.targetCounts(counts: counts, classNames: data.classNames, purpose: .overSampling),
-                   out.classCounts != targets {
-                    f.append("tiny classes \(counts): counts \(out.classCounts), the strategy asks for \(targets)")
+                if resampler.kind == .overSampling {
+                    f += countFailures(resampler, output: out, input: data, purpose: .overSampling).map { "tiny classes \(counts): \($0)" }
                 }
+                f += pipelineFailures(resampler, data: data, schema: tiny.schema, seed: 1, output: out)
+                    .map { "tiny classes \(counts): \($0)" }
             } catch {
                 f.append("tiny classes \(counts): threw \(error)")
             }

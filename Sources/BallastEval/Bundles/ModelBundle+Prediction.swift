@@ -58,7 +58,7 @@ extension ModelBundle {
     public func predict(_ features: Table) throws -> BundlePrediction {
         let (matrix, report) = try preprocessor.transformWithReport(features)
         let probabilities = try model.predictProbabilities(matrix)
-        return BundlePrediction(classNames: classNames, probabilities: probabilities, labels: mostProbableClasses(probabilities),
+        return BundlePrediction(classNames: classNames, probabilities: probabilities, labels: probabilities.mostProbableClasses(),
                                 unseenCategories: Dictionary(uniqueKeysWithValues: zip(report.columnNames, report.unseenCategoryCounts).filter { $0.1 > 0 }))
     }
 

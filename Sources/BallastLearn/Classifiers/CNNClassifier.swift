@@ -110,8 +110,8 @@ public struct CNNClassifier: Classifier {
         let weights = try classWeights.classWeights(labels: data.labels, classCount: data.classNames.count).map { Float($0) }
         let network = architecture.build(using: &rng)
         let history = try training.train(network, on: data, classWeights: weights, using: &rng)
-        return CNNModel(classNames: data.classNames, architecture: architecture, weights: try Checkpoint.tensors(network),
-                        history: history.epochs, bestEpoch: history.bestEpoch)
+        return try CNNModel(classNames: data.classNames, architecture: architecture, network: network,
+                            history: history.epochs, bestEpoch: history.bestEpoch)
     }
 
     /// The network shape for `inputs` columns and `outputs` classes.

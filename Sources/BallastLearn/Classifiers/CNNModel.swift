@@ -37,12 +37,16 @@ public struct CNNModel: ClassifierModel, Equatable {
     public let bestEpoch: Int
 
     let architecture: CNNArchitecture
+    /// The forward pass used for prediction, built from the weights once.
+    let inference: CNNInference
 
-    init(classNames: [String], architecture: CNNArchitecture, weights: [String: StoredTensor],
-         history: [EpochRecord], bestEpoch: Int) {
+    /// The model of a trained network.
+    /// - Throws: ``CheckpointError`` (not expected for a network built from `architecture`).
+    init(classNames: [String], architecture: CNNArchitecture, network: CNNNetwork, history: [EpochRecord], bestEpoch: Int) throws {
         self.classNames = classNames
         self.architecture = architecture
-        self.weights = weights
+        self.weights = try Checkpoint.tensors(network)
+        self.inference = CNNInference(network)
         self.history = history
         self.bestEpoch = bestEpoch
     }
@@ -55,21 +59,13 @@ public struct CNNModel: ClassifierModel, Equatable {
         weights.filter { !Self.isStatistic($0.key) }.reduce(0) { $0 + $1.value.values.count }
     }
 
-    /// Class probabilities (softmax of the logits, batch norm with running statistics, no dropout),
-    /// computed in chunks of 2048 rows.
-    /// - Throws: ``LearnError/featureCountMismatch(expected:found:)``, ``LearnError/nonFinite(row:column:)``,
-    ///   or ``LearnError/invalidParameter(name:value:expected:)`` when the weights do not fit the architecture.
+    /// Class probabilities (softmax of the logits, batch norm with running statistics, no dropout):
+    /// a plain forward pass without a tape, in parallel tasks of 256 rows (see ``CNNInference``).
+    /// - Throws: ``LearnError/featureCountMismatch(expected:found:)`` or ``LearnError/nonFinite(row:column:)``.
     public func predictProbabilities(_ features: Matrix) throws -> Matrix {
         try validateInput(features)
-        let k = classNames.count
-        guard features.rows > 0 else { return Matrix(rows: 0, columns: k) }
-        let network: CNNNetwork
-        do {
-            network = try architecture.build(weights: weights)
-        } catch {
-            throw LearnError.invalidParameter(name: "weights", value: "\(error)", expected: "the tensors of the model's architecture")
-        }
-        return NetworkTraining.probabilities(network, features: features, classes: k, chunk: 2048)
+        guard features.rows > 0 else { return Matrix(rows: 0, columns: classNames.count) }
+        return inference.probabilities(features)
     }
 
     /// The weights as a safetensors file (metadata: `format=pt`, the architecture and class names).
@@ -126,7 +122,7 @@ extension CNNModel: Codable {
         }
         do {
             weights = try SafeTensors.decode(c.decode(Data.self, forKey: .weights)).tensors
-            _ = try architecture.build(weights: weights)
+            inference = CNNInference(try architecture.build(weights: weights))
         } catch let error as CheckpointError {
             throw DecodingError.dataCorruptedError(forKey: .weights, in: c, debugDescription: "CNN weights: \(error)")
         }

@@ -34,7 +34,7 @@ extension ClassifierModel {
     /// The most probable class of each row (ties go to the lower class index).
     /// - Throws: as ``predictProbabilities(_:)``.
     public func predict(_ features: Matrix) throws -> [Int] {
-        mostProbableClasses(try predictProbabilities(features))
+        try predictProbabilities(features).mostProbableClasses()
     }
 
     /// Checks that `features` has the model's width and only finite values.
@@ -47,16 +47,16 @@ extension ClassifierModel {
     }
 }
 
-/// The most probable class of each row of `probabilities` (ties go to the lower class index), as
-/// ``ClassifierModel/predict(_:)`` returns it: callers that need both the probabilities and the
-/// classes compute the probabilities once.
-public func mostProbableClasses(_ probabilities: Matrix) -> [Int] {
-    probabilities.withUnsafeBufferPointer { buf in
-        let k = probabilities.columns
-        return (0..<probabilities.rows).map { r in
-            var best = 0
-            for c in 1..<max(k, 1) where buf[r * k + c] > buf[r * k + best] { best = c }
-            return best
+extension Matrix {
+    /// For class probabilities (one row per record, one column per class), the most probable class
+    /// of each row; ties go to the lower class index.
+    public func mostProbableClasses() -> [Int] {
+        withUnsafeBufferPointer { buf in
+            (0..<rows).map { r in
+                var best = 0
+                for c in 1..<max(columns, 1) where buf[r * columns + c] > buf[r * columns + best] { best = c }
+                return best
+            }
         }
     }
 }

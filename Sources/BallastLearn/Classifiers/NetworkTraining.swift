@@ -144,19 +144,24 @@ struct NetworkTraining: Sendable {
                 tape.reset()
                 let logits = network.forward(input(features, rows: rows, on: tape), on: tape, mode: .inference)
                 tape.withValue(logits) { z in
-                    for (i, r) in rows.enumerated() {
-                        let top = (0..<k).reduce(-Float.infinity) { max($0, z[i * k + $1]) }
-                        var sum: Float = 0
-                        for j in 0..<k {
-                            let e = expf(z[i * k + j] - top)
-                            p[r * k + j] = e
-                            sum += e
-                        }
-                        for j in 0..<k { p[r * k + j] /= sum }
-                    }
+                    softmax(z.baseAddress!, rows: rows.count, classes: k, into: p.baseAddress! + rows.lowerBound * k)
                 }
             }
         }
         return out
+    }
+
+    /// Row-wise softmax of `rows × classes` logits into `p` (shifted by the row maximum).
+    static func softmax(_ z: UnsafePointer<Float>, rows: Int, classes k: Int, into p: UnsafeMutablePointer<Float>) {
+        for i in 0..<rows {
+            let top = (0..<k).reduce(-Float.infinity) { max($0, z[i * k + $1]) }
+            var sum: Float = 0
+            for j in 0..<k {
+                let e = expf(z[i * k + j] - top)
+                p[i * k + j] = e
+                sum += e
+            }
+            for j in 0..<k { p[i * k + j] /= sum }
+        }
     }
 }
