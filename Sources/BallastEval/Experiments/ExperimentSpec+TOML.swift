@@ -9,6 +9,7 @@ extension ExperimentSpec {
     /// balancings = ["ros", "smote", "borderline-smote", "kmeans-smote", "svm-smote"]
     /// detectors = ["dt"]
     /// seeds = [1, 2, 3]            # or a count: seeds = 3  (→ 1, 2, 3)
+    /// labelled-fractions = [0.05]   # optional: keep 5% of the labels (a grid axis like seeds)
     ///
     /// [preprocessing]               # optional
     /// scaling = "zscore"            # zscore | minmax | minmax-sym | none
@@ -115,7 +116,7 @@ struct TOMLSpecReader {
     }
 
     func spec(_ root: Table) throws -> ExperimentSpec {
-        try checkKeys(root, allowed: ["name", "balancings", "detectors", "seeds", "quick", "preprocessing", "dataset", "reference", "notes"],
+        try checkKeys(root, allowed: ["name", "balancings", "detectors", "seeds", "labelled-fractions", "quick", "preprocessing", "dataset", "reference", "notes"],
                       context: "the experiment")
         var seeds: [UInt64] = [1, 2, 3]
         switch root["seeds"] {
@@ -129,6 +130,23 @@ struct TOMLSpecReader {
                 return UInt64(v)
             }
         default: throw fail(root, "seeds", "seeds must be a count (3) or a list ([1, 2, 3])")
+        }
+        var labelledFractions: [Double]?
+        switch root["labelled-fractions"] {
+        case nil: break
+        case .array(let items):
+            labelledFractions = try items.map {
+                switch $0 {
+                case .float(let v): return v
+                case .integer(let v): return Double(v)
+                default: throw fail(root, "labelled-fractions", "labelled-fractions must be a list of numbers, e.g. [0.01, 0.05, 0.1]")
+                }
+            }
+            do { try ExperimentSpec.validateLabelledFractions(labelledFractions) } catch let error as ExperimentError {
+                guard case .invalidSpec(let message) = error else { throw error }
+                throw fail(root, "labelled-fractions", message)
+            }
+        default: throw fail(root, "labelled-fractions", "labelled-fractions must be a list of numbers, e.g. [0.01, 0.05, 0.1]")
         }
         var preprocessing = PreprocessingChoice()
         if let value = root["preprocessing"] {
@@ -151,7 +169,7 @@ struct TOMLSpecReader {
         }
         return ExperimentSpec(name: try string(root, "name") ?? "experiment", datasets: datasets,
                               balancings: try strings(root, "balancings") ?? [], detectors: try strings(root, "detectors") ?? [],
-                              seeds: seeds, quick: try bool(root, "quick") ?? false, preprocessing: preprocessing,
+                              seeds: seeds, labelledFractions: labelledFractions, quick: try bool(root, "quick") ?? false, preprocessing: preprocessing,
                               references: references, notes: try string(root, "notes"))
     }
 

@@ -17,6 +17,12 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var detectors: [String]
     /// The seeds; every cell runs once per seed and the report gives mean ± std.
     public var seeds: [UInt64]
+    /// The labelled fractions (`labelled-fractions`), a grid axis like ``seeds``: for each fraction
+    /// `f`, a stratified sample of the training rows keeps its labels (``LabelledFraction``, seeded
+    /// per seed, fold and fraction), balancing and supervised detectors see only those rows, and a
+    /// semi-supervised detector (`ssflow`) also gets the other rows without labels. `nil`: every
+    /// training row is labelled.
+    public var labelledFractions: [Double]?
     /// Quick mode: lighter detector defaults (``DetectorChoice/quickSettings``).
     public var quick: Bool
     /// How features are prepared (fitted on each training part only).
@@ -30,13 +36,14 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
 
     /// Creates a specification; ``validate()`` checks it.
     public init(name: String, datasets: [ExperimentDataset], balancings: [String], detectors: [String],
-                seeds: [UInt64] = [1, 2, 3], quick: Bool = false, preprocessing: PreprocessingChoice = PreprocessingChoice(),
+                seeds: [UInt64] = [1, 2, 3], labelledFractions: [Double]? = nil, quick: Bool = false, preprocessing: PreprocessingChoice = PreprocessingChoice(),
                 references: [ReferenceRow] = [], notes: String? = nil) {
         self.name = name
         self.datasets = datasets
         self.balancings = balancings
         self.detectors = detectors
         self.seeds = seeds
+        self.labelledFractions = labelledFractions
         self.quick = quick
         self.preprocessing = preprocessing
         self.references = references
@@ -44,10 +51,11 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, datasets, balancings, detectors, seeds, quick, preprocessing, references, notes
+        case name, datasets, balancings, detectors, seeds, labelledFractions, quick, preprocessing, references, notes
     }
 
-    /// Decodes a specification; `references` and `notes` may be absent (results of older runs).
+    /// Decodes a specification; `references`, `notes` and `labelledFractions` may be absent
+    /// (results of older runs).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
@@ -55,6 +63,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         balancings = try c.decode([String].self, forKey: .balancings)
         detectors = try c.decode([String].self, forKey: .detectors)
         seeds = try c.decode([UInt64].self, forKey: .seeds)
+        labelledFractions = try c.decodeIfPresent([Double].self, forKey: .labelledFractions)
         quick = try c.decode(Bool.self, forKey: .quick)
         preprocessing = try c.decode(PreprocessingChoice.self, forKey: .preprocessing)
         references = try c.decodeIfPresent([ReferenceRow].self, forKey: .references) ?? []
@@ -76,6 +85,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         return ["none"] + canonical.filter { seen.insert($0).inserted }
     }
 
+    /// The labelled fractions in run order: ``labelledFractions``, or `[nil]` (all labels).
+    public var plannedFractions: [Double?] { labelledFractions.map { $0.map { Optional($0) } } ?? [nil] }
+
     /// Checks every name and number, so that a typo fails before hours of work.
     /// - Throws: ``ExperimentError/invalidSpec(_:)`` naming the field and value; ``CatalogError``
     ///   for unknown balancings, detectors or parameters.
@@ -84,6 +96,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         guard !detectors.isEmpty else { throw ExperimentError.invalidSpec("no detectors: give at least one (e.g. dt)") }
         guard !seeds.isEmpty else { throw ExperimentError.invalidSpec("no seeds: give at least one") }
         guard Set(seeds).count == seeds.count else { throw ExperimentError.invalidSpec("seeds repeat: \(seeds)") }
+        try Self.validateLabelledFractions(labelledFractions)
         var names: Set<String> = []
         for dataset in datasets {
             guard names.insert(dataset.name).inserted else {
@@ -100,6 +113,33 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                     + ReferenceRow.metrics.joined(separator: ", ") + ", recall-CLASS")
             }
         }
+    }
+}
+
+extension ExperimentSpec {
+    /// Checks a `labelled-fractions` setting: at least one fraction, each in (0, 1], none twice.
+    /// - Parameter fractions: the setting, `nil` when absent.
+    /// - Throws: ``ExperimentError/invalidSpec(_:)`` naming `labelled-fractions` and the value.
+    public static func validateLabelledFractions(_ fractions: [Double]?) throws {
+        guard let fractions else { return }
+        guard !fractions.isEmpty else {
+            throw ExperimentError.invalidSpec("labelled-fractions is empty: give fractions in (0, 1] such as [0.01, 0.05, 0.1], or leave it out to use every label")
+        }
+        for f in fractions where !(f.isFinite && f > 0 && f <= 1) {
+            throw ExperimentError.invalidSpec("labelled-fractions: \(f) is not a fraction in (0, 1] (0.05 keeps 5% of each class's labels)")
+        }
+        guard Set(fractions).count == fractions.count else {
+            throw ExperimentError.invalidSpec("labelled-fractions repeat: \(fractions)")
+        }
+    }
+
+    /// A fraction as the tables show it: `5%`, `0.5%`, `100%`.
+    /// - Parameter fraction: a fraction in (0, 1].
+    public static func percentText(_ fraction: Double) -> String {
+        var text = String(format: "%.3f", fraction * 100)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text + "%"
     }
 }
 
