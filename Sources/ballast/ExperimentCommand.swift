@@ -189,8 +189,16 @@ struct ExperimentCommand: ParsableCommand {
             experiment = ExperimentSpec(name: URL(fileURLWithPath: output).lastPathComponent, datasets: [try dataset()],
                                         balancings: [], detectors: ["dt"])
         }
-        if let balance { experiment.balancings = specificationList(balance) }
-        if let models { experiment.detectors = specificationList(models) }
+        if let balance {
+            experiment.balancings = try specificationList(balance).map { text in
+                do { return try BalancingChoice(parsing: text) } catch { throw ValidationFailure("--balance: balancing '\(text)': \(error)") }
+            }
+        }
+        if let models {
+            experiment.detectors = try specificationList(models).map { text in
+                do { return try DetectorChoice(parsing: text) } catch { throw ValidationFailure("--models: detector '\(text)': \(error)") }
+            }
+        }
         if let seeds { experiment.seeds = try Self.seedList(seeds) }
         if let labelledFractions { experiment.labelledFractions = try Self.fractionList(labelledFractions) }
         if quick { experiment.quick = true }

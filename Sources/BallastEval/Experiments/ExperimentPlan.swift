@@ -10,13 +10,14 @@ public struct ExperimentUnit: Sendable, Hashable, Codable, CustomStringConvertib
     public var fold: Int?
     /// The share of training labels kept (``ExperimentSpec/labelledFractions``), `nil` for all.
     public var labelledFraction: Double?
-    /// The balancing (`none`, `class-weights`, or a resampler specification).
-    public var balancing: String
+    /// The balancing (`none`, `class-weights`, or a resampler).
+    public var balancing: BalancingChoice
     /// The detectors fitted on the balanced rows, in spec order.
-    public var detectors: [String]
+    public var detectors: [DetectorChoice]
 
     /// Creates a unit.
-    public init(dataset: String, seed: UInt64, fold: Int?, labelledFraction: Double? = nil, balancing: String, detectors: [String]) {
+    public init(dataset: String, seed: UInt64, fold: Int?, labelledFraction: Double? = nil, balancing: BalancingChoice,
+                detectors: [DetectorChoice]) {
         self.dataset = dataset
         self.seed = seed
         self.fold = fold
@@ -27,7 +28,7 @@ public struct ExperimentUnit: Sendable, Hashable, Codable, CustomStringConvertib
 
     public var description: String {
         "\(dataset): \(balancing) (seed \(seed)\(fold.map { ", fold \($0)" } ?? "")"
-            + "\(labelledFraction.map { ", \(ExperimentSpec.percentText($0)) labels" } ?? "")) × \(detectors.joined(separator: ", "))"
+            + "\(labelledFraction.map { ", \(ExperimentSpec.percentText($0)) labels" } ?? "")) × \(detectors.map(\.text).joined(separator: ", "))"
     }
 }
 

@@ -136,7 +136,7 @@ public struct ExperimentRunner: Sendable {
             var plannedBalancings: Set<Key> = [], plannedCells: Set<Key> = []
             for unit in units {
                 plannedBalancings.insert(Key(unit, detector: ""))
-                for detector in unit.detectors { plannedCells.insert(Key(unit, detector: detector)) }
+                for detector in unit.detectors { plannedCells.insert(Key(unit, detector: detector.text)) }
             }
             for record in state?.balancings[dataset] ?? [] {
                 let key = Key(record)
@@ -152,7 +152,7 @@ public struct ExperimentRunner: Sendable {
         func pending(_ units: [ExperimentUnit]) -> [ExperimentUnit] {
             units.compactMap { unit in
                 var left = unit
-                left.detectors = unit.detectors.filter { !doneCells.contains(Key(unit, detector: $0)) }
+                left.detectors = unit.detectors.filter { !doneCells.contains(Key(unit, detector: $0.text)) }
                 return left.detectors.isEmpty ? nil : left
             }
         }
@@ -215,7 +215,7 @@ public struct ExperimentRunner: Sendable {
                          execution: inout Execution) throws {
         let place = "seed \(unit.seed)\(unit.fold.map { ", fold \($0)" } ?? "")"
             + (unit.labelledFraction.map { ", \(ExperimentSpec.percentText($0)) labels" } ?? "")
-        execution.tracker.stage("balance: \(unit.balancing) (\(place))")
+        execution.tracker.stage("balance: \(unit.balancing.name) (\(place))")
         let (record, balanced) = balance(prepared, unit: unit)
         let balancingKey = Key(unit, detector: "")
         if records.doneBalancings.insert(balancingKey).inserted {
@@ -227,10 +227,10 @@ public struct ExperimentRunner: Sendable {
             if let limit = execution.maximumNewCells, execution.newCells >= limit {
                 throw ExperimentError.stopped(cellsDone: execution.tracker.done, cellsTotal: execution.tracker.total)
             }
-            execution.tracker.stage("\(unit.balancing) × \(detector) (\(place))")
+            execution.tracker.stage("\(unit.balancing.name) × \(detector.text) (\(place))")
             let cell = evaluate(detector, on: balanced, record: record, prepared: prepared, unit: unit)
             records.cells.append(cell)
-            records.doneCells.insert(Key(unit, detector: detector))
+            records.doneCells.insert(Key(unit, detector: detector.text))
             try execution.journal?.append(.init(kind: .cell, partSeconds: execution.clock.seconds, dataset: unit.dataset, cell: cell))
             execution.newCells += 1
             execution.tracker.cellFinished()
@@ -255,7 +255,7 @@ public struct ExperimentRunner: Sendable {
 
         /// The key of `unit`'s balancing (empty `detector`) or of one of its cells.
         init(_ unit: ExperimentUnit, detector: String) {
-            self.init(balancing: unit.balancing, detector: detector, seed: unit.seed, fold: unit.fold, labelledFraction: unit.labelledFraction)
+            self.init(balancing: unit.balancing.name, detector: detector, seed: unit.seed, fold: unit.fold, labelledFraction: unit.labelledFraction)
         }
 
         /// The key of a recorded balancing.
@@ -310,16 +310,16 @@ public struct ExperimentRunner: Sendable {
         let before = prepared.train.classCounts
         func record(countsAfter: [Int]?, warnings: [String] = [], error: String? = nil, seconds: Double = 0,
                     generators: [GeneratorReport]? = nil) -> BalancingRecord {
-            BalancingRecord(method: unit.balancing, seed: unit.seed, fold: unit.fold, countsBefore: before, countsAfter: countsAfter,
+            BalancingRecord(method: unit.balancing.name, seed: unit.seed, fold: unit.fold, countsBefore: before, countsAfter: countsAfter,
                             warnings: warnings, error: error, seconds: seconds, peakMemoryBytes: ProcessMemory.peakResidentBytes(),
                             generators: generators, labelledFraction: unit.labelledFraction)
         }
-        let choice = (try? BalancingChoice(parsing: unit.balancing)) ?? .none
-        guard case .resampler(let text) = choice else { return (record(countsAfter: before), prepared.train) }
+        guard case .resampler(let resampler) = unit.balancing.method else { return (record(countsAfter: before), prepared.train) }
+        let text = unit.balancing.name
         let clock = Stopwatch()
         var rng = Xoshiro256StarStar(seed: Self.derivedSeed(unit.seed, ["balance", unit.dataset, text] + Self.place(unit)))
         do {
-            let result = try Catalog.resampler(text).fitResample(prepared.train, schema: prepared.schema, using: &rng)
+            let result = try resampler.fitResample(prepared.train, schema: prepared.schema, using: &rng)
             var balanced = record(countsAfter: result.data.classCounts, warnings: result.warnings.map(\.description), seconds: clock.seconds,
                                   generators: result.generators.isEmpty ? nil : result.generators)
             let fidelityClock = Stopwatch()
@@ -334,20 +334,19 @@ public struct ExperimentRunner: Sendable {
 
     /// Fits one detector on balanced rows (a semi-supervised one also on the part's unlabelled
     /// rows) and evaluates it on every test set; a failure is recorded.
-    private func evaluate(_ detector: String, on balanced: LabeledMatrix?, record: BalancingRecord, prepared: PreparedPart,
+    private func evaluate(_ choice: DetectorChoice, on balanced: LabeledMatrix?, record: BalancingRecord, prepared: PreparedPart,
                           unit: ExperimentUnit) -> CellRecord {
-        let choice = (try? DetectorChoice(parsing: detector)) ?? DetectorChoice(spec: AlgorithmSpec(name: detector))
-        var cell = CellRecord(balancing: unit.balancing, detector: detector, trainedDetector: choice.effectiveDescription(quick: spec.quick),
+        let detector = choice.text
+        var cell = CellRecord(balancing: unit.balancing.name, detector: detector, trainedDetector: choice.effectiveDescription(quick: spec.quick),
                               seed: unit.seed, fold: unit.fold, trainRows: balanced?.count, error: record.error.map { "balancing failed: \($0)" },
                               fitSeconds: 0, predictSeconds: 0, peakMemoryBytes: 0, evaluations: [], labelledFraction: unit.labelledFraction)
         guard let balanced else {
             cell.peakMemoryBytes = ProcessMemory.peakResidentBytes()
             return cell
         }
-        var rng = Xoshiro256StarStar(seed: Self.derivedSeed(unit.seed, ["fit", unit.dataset, unit.balancing, detector] + Self.place(unit)))
+        var rng = Xoshiro256StarStar(seed: Self.derivedSeed(unit.seed, ["fit", unit.dataset, unit.balancing.name, detector] + Self.place(unit)))
         do {
-            let weighted = (try? BalancingChoice(parsing: unit.balancing)) == .classWeights
-            let classifier = try choice.classifier(classWeights: weighted, quick: spec.quick)
+            let classifier = try choice.classifier(classWeights: unit.balancing.isClassWeights, quick: spec.quick)
             let fitClock = Stopwatch()
             let (model, usedUnlabelled) = try fitWithUnlabelled(classifier, labelled: balanced, unlabelled: prepared.unlabelled, using: &rng)
             cell.fitSeconds = fitClock.seconds
@@ -384,8 +383,8 @@ public struct ExperimentRunner: Sendable {
     /// Sorts a dataset's records in plan order: seed, fold, labelled fraction, balancing, detector
     /// (as the spec lists them).
     static func sortInPlanOrder(_ results: inout DatasetResults, spec: ExperimentSpec) {
-        let balancingOrder = Dictionary(spec.plannedBalancings.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let detectorOrder = Dictionary(spec.detectors.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let balancingOrder = Dictionary(spec.plannedBalancings.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let detectorOrder = Dictionary(spec.detectors.enumerated().map { ($1.text, $0) }, uniquingKeysWith: { a, _ in a })
         let seedOrder = Dictionary(spec.seeds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let fractionOrder = Dictionary(spec.plannedFractions.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         func rank(_ seed: UInt64, _ fold: Int?, _ fraction: Double?, _ balancing: String, _ detector: String) -> [Int] {

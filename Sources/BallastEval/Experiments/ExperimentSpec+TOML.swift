@@ -26,8 +26,9 @@ extension ExperimentSpec {
     ///   - toml: the file's text.
     ///   - file: the file name, for messages.
     ///   - baseDirectory: the directory relative paths are resolved against.
-    /// - Throws: ``ExperimentError/specSyntax(file:line:message:)`` for syntax errors, unknown keys
-    ///   and values of the wrong type, naming the line.
+    /// - Throws: ``ExperimentError/specSyntax(file:line:message:)`` for syntax errors, unknown keys,
+    ///   values of the wrong type and balancings or detectors the catalogue refuses, naming the line
+    ///   (and the entry).
     public init(toml: String, file: String, baseDirectory: String) throws {
         let document = try TOMLDocument(parsing: toml, file: file)
         let reader = TOMLSpecReader(file: file, base: baseDirectory)
@@ -167,8 +168,14 @@ struct TOMLSpecReader {
         case .tables(let tables): references = try tables.map(reference)
         default: throw fail(root, "reference", "references are given as [[reference]] tables")
         }
+        let balancings = try (strings(root, "balancings") ?? []).map { text in
+            do { return try BalancingChoice(parsing: text) } catch { throw fail(root, "balancings", "balancing '\(text)': \(error)") }
+        }
+        let detectors = try (strings(root, "detectors") ?? []).map { text in
+            do { return try DetectorChoice(parsing: text) } catch { throw fail(root, "detectors", "detector '\(text)': \(error)") }
+        }
         return ExperimentSpec(name: try string(root, "name") ?? "experiment", datasets: datasets,
-                              balancings: try strings(root, "balancings") ?? [], detectors: try strings(root, "detectors") ?? [],
+                              balancings: balancings, detectors: detectors,
                               seeds: seeds, labelledFractions: labelledFractions, quick: try bool(root, "quick") ?? false, preprocessing: preprocessing,
                               references: references, notes: try string(root, "notes"))
     }

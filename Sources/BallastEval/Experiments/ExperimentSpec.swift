@@ -6,15 +6,17 @@ import Foundation
 /// Written as a TOML file (see ``init(toml:name:)`` and `Docs/experiment-spec.md`) or built from
 /// `ballast experiment` flags. `"none"` (the no-rebalancing baseline) is always run, first; every
 /// other balancing is a resampler from the ``Catalog`` (chains with `+`) or `class-weights`.
+/// Balancings and detectors are parsed and checked when the specification is read (a bad entry is
+/// refused then, by name) and travel as typed values; they are encoded as written.
 public struct ExperimentSpec: Sendable, Equatable, Codable {
     /// A short name for titles (`nsl-kdd-table2`).
     public var name: String
     /// The datasets, each with its split.
     public var datasets: [ExperimentDataset]
-    /// Balancings as written (`none`, `class-weights`, `ros`, `smote:k=3`, `smote+tomek`).
-    public var balancings: [String]
-    /// Detectors as written (`dt`, `rf:trees=50`, `gbdt`, `vote`).
-    public var detectors: [String]
+    /// Balancings (`none`, `class-weights`, `ros`, `smote:k=3`, `smote+tomek`).
+    public var balancings: [BalancingChoice]
+    /// Detectors (`dt`, `rf:trees=50`, `gbdt`, `vote`).
+    public var detectors: [DetectorChoice]
     /// The seeds; every cell runs once per seed and the report gives mean ± std.
     public var seeds: [UInt64]
     /// The labelled fractions (`labelled-fractions`), a grid axis like ``seeds``: for each fraction
@@ -23,7 +25,8 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     /// semi-supervised detector (`ssflow`) also gets the other rows without labels. `nil`: every
     /// training row is labelled.
     public var labelledFractions: [Double]?
-    /// Quick mode: lighter detector defaults (``DetectorChoice/quickSettings``).
+    /// Quick mode: lighter detector defaults (each catalogue entry's quick profile,
+    /// ``CatalogEntry/quickParameters``).
     public var quick: Bool
     /// How features are prepared (fitted on each training part only).
     public var preprocessing: PreprocessingChoice
@@ -35,7 +38,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var notes: String?
 
     /// Creates a specification; ``validate()`` checks it.
-    public init(name: String, datasets: [ExperimentDataset], balancings: [String], detectors: [String],
+    public init(name: String, datasets: [ExperimentDataset], balancings: [BalancingChoice], detectors: [DetectorChoice],
                 seeds: [UInt64] = [1, 2, 3], labelledFractions: [Double]? = nil, quick: Bool = false, preprocessing: PreprocessingChoice = PreprocessingChoice(),
                 references: [ReferenceRow] = [], notes: String? = nil) {
         self.name = name
@@ -60,8 +63,8 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         datasets = try c.decode([ExperimentDataset].self, forKey: .datasets)
-        balancings = try c.decode([String].self, forKey: .balancings)
-        detectors = try c.decode([String].self, forKey: .detectors)
+        balancings = try c.decode([BalancingChoice].self, forKey: .balancings)
+        detectors = try c.decode([DetectorChoice].self, forKey: .detectors)
         seeds = try c.decode([UInt64].self, forKey: .seeds)
         labelledFractions = try c.decodeIfPresent([Double].self, forKey: .labelledFractions)
         quick = try c.decode(Bool.self, forKey: .quick)
@@ -70,27 +73,16 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         notes = try c.decodeIfPresent(String.self, forKey: .notes)
     }
 
-    /// The balancings in run order: the baseline (`none`) first, each once; `baseline` is written
-    /// `none` and `class-weight`/`weights` are written `class-weights`.
-    public var plannedBalancings: [String] {
-        var seen: Set<String> = ["none"]
-        let canonical = balancings.map { text -> String in
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            switch trimmed.lowercased() {
-            case "none", "baseline": return "none"
-            case "class-weights", "class-weight", "weights": return "class-weights"
-            default: return trimmed
-            }
-        }
-        return ["none"] + canonical.filter { seen.insert($0).inserted }
-    }
+    /// The balancings in run order: the baseline (`none`) first, each once (`baseline` is `none`,
+    /// `class-weight`/`weights` are `class-weights`).
+    public var plannedBalancings: [BalancingChoice] { BalancingChoice.withBaseline(balancings) }
 
     /// The labelled fractions in run order: ``labelledFractions``, or `[nil]` (all labels).
     public var plannedFractions: [Double?] { labelledFractions.map { $0.map { Optional($0) } } ?? [nil] }
 
     /// Checks every name and number, so that a typo fails before hours of work.
     /// - Throws: ``ExperimentError/invalidSpec(_:)`` naming the field and value; ``CatalogError``
-    ///   for unknown balancings, detectors or parameters.
+    ///   for a detector that cannot be built with the quick profile.
     public func validate() throws {
         guard !datasets.isEmpty else { throw ExperimentError.invalidSpec("no datasets: give at least one") }
         guard !detectors.isEmpty else { throw ExperimentError.invalidSpec("no detectors: give at least one (e.g. dt)") }
@@ -104,8 +96,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             }
             try dataset.validate()
         }
-        for text in plannedBalancings { _ = try BalancingChoice(parsing: text) }
-        for text in detectors { _ = try DetectorChoice(parsing: text).classifier(classWeights: false, quick: quick) }
+        for detector in detectors { _ = try detector.classifier(classWeights: false, quick: quick) }
         _ = try preprocessing.preprocessor()
         for reference in references {
             for key in reference.values.keys where !ReferenceRow.metrics.contains(key) && !(key.hasPrefix("recall-") && key.count > 7) {

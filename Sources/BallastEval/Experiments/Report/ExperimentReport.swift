@@ -111,8 +111,8 @@ public struct ExperimentReport: Sendable {
     private func runSection() -> Section {
         let spec = results.spec
         var items = [
-            ("name", spec.name), ("balancings", spec.plannedBalancings.joined(separator: ", ")),
-            ("detectors", spec.detectors.joined(separator: ", ")),
+            ("name", spec.name), ("balancings", spec.plannedBalancings.map(\.name).joined(separator: ", ")),
+            ("detectors", spec.detectors.map(\.text).joined(separator: ", ")),
             ("seeds", spec.seeds.map(String.init).joined(separator: ", ")),
             ("labelled fractions", spec.labelledFractions.map { $0.map(ExperimentSpec.percentText).joined(separator: ", ") } ?? "all labels"),
             ("quick detector settings", spec.quick ? "yes" : "no"),

@@ -79,7 +79,8 @@ extension ExperimentResults {
                    totalSeconds, workSeconds, overhead) + share,
             "machine: \(environment.threads) threads, BLAS \(environment.blas ?? "none (Swift kernels)"), \(environment.operatingSystem)",
         ] + seedLines() + [
-            "balancings: " + spec.plannedBalancings.joined(separator: ", ") + "; detectors: " + spec.detectors.joined(separator: ", "),
+            "balancings: " + spec.plannedBalancings.map(\.name).joined(separator: ", ") + "; detectors: "
+                + spec.detectors.map(\.text).joined(separator: ", "),
         ]
         if let fractions = spec.labelledFractions {
             lines.append("labelled fractions: " + fractions.map(ExperimentSpec.percentText).joined(separator: ", ")

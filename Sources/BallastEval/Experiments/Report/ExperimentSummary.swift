@@ -249,8 +249,8 @@ public struct ExperimentSummary: Sendable, Equatable {
             testSets = ordered(data.testSets.map(\.name), present: data.testSets.map(\.name) + evaluated)
             for info in data.testSets { testCounts[info.name] = info.counts }
         }
-        let balancings = ordered(spec.plannedBalancings, present: data.balancings.map(\.method) + data.cells.map(\.balancing))
-        let detectors = ordered(spec.detectors, present: data.cells.map(\.detector))
+        let balancings = ordered(spec.plannedBalancings.map(\.name), present: data.balancings.map(\.method) + data.cells.map(\.balancing))
+        let detectors = ordered(spec.detectors.map(\.text), present: data.cells.map(\.detector))
 
         let balancingSummaries = balancings.map { method in
             summarizeBalancing(method, data.balancings.filter { $0.method == method }, classCount: k)
