@@ -95,6 +95,13 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "Seeds: a count (3 → 1,2,3) or a list (1,7,42). Default 3.")
     var seeds: String?
 
+    @Option(name: .customLong("labelled-fractions"),
+            help: "Keep only these shares of each class's training labels, comma-separated fractions in (0, 1] (e.g. 0.01,0.05,0.1): a grid axis like the seeds; supervised detectors see only the labelled rows, ssflow also the rest without labels.")
+    var labelledFractions: String?
+
+    @Flag(help: "Print the plan (one line per unit: dataset, seed, fold, labelled fraction, balancing × detectors) and exit without running or writing anything.")
+    var plan = false
+
     @Flag(help: "Lighter detector settings (rf:trees=30, gbdt:rounds=50, mlp:epochs=5).")
     var quick = false
 
@@ -117,7 +124,7 @@ struct ExperimentCommand: ParsableCommand {
         if isMerge {
             if inputs.count < 2 { throw ValidationError("merge needs the shard directories: ballast experiment merge DIR1 DIR2 … -o OUT") }
             let flags = [data != nil, train != nil, simulator != nil, shard != nil, balance != nil, models != nil, seeds != nil,
-                         maxCells != nil, fresh, quick]
+                         maxCells != nil, fresh, quick, labelledFractions != nil, plan]
             if flags.contains(true) {
                 throw ValidationError("merge takes only shard directories, -o and --json/--markdown; the spec comes from the shards")
             }
@@ -142,6 +149,7 @@ struct ExperimentCommand: ParsableCommand {
         try reportingErrors {
             if isMerge { return try merge() }
             let experiment = try makeSpec()
+            if plan { return try printPlan(experiment) }
             let runner = ExperimentRunner(spec: experiment, outputDirectory: output, fresh: fresh, maximumNewCells: maxCells,
                                           shard: try shard.map(ExperimentShard.init(parsing:)))
             try Self.run(runner, title: shard.map { "experiment shard \($0)" } ?? "experiment", json: json, markdown: markdown)
@@ -181,9 +189,18 @@ struct ExperimentCommand: ParsableCommand {
             experiment = ExperimentSpec(name: URL(fileURLWithPath: output).lastPathComponent, datasets: [try dataset()],
                                         balancings: [], detectors: ["dt"])
         }
-        if let balance { experiment.balancings = specificationList(balance) }
-        if let models { experiment.detectors = specificationList(models) }
+        if let balance {
+            experiment.balancings = try specificationList(balance).map { text in
+                do { return try BalancingChoice(parsing: text) } catch { throw ValidationFailure("--balance: balancing '\(text)': \(error)") }
+            }
+        }
+        if let models {
+            experiment.detectors = try specificationList(models).map { text in
+                do { return try DetectorChoice(parsing: text) } catch { throw ValidationFailure("--models: detector '\(text)': \(error)") }
+            }
+        }
         if let seeds { experiment.seeds = try Self.seedList(seeds) }
+        if let labelledFractions { experiment.labelledFractions = try Self.fractionList(labelledFractions) }
         if quick { experiment.quick = true }
         return experiment
     }
@@ -253,6 +270,25 @@ struct ExperimentCommand: ParsableCommand {
             print(results.renderPlainSummary(), terminator: "")
             let directory = runner.outputDirectory ?? "."
             print("report: \(URL(fileURLWithPath: directory).appendingPathComponent("report.html").path)")
+        }
+    }
+
+    /// `--plan`: validates the specification and prints its units (or those of `--shard`).
+    func printPlan(_ experiment: ExperimentSpec) throws {
+        try experiment.validate()
+        let plan = ExperimentPlan(spec: experiment, shard: try shard.map(ExperimentShard.init(parsing:)))
+        print("\(experiment.name)\(plan.shard.map { ", shard \($0)" } ?? ""): \(plan.units.count) units, \(plan.cellCount) cells")
+        for (index, unit) in plan.units.enumerated() { print("\(index + 1). \(unit)") }
+    }
+
+    /// `0.01,0.05,0.1` → those fractions (their range is checked with the rest of the spec).
+    static func fractionList(_ text: String) throws -> [Double] {
+        try text.split(separator: ",", omittingEmptySubsequences: false).map {
+            let item = $0.trimmingCharacters(in: .whitespaces)
+            guard let v = Double(item) else {
+                throw ValidationFailure("--labelled-fractions \(text): '\(item)' is not a number (expected fractions such as 0.01,0.05,0.1)")
+            }
+            return v
         }
     }
 

@@ -45,8 +45,10 @@ enum ReportFixtures {
         let balancings = ["none", "smote", nastyMethod]
         let detectors = ["dt", "mlp"]
         let dataset = ExperimentDataset(name: "toy", source: .csv, path: "toy.csv", label: "label", split: .holdout)
-        let spec = ExperimentSpec(name: "report-test", datasets: [dataset], balancings: ["smote", nastyMethod],
-                                  detectors: detectors, seeds: seeds)
+        // A specification holds only methods the catalogue accepts; the nasty name reaches the
+        // renderings through the records (as from results of another build).
+        let spec = ExperimentSpec(name: "report-test", datasets: [dataset], balancings: ["smote"],
+                                  detectors: detectors.map(DetectorChoice.init(stringLiteral:)), seeds: seeds)
         var records: [BalancingRecord] = []
         var cells: [CellRecord] = []
         for seed in seeds {
@@ -154,8 +156,9 @@ enum ReportFixtures {
             classNames: names, trainCounts: train, featureColumns: 122,
             testSets: tests.map { TestSetInfo(name: $0.0, counts: $0.1, unseenCategories: 0, attacks: nil) },
             balancings: records, cells: cells)
-        let spec = ExperimentSpec(name: "sample", datasets: [.simulator(rows: 125_973)], balancings: Array(balancings.dropFirst()),
-                                  detectors: detectors, seeds: seeds)
+        let spec = ExperimentSpec(name: "sample", datasets: [.simulator(rows: 125_973)],
+                                  balancings: balancings.dropFirst().filter { $0 != nastyMethod }.map(BalancingChoice.init(stringLiteral:)),
+                                  detectors: detectors.map(DetectorChoice.init(stringLiteral:)), seeds: seeds)
         return ExperimentResults(spec: spec, ballastVersion: "0.6-sample",
                                  environment: ExperimentEnvironment(threads: 2, blas: nil, operatingSystem: "Linux"),
                                  startedAt: "2026-11-23T12:00:00Z", finishedAt: "2026-11-23T12:20:00Z", resumedCount: 1,

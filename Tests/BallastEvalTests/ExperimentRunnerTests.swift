@@ -187,9 +187,8 @@ struct ExperimentRunnerTests {
         var spec = small
         spec.detectors = []
         #expect(throws: ExperimentError.invalidSpec("no detectors: give at least one (e.g. dt)")) { try spec.validate() }
-        spec = small
-        spec.balancings = ["nosuch"]
-        #expect(throws: CatalogError.self) { try spec.validate() }
+        // An unknown balancing cannot enter a specification: it is refused when parsed.
+        #expect(throws: CatalogError.self) { try BalancingChoice(parsing: "nosuch") }
         spec = small
         spec.datasets = [ExperimentDataset(name: "x", source: .csv, split: .holdout)]
         #expect(throws: ExperimentError.invalidSpec("dataset 'x': csv needs path = \"file.csv\"")) { try spec.validate() }

@@ -1,41 +1,81 @@
 import BallastLearn
 import Foundation
 
-/// One way of handling imbalance in an experiment: nothing, class weights on the detector,
-/// or a resampler from the ``Catalog``.
-public enum BalancingChoice: Sendable, Hashable, CustomStringConvertible {
-    /// The baseline: the training rows as they are, unweighted.
-    case none
-    /// The training rows as they are, with `class-weight=balanced` on the detector.
-    case classWeights
-    /// A catalogue resampler (or a `+` pipeline), by its specification text, e.g. `smote:k=3`.
-    case resampler(String)
+/// One way of handling imbalance in an experiment, parsed once: nothing, class weights on the
+/// detector, or a configured resampler from the ``Catalog``.
+///
+/// The text is kept as written (it is what a specification file, `results.json` and the journal
+/// hold); two choices are equal when they name the same method (``name``), so `baseline` and `none`
+/// are one choice.
+public struct BalancingChoice: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// What the choice does.
+    public enum Method: Sendable {
+        /// The baseline: the training rows as they are, unweighted.
+        case none
+        /// The training rows as they are, with `class-weight=balanced` on the detector.
+        case classWeights
+        /// A catalogue resampler (or a `+` pipeline), configured.
+        case resampler(any Resampler)
+    }
+
+    /// The choice as written (`baseline`, `weights`, `smote:k=3`).
+    public let text: String
+    /// The name in tables, records and the plan: `none`, `class-weights`, or the resampler
+    /// specification as written without surrounding spaces.
+    public let name: String
+    /// What the choice does.
+    public let method: Method
+
+    /// The baseline.
+    public static let none = BalancingChoice(text: "none", name: "none", method: .none)
+    /// Class weights on the detector.
+    public static let classWeights = BalancingChoice(text: "class-weights", name: "class-weights", method: .classWeights)
+
+    private init(text: String, name: String, method: Method) {
+        self.text = text
+        self.name = name
+        self.method = method
+    }
 
     /// The default comparison: the baseline, class weights, and the over-samplers, under-samplers and
     /// cleaning methods the literature compares.
     public static let defaults: [BalancingChoice] = [
-        .none, .classWeights, .resampler("ros"), .resampler("smote"), .resampler("borderline-smote"),
-        .resampler("adasyn"), .resampler("kmeans-smote"), .resampler("svm-smote"), .resampler("rus"),
-        .resampler("tomek"), .resampler("oss"), .resampler("kmeans-under"),
+        "none", "class-weights", "ros", "smote", "borderline-smote", "adasyn", "kmeans-smote", "svm-smote", "rus", "tomek", "oss",
+        "kmeans-under",
     ]
 
     /// The baseline, class weights and every resampler in ``Catalog/resamplers``.
     public static var all: [BalancingChoice] {
-        [.none, .classWeights] + Catalog.resamplers.map { .resampler($0.name) }
+        [.none, .classWeights] + Catalog.resamplers.map { BalancingChoice(known: $0.name) }
     }
 
-    /// Parses one choice: `none`, `class-weights` (also `class-weight`, `weights`), or a resampler
-    /// specification the catalogue accepts.
+    /// Parses one choice: `none` (also `baseline`), `class-weights` (also `class-weight`,
+    /// `weights`), or a resampler specification the catalogue accepts, and configures the resampler.
     /// - Parameter text: the choice as typed.
     /// - Throws: ``CatalogError`` for an unknown resampler, unknown parameter or invalid value.
     public init(parsing text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         switch trimmed.lowercased() {
-        case "none", "baseline": self = .none
-        case "class-weights", "class-weight", "weights": self = .classWeights
-        default:
-            _ = try Catalog.resampler(trimmed)
-            self = .resampler(trimmed)
+        case "none", "baseline": self.init(text: text, name: "none", method: .none)
+        case "class-weights", "class-weight", "weights": self.init(text: text, name: "class-weights", method: .classWeights)
+        default: self.init(text: text, name: trimmed, method: .resampler(try Catalog.resampler(trimmed)))
+        }
+    }
+
+    /// A choice written in code (`"smote"` where a ``BalancingChoice`` is expected).
+    ///
+    /// A literal is the programmer's, never user input (which goes through ``init(parsing:)``), so
+    /// a literal the catalogue rejects stops the program with the catalogue's message.
+    public init(stringLiteral value: String) {
+        self.init(known: value)
+    }
+
+    /// A choice the program itself names; see ``init(stringLiteral:)``.
+    private init(known text: String) {
+        do {
+            try self.init(parsing: text)
+        } catch {
+            preconditionFailure("balancing '\(text)' written in code is invalid: \(error)")
         }
     }
 
@@ -60,14 +100,18 @@ public enum BalancingChoice: Sendable, Hashable, CustomStringConvertible {
         return [.none] + choices.filter { seen.insert($0).inserted }
     }
 
-    /// The name shown in the table.
-    public var description: String {
-        switch self {
-        case .none: return "none"
-        case .classWeights: return "class-weights"
-        case .resampler(let text): return text
-        }
+    /// Whether this is the class-weights choice.
+    public var isClassWeights: Bool {
+        if case .classWeights = method { return true }
+        return false
     }
+
+    /// The name shown in tables (``name``).
+    public var description: String { name }
+
+    public static func == (a: BalancingChoice, b: BalancingChoice) -> Bool { a.name == b.name }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 }
 
 /// Splits `a,b:k=1,x=2,c` into specifications (`a`, `b:k=1,x=2`, `c`): a piece holding `=` but no

@@ -1,33 +1,46 @@
 import BallastLearn
 import Foundation
 
-/// One detector of an experiment: a catalogue classifier specification such as `rf` or
-/// `gbdt:rounds=200`, with the lighter settings of quick mode.
-public struct DetectorChoice: Sendable, Hashable, CustomStringConvertible {
-    /// The specification as given (canonical form).
-    public var spec: AlgorithmSpec
+/// One detector of an experiment, parsed and checked once: a catalogue classifier specification
+/// such as `rf` or `gbdt:rounds=200` with its ``Catalog`` entry, which holds the quick profile and,
+/// for an ensemble, how its members are named.
+///
+/// The text is kept as written (it is what a specification file, `results.json` and the journal
+/// hold, and the detector's name in tables).
+public struct DetectorChoice: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The choice as written (`rf:trees=50`).
+    public let text: String
+    /// The parsed specification.
+    public let spec: AlgorithmSpec
+    /// The catalogue entry the specification names.
+    public let entry: CatalogEntry<any Classifier>
 
     /// The default detectors: decision tree, random forest, gradient boosting and soft voting
     /// (gradient boosting + logistic regression, as in AE-Flow).
-    public static let defaults: [DetectorChoice] = ["dt", "rf", "gbdt", "vote"].map { DetectorChoice(spec: AlgorithmSpec(name: $0)) }
+    public static let defaults: [DetectorChoice] = ["dt", "rf", "gbdt", "vote"]
 
-    /// Parameters quick mode sets on a detector, by canonical catalogue name, unless the
-    /// specification sets them itself: fewer trees and boosting rounds, fewer epochs.
-    public static let quickSettings: [String: [String: String]] = [
-        "rf": ["trees": "30"], "gbdt": ["rounds": "50"], "mlp": ["epochs": "5"], "cnn": ["epochs": "3"], "cnn-lstm": ["epochs": "3"],
-    ]
-
-    /// Wraps a specification (not validated; see ``init(parsing:)``).
-    public init(spec: AlgorithmSpec) {
-        self.spec = spec
-    }
-
-    /// Parses and validates a classifier specification.
+    /// Parses and validates a classifier specification (its parameters are checked by building it).
     /// - Parameter text: e.g. `rf:trees=50`.
     /// - Throws: ``CatalogError`` for an unknown model, unknown parameter or invalid value.
     public init(parsing text: String) throws {
-        spec = try AlgorithmSpec(parsing: text)
-        _ = try Catalog.classifier(spec.description)
+        let spec = try AlgorithmSpec(parsing: text)
+        let entry = try Catalog.classifierEntry(spec.name)
+        _ = try entry.make(spec)
+        self.text = text
+        self.spec = spec
+        self.entry = entry
+    }
+
+    /// A detector written in code (`"gbdt:rounds=20"` where a ``DetectorChoice`` is expected).
+    ///
+    /// A literal is the programmer's, never user input (which goes through ``init(parsing:)``), so
+    /// a literal the catalogue rejects stops the program with the catalogue's message.
+    public init(stringLiteral value: String) {
+        do {
+            try self.init(parsing: value)
+        } catch {
+            preconditionFailure("detector '\(value)' written in code is invalid: \(error)")
+        }
     }
 
     /// Parses a comma-separated list (`dt,rf:trees=50,depth=12,gbdt`; a piece with `=` but no `:`
@@ -42,57 +55,39 @@ public struct DetectorChoice: Sendable, Hashable, CustomStringConvertible {
         return choices
     }
 
-    /// The specification as given.
-    public var description: String { spec.description }
+    /// The specification as written.
+    public var description: String { text }
 
-    /// The catalogue's canonical name of the model (`rf` for `random-forest`), or the name as given.
-    var canonicalName: String {
-        Catalog.classifiers.first { $0.matches(spec.name) }?.name ?? spec.name
-    }
-
-    /// The specification actually trained, in words: quick settings added, and for a voting
-    /// ensemble in quick mode its members with theirs (`vote(gbdt:rounds=50+lr)`).
+    /// The specification actually trained, in words: the canonical specification, in quick mode
+    /// with the entry's quick profile added, and for an ensemble in quick mode its members with
+    /// theirs (`vote(gbdt:rounds=50+lr)`).
     /// - Parameter quick: whether quick settings apply.
     public func effectiveDescription(quick: Bool) -> String {
-        guard quick else { return description }
-        if canonicalName == "vote" {
-            let members = memberNames.map { DetectorChoice(spec: AlgorithmSpec(name: $0)).effectiveDescription(quick: true) }
-            var rest = spec
-            rest.parameters["members"] = nil
-            return rest.description + "(" + members.joined(separator: "+") + ")"
+        guard quick else { return spec.description }
+        guard let key = entry.membersParameter else { return entry.quickened(spec).description }
+        let members = entry.memberNames(spec).map { name in
+            Catalog.classifiers.first { $0.matches(name.lowercased()) }.map { $0.quickened(AlgorithmSpec(name: name)).description } ?? name
         }
-        return withQuickSettings.description
-    }
-
-    /// The specification with quick settings added where the user set none.
-    private var withQuickSettings: AlgorithmSpec {
-        var s = spec
-        for (key, value) in Self.quickSettings[canonicalName] ?? [:] where s.parameters[key] == nil {
-            s.parameters[key] = value
-        }
-        return s
-    }
-
-    /// The member names of a voting ensemble (its `members` parameter, or the catalogue default).
-    private var memberNames: [String] {
-        let defaultMembers = Catalog.classifiers.first { $0.name == "vote" }?.parameters.first { $0.name == "members" }?.defaultValue
-        let text = spec.parameters["members"] ?? defaultMembers ?? ""
-        return text.split(separator: "+").map(String.init)
+        var rest = spec
+        rest.parameters[key] = nil
+        return rest.description + "(" + members.joined(separator: "+") + ")"
     }
 
     /// The configured classifier.
     /// - Parameters:
-    ///   - classWeights: adds `class-weight=balanced` (to every member of an ensemble).
-    ///   - quick: applies ``quickSettings`` (to every member of an ensemble).
-    /// - Throws: ``CatalogError`` for an invalid specification.
+    ///   - classWeights: adds `class-weight=balanced` (an ensemble passes it to every member).
+    ///   - quick: applies the entry's quick profile (an ensemble's members get theirs).
+    /// - Throws: ``CatalogError`` when the classifier does not take class weights.
     public func classifier(classWeights: Bool, quick: Bool) throws -> any Classifier {
-        var s = quick ? withQuickSettings : spec
+        var s = spec
         if classWeights { s.parameters["class-weight"] = "balanced" }
-        let configured = try Catalog.classifier(s.description)
-        guard quick, canonicalName == "vote", let vote = configured as? VotingClassifier else { return configured }
-        let members = try memberNames.map {
-            try DetectorChoice(spec: AlgorithmSpec(name: $0)).classifier(classWeights: classWeights, quick: true)
-        }
-        return VotingClassifier(members: members, weights: vote.weights, voting: vote.voting)
+        return try entry.make(s, quick: quick)
+    }
+
+    public static func == (a: DetectorChoice, b: DetectorChoice) -> Bool { a.text == b.text && a.spec == b.spec }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(spec)
     }
 }

@@ -18,7 +18,7 @@ enum ExperimentFidelity {
     /// The most real rows, and synthetic rows, compared per raised class.
     static let maxRowsPerClass = 2_000
     /// The real-vs-synthetic detector.
-    static let detector = DetectorChoice(spec: AlgorithmSpec(name: "gbdt", parameters: ["rounds": "20"]))
+    static let detector: DetectorChoice = "gbdt:rounds=20"
 
     /// The fidelity of `balanced`'s synthetic rows, one summary per class with synthetic rows, or
     /// `nil` when the balancing added none (under-sampling, cleaning) or validation failed.

@@ -76,7 +76,7 @@ public enum ExperimentMerge {
             merged.balancings = shards.flatMap { $0.results.datasets[index].balancings }
             merged.cells = shards.flatMap { $0.results.datasets[index].cells }
             let expected = plan.units(of: template.name).reduce(0) { $0 + $1.detectors.count }
-            let keys = Set(merged.cells.map { ExperimentRunner.Key(balancing: $0.balancing, detector: $0.detector, seed: $0.seed, fold: $0.fold) })
+            let keys = Set(merged.cells.map(ExperimentRunner.Key.init))
             guard keys.count == merged.cells.count else {
                 throw ExperimentError.cannotMerge("dataset '\(template.name)': a cell occurs in more than one shard")
             }

@@ -1,5 +1,5 @@
-/// One unit of an experiment's work: a balancing run on one (dataset, seed, fold) training part,
-/// and every detector fitted on its output. A unit is what a shard runs and a journal resumes; a
+/// One unit of an experiment's work: a balancing run on one (dataset, seed, fold, labelled
+/// fraction) training part, and every detector fitted on its output. A unit is what a shard runs and a journal resumes; a
 /// balancing never leaves its detectors (they share its output).
 public struct ExperimentUnit: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The dataset's name in the spec.
@@ -8,22 +8,27 @@ public struct ExperimentUnit: Sendable, Hashable, Codable, CustomStringConvertib
     public var seed: UInt64
     /// The fold (1-based) of a K-fold split, `nil` otherwise.
     public var fold: Int?
-    /// The balancing (`none`, `class-weights`, or a resampler specification).
-    public var balancing: String
+    /// The share of training labels kept (``ExperimentSpec/labelledFractions``), `nil` for all.
+    public var labelledFraction: Double?
+    /// The balancing (`none`, `class-weights`, or a resampler).
+    public var balancing: BalancingChoice
     /// The detectors fitted on the balanced rows, in spec order.
-    public var detectors: [String]
+    public var detectors: [DetectorChoice]
 
     /// Creates a unit.
-    public init(dataset: String, seed: UInt64, fold: Int?, balancing: String, detectors: [String]) {
+    public init(dataset: String, seed: UInt64, fold: Int?, labelledFraction: Double? = nil, balancing: BalancingChoice,
+                detectors: [DetectorChoice]) {
         self.dataset = dataset
         self.seed = seed
         self.fold = fold
+        self.labelledFraction = labelledFraction
         self.balancing = balancing
         self.detectors = detectors
     }
 
     public var description: String {
-        "\(dataset): \(balancing) (seed \(seed)\(fold.map { ", fold \($0)" } ?? "")) × \(detectors.joined(separator: ", "))"
+        "\(dataset): \(balancing) (seed \(seed)\(fold.map { ", fold \($0)" } ?? "")"
+            + "\(labelledFraction.map { ", \(ExperimentSpec.percentText($0)) labels" } ?? "")) × \(detectors.map(\.text).joined(separator: ", "))"
     }
 }
 
@@ -71,7 +76,7 @@ public struct ExperimentShard: Sendable, Hashable, Codable, CustomStringConverti
 }
 
 /// What an experiment (or one shard of it) will run: its units in plan order — datasets in spec
-/// order, then seeds, folds and balancings.
+/// order, then seeds, folds, labelled fractions and balancings.
 public struct ExperimentPlan: Sendable, Equatable {
     /// The units, in plan order.
     public var units: [ExperimentUnit]
@@ -85,9 +90,11 @@ public struct ExperimentPlan: Sendable, Equatable {
             let folds: [Int?] = dataset.split == .kfold ? (1...max(1, dataset.effectiveFolds)).map { $0 } : [nil]
             for seed in spec.seeds {
                 for fold in folds {
-                    for balancing in spec.plannedBalancings {
-                        all.append(ExperimentUnit(dataset: dataset.name, seed: seed, fold: fold, balancing: balancing,
-                                                  detectors: spec.detectors))
+                    for fraction in spec.plannedFractions {
+                        for balancing in spec.plannedBalancings {
+                            all.append(ExperimentUnit(dataset: dataset.name, seed: seed, fold: fold, labelledFraction: fraction,
+                                                      balancing: balancing, detectors: spec.detectors))
+                        }
                     }
                 }
             }

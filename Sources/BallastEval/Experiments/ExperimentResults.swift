@@ -84,7 +84,7 @@ public struct DatasetResults: Sendable, Equatable, Codable {
     public var testSets: [TestSetInfo]
     /// One record per (balancing, seed, fold), in run order.
     public var balancings: [BalancingRecord]
-    /// One record per (balancing, detector, seed, fold), in run order.
+    /// One record per (balancing, detector, seed, fold, labelled fraction), in run order.
     public var cells: [CellRecord]
     /// SHA-256 of the data the experiment read (features, labels and class names of every
     /// table), so that shards run on different machines can be checked to have read the same data.
@@ -102,6 +102,27 @@ public struct DatasetResults: Sendable, Equatable, Codable {
         self.testSets = testSets
         self.balancings = balancings
         self.cells = cells
+    }
+}
+
+extension DatasetResults {
+    /// The labelled fractions the records hold, in `preferred` order then first-seen order
+    /// (`[nil]` for a run with every label).
+    /// - Parameter preferred: the spec's order (``ExperimentSpec/plannedFractions``).
+    public func labelledFractions(preferred: [Double?]) -> [Double?] {
+        let present = balancings.map(\.labelledFraction) + cells.map(\.labelledFraction)
+        var seen: Set<Double?> = []
+        let ordered = (preferred.filter { present.contains($0) } + present).filter { seen.insert($0).inserted }
+        return ordered.isEmpty ? [preferred.first ?? nil] : ordered
+    }
+
+    /// These results limited to the records of one labelled fraction.
+    /// - Parameter fraction: the fraction, `nil` for the records with every label.
+    public func only(labelledFraction fraction: Double?) -> DatasetResults {
+        var copy = self
+        copy.balancings = balancings.filter { $0.labelledFraction == fraction }
+        copy.cells = cells.filter { $0.labelledFraction == fraction }
+        return copy
     }
 }
 
@@ -157,7 +178,9 @@ public struct BalancingRecord: Sendable, Equatable, Codable {
     public var seed: UInt64
     /// The K-fold fold (1-based), or `nil` for fixed or hold-out splits.
     public var fold: Int?
-    /// Training rows per class before balancing.
+    /// The share of training labels kept (``ExperimentSpec/labelledFractions``); `nil`: all.
+    public var labelledFraction: Double?
+    /// Training rows per class before balancing (the labelled rows, with a labelled fraction).
     public var countsBefore: [Int]
     /// Rows per class after balancing, or `nil` when it failed.
     public var countsAfter: [Int]?
@@ -181,10 +204,12 @@ public struct BalancingRecord: Sendable, Equatable, Codable {
 
     /// Creates a balancing record.
     public init(method: String, seed: UInt64, fold: Int?, countsBefore: [Int], countsAfter: [Int]?, warnings: [String],
-                error: String?, seconds: Double, peakMemoryBytes: Int, generators: [GeneratorReport]? = nil) {
+                error: String?, seconds: Double, peakMemoryBytes: Int, generators: [GeneratorReport]? = nil,
+                labelledFraction: Double? = nil) {
         self.method = method
         self.seed = seed
         self.fold = fold
+        self.labelledFraction = labelledFraction
         self.countsBefore = countsBefore
         self.countsAfter = countsAfter
         self.warnings = warnings
@@ -207,8 +232,13 @@ public struct CellRecord: Sendable, Equatable, Codable {
     public var seed: UInt64
     /// The K-fold fold (1-based), or `nil`.
     public var fold: Int?
-    /// Training rows the detector saw (after balancing), or `nil` when balancing failed.
+    /// The share of training labels kept (``ExperimentSpec/labelledFractions``); `nil`: all.
+    public var labelledFraction: Double?
+    /// Labelled training rows the detector saw (after balancing), or `nil` when balancing failed.
     public var trainRows: Int?
+    /// Rows without labels a semi-supervised detector was also fitted on; `nil` when it used none
+    /// (every supervised detector, and every run without a labelled fraction).
+    public var unlabelledRows: Int?
     /// The error that stopped the cell (its balancing's or its own), or `nil`.
     public var error: String?
     /// Seconds fitting the detector.
@@ -222,12 +252,14 @@ public struct CellRecord: Sendable, Equatable, Codable {
 
     /// Creates a cell record.
     public init(balancing: String, detector: String, trainedDetector: String, seed: UInt64, fold: Int?, trainRows: Int?,
-                error: String?, fitSeconds: Double, predictSeconds: Double, peakMemoryBytes: Int, evaluations: [TestEvaluation]) {
+                error: String?, fitSeconds: Double, predictSeconds: Double, peakMemoryBytes: Int, evaluations: [TestEvaluation],
+                labelledFraction: Double? = nil) {
         self.balancing = balancing
         self.detector = detector
         self.trainedDetector = trainedDetector
         self.seed = seed
         self.fold = fold
+        self.labelledFraction = labelledFraction
         self.trainRows = trainRows
         self.error = error
         self.fitSeconds = fitSeconds

@@ -53,10 +53,10 @@ public struct ExperimentRunner: Sendable {
         self.shard = shard
     }
 
-    /// Cells the experiment has: datasets × seeds × folds × balancings × detectors.
+    /// Cells the experiment has: datasets × seeds × folds × labelled fractions × balancings × detectors.
     public var cellCount: Int {
         spec.datasets.reduce(0) { $0 + ($1.split == .kfold ? $1.effectiveFolds : 1) }
-            * spec.seeds.count * spec.plannedBalancings.count * spec.detectors.count
+            * spec.seeds.count * spec.plannedFractions.count * spec.plannedBalancings.count * spec.detectors.count
     }
 
     /// The units this runner runs: the whole plan, or its shard.
@@ -135,17 +135,15 @@ public struct ExperimentRunner: Sendable {
         init(resuming state: ExperimentJournal.State?, dataset: String, units: [ExperimentUnit]) {
             var plannedBalancings: Set<Key> = [], plannedCells: Set<Key> = []
             for unit in units {
-                plannedBalancings.insert(Key(balancing: unit.balancing, detector: "", seed: unit.seed, fold: unit.fold))
-                for detector in unit.detectors {
-                    plannedCells.insert(Key(balancing: unit.balancing, detector: detector, seed: unit.seed, fold: unit.fold))
-                }
+                plannedBalancings.insert(Key(unit, detector: ""))
+                for detector in unit.detectors { plannedCells.insert(Key(unit, detector: detector.text)) }
             }
             for record in state?.balancings[dataset] ?? [] {
-                let key = Key(balancing: record.method, detector: "", seed: record.seed, fold: record.fold)
+                let key = Key(record)
                 if plannedBalancings.contains(key), doneBalancings.insert(key).inserted { balancings.append(record) }
             }
             for record in state?.cells[dataset] ?? [] {
-                let key = Key(balancing: record.balancing, detector: record.detector, seed: record.seed, fold: record.fold)
+                let key = Key(record)
                 if plannedCells.contains(key), doneCells.insert(key).inserted { cells.append(record) }
             }
         }
@@ -154,9 +152,7 @@ public struct ExperimentRunner: Sendable {
         func pending(_ units: [ExperimentUnit]) -> [ExperimentUnit] {
             units.compactMap { unit in
                 var left = unit
-                left.detectors = unit.detectors.filter {
-                    !doneCells.contains(Key(balancing: unit.balancing, detector: $0, seed: unit.seed, fold: unit.fold))
-                }
+                left.detectors = unit.detectors.filter { !doneCells.contains(Key(unit, detector: $0.text)) }
                 return left.detectors.isEmpty ? nil : left
             }
         }
@@ -184,13 +180,25 @@ public struct ExperimentRunner: Sendable {
             return prepared
         }
         var current: (seed: UInt64, fold: Int?, part: PreparedPart)?
+        var labelled: (seed: UInt64, fold: Int?, fraction: Double, part: PreparedPart)?
         for unit in pending {
-            let prepared: PreparedPart
+            var prepared: PreparedPart
             if let current, current.seed == unit.seed, current.fold == unit.fold {
                 prepared = current.part
             } else {
                 prepared = try prepare(seed: unit.seed, fold: unit.fold)
                 current = (unit.seed, unit.fold, prepared)
+            }
+            if let fraction = unit.labelledFraction {
+                if let labelled, labelled.seed == unit.seed, labelled.fold == unit.fold, labelled.fraction == fraction {
+                    prepared = labelled.part
+                } else {
+                    // The same labelled rows for every balancing and detector of this (seed, fold, fraction).
+                    var rng = Xoshiro256StarStar(seed: Self.derivedSeed(unit.seed, ["labels", unit.dataset, unit.fold.map(String.init) ?? "",
+                                                                                    String(fraction)]))
+                    prepared = try prepared.keepingLabels(fraction, using: &rng)
+                    labelled = (unit.seed, unit.fold, fraction, prepared)
+                }
             }
             try execute(unit, on: prepared, records: &records, execution: &execution)
         }
@@ -206,9 +214,10 @@ public struct ExperimentRunner: Sendable {
     private func execute(_ unit: ExperimentUnit, on prepared: PreparedPart, records: inout DatasetRecords,
                          execution: inout Execution) throws {
         let place = "seed \(unit.seed)\(unit.fold.map { ", fold \($0)" } ?? "")"
-        execution.tracker.stage("balance: \(unit.balancing) (\(place))")
-        let (record, balanced) = balance(prepared, balancing: unit.balancing, dataset: unit.dataset, seed: unit.seed, fold: unit.fold)
-        let balancingKey = Key(balancing: unit.balancing, detector: "", seed: unit.seed, fold: unit.fold)
+            + (unit.labelledFraction.map { ", \(ExperimentSpec.percentText($0)) labels" } ?? "")
+        execution.tracker.stage("balance: \(unit.balancing.name) (\(place))")
+        let (record, balanced) = balance(prepared, unit: unit)
+        let balancingKey = Key(unit, detector: "")
         if records.doneBalancings.insert(balancingKey).inserted {
             records.balancings.append(record)
             try execution.journal?.append(.init(kind: .balancing, partSeconds: execution.clock.seconds, dataset: unit.dataset,
@@ -218,11 +227,10 @@ public struct ExperimentRunner: Sendable {
             if let limit = execution.maximumNewCells, execution.newCells >= limit {
                 throw ExperimentError.stopped(cellsDone: execution.tracker.done, cellsTotal: execution.tracker.total)
             }
-            execution.tracker.stage("\(unit.balancing) × \(detector) (\(place))")
-            let cell = evaluate(detector, on: balanced, balancing: unit.balancing, record: record, prepared: prepared,
-                                dataset: unit.dataset, seed: unit.seed, fold: unit.fold)
+            execution.tracker.stage("\(unit.balancing.name) × \(detector.text) (\(place))")
+            let cell = evaluate(detector, on: balanced, record: record, prepared: prepared, unit: unit)
             records.cells.append(cell)
-            records.doneCells.insert(Key(balancing: unit.balancing, detector: detector, seed: unit.seed, fold: unit.fold))
+            records.doneCells.insert(Key(unit, detector: detector.text))
             try execution.journal?.append(.init(kind: .cell, partSeconds: execution.clock.seconds, dataset: unit.dataset, cell: cell))
             execution.newCells += 1
             execution.tracker.cellFinished()
@@ -243,6 +251,30 @@ public struct ExperimentRunner: Sendable {
         var detector: String
         var seed: UInt64
         var fold: Int?
+        var labelledFraction: Double?
+
+        /// The key of `unit`'s balancing (empty `detector`) or of one of its cells.
+        init(_ unit: ExperimentUnit, detector: String) {
+            self.init(balancing: unit.balancing.name, detector: detector, seed: unit.seed, fold: unit.fold, labelledFraction: unit.labelledFraction)
+        }
+
+        /// The key of a recorded balancing.
+        init(_ record: BalancingRecord) {
+            self.init(balancing: record.method, detector: "", seed: record.seed, fold: record.fold, labelledFraction: record.labelledFraction)
+        }
+
+        /// The key of a recorded cell.
+        init(_ cell: CellRecord) {
+            self.init(balancing: cell.balancing, detector: cell.detector, seed: cell.seed, fold: cell.fold, labelledFraction: cell.labelledFraction)
+        }
+
+        init(balancing: String, detector: String, seed: UInt64, fold: Int?, labelledFraction: Double?) {
+            self.balancing = balancing
+            self.detector = detector
+            self.seed = seed
+            self.fold = fold
+            self.labelledFraction = labelledFraction
+        }
     }
 
     /// Fails early, naming the file, when an input file is missing.
@@ -266,52 +298,59 @@ public struct ExperimentRunner: Sendable {
         }
     }
 
-    /// Runs one balancing on a prepared training part; a failure is recorded in the record.
-    private func balance(_ prepared: PreparedPart, balancing: String, dataset: String, seed: UInt64,
-                         fold: Int?) -> (BalancingRecord, LabeledMatrix?) {
+    /// The names a unit's random streams are derived from after the step's own names: its fold,
+    /// and its labelled fraction when it has one (so runs without one keep their seeds).
+    private static func place(_ unit: ExperimentUnit) -> [String] {
+        [unit.fold.map(String.init) ?? ""] + (unit.labelledFraction.map { ["labels", String($0)] } ?? [])
+    }
+
+    /// Runs one unit's balancing on a prepared training part (its labelled rows); a failure is
+    /// recorded in the record.
+    private func balance(_ prepared: PreparedPart, unit: ExperimentUnit) -> (BalancingRecord, LabeledMatrix?) {
         let before = prepared.train.classCounts
-        let choice = (try? BalancingChoice(parsing: balancing)) ?? .none
-        guard case .resampler(let text) = choice else {
-            return (BalancingRecord(method: balancing, seed: seed, fold: fold, countsBefore: before, countsAfter: before, warnings: [],
-                                    error: nil, seconds: 0, peakMemoryBytes: ProcessMemory.peakResidentBytes()), prepared.train)
+        func record(countsAfter: [Int]?, warnings: [String] = [], error: String? = nil, seconds: Double = 0,
+                    generators: [GeneratorReport]? = nil) -> BalancingRecord {
+            BalancingRecord(method: unit.balancing.name, seed: unit.seed, fold: unit.fold, countsBefore: before, countsAfter: countsAfter,
+                            warnings: warnings, error: error, seconds: seconds, peakMemoryBytes: ProcessMemory.peakResidentBytes(),
+                            generators: generators, labelledFraction: unit.labelledFraction)
         }
+        guard case .resampler(let resampler) = unit.balancing.method else { return (record(countsAfter: before), prepared.train) }
+        let text = unit.balancing.name
         let clock = Stopwatch()
-        var rng = Xoshiro256StarStar(seed: Self.derivedSeed(seed, "balance", dataset, text, fold.map(String.init) ?? ""))
+        var rng = Xoshiro256StarStar(seed: Self.derivedSeed(unit.seed, ["balance", unit.dataset, text] + Self.place(unit)))
         do {
-            let result = try Catalog.resampler(text).fitResample(prepared.train, schema: prepared.schema, using: &rng)
-            var record = BalancingRecord(method: balancing, seed: seed, fold: fold, countsBefore: before, countsAfter: result.data.classCounts,
-                                         warnings: result.warnings.map(\.description), error: nil, seconds: clock.seconds,
-                                         peakMemoryBytes: ProcessMemory.peakResidentBytes(),
-                                         generators: result.generators.isEmpty ? nil : result.generators)
+            let result = try resampler.fitResample(prepared.train, schema: prepared.schema, using: &rng)
+            var balanced = record(countsAfter: result.data.classCounts, warnings: result.warnings.map(\.description), seconds: clock.seconds,
+                                  generators: result.generators.isEmpty ? nil : result.generators)
             let fidelityClock = Stopwatch()
-            var fidelityRng = Xoshiro256StarStar(seed: Self.derivedSeed(seed, "fidelity", dataset, text, fold.map(String.init) ?? ""))
-            record.fidelity = ExperimentFidelity.summaries(of: result.data, from: prepared, using: &fidelityRng)
-            record.fidelitySeconds = record.fidelity == nil ? nil : fidelityClock.seconds
-            return (record, result.data)
+            var fidelityRng = Xoshiro256StarStar(seed: Self.derivedSeed(unit.seed, ["fidelity", unit.dataset, text] + Self.place(unit)))
+            balanced.fidelity = ExperimentFidelity.summaries(of: result.data, from: prepared, using: &fidelityRng)
+            balanced.fidelitySeconds = balanced.fidelity == nil ? nil : fidelityClock.seconds
+            return (balanced, result.data)
         } catch {
-            return (BalancingRecord(method: balancing, seed: seed, fold: fold, countsBefore: before, countsAfter: nil, warnings: [],
-                                    error: "\(error)", seconds: clock.seconds, peakMemoryBytes: ProcessMemory.peakResidentBytes()), nil)
+            return (record(countsAfter: nil, error: "\(error)", seconds: clock.seconds), nil)
         }
     }
 
-    /// Fits one detector on balanced rows and evaluates it on every test set; a failure is recorded.
-    private func evaluate(_ detector: String, on balanced: LabeledMatrix?, balancing: String, record: BalancingRecord,
-                          prepared: PreparedPart, dataset: String, seed: UInt64, fold: Int?) -> CellRecord {
-        let choice = (try? DetectorChoice(parsing: detector)) ?? DetectorChoice(spec: AlgorithmSpec(name: detector))
-        var cell = CellRecord(balancing: balancing, detector: detector, trainedDetector: choice.effectiveDescription(quick: spec.quick),
-                              seed: seed, fold: fold, trainRows: balanced?.count, error: record.error.map { "balancing failed: \($0)" },
-                              fitSeconds: 0, predictSeconds: 0, peakMemoryBytes: 0, evaluations: [])
+    /// Fits one detector on balanced rows (a semi-supervised one also on the part's unlabelled
+    /// rows) and evaluates it on every test set; a failure is recorded.
+    private func evaluate(_ choice: DetectorChoice, on balanced: LabeledMatrix?, record: BalancingRecord, prepared: PreparedPart,
+                          unit: ExperimentUnit) -> CellRecord {
+        let detector = choice.text
+        var cell = CellRecord(balancing: unit.balancing.name, detector: detector, trainedDetector: choice.effectiveDescription(quick: spec.quick),
+                              seed: unit.seed, fold: unit.fold, trainRows: balanced?.count, error: record.error.map { "balancing failed: \($0)" },
+                              fitSeconds: 0, predictSeconds: 0, peakMemoryBytes: 0, evaluations: [], labelledFraction: unit.labelledFraction)
         guard let balanced else {
             cell.peakMemoryBytes = ProcessMemory.peakResidentBytes()
             return cell
         }
-        var rng = Xoshiro256StarStar(seed: Self.derivedSeed(seed, "fit", dataset, balancing, detector, fold.map(String.init) ?? ""))
+        var rng = Xoshiro256StarStar(seed: Self.derivedSeed(unit.seed, ["fit", unit.dataset, unit.balancing.name, detector] + Self.place(unit)))
         do {
-            let weighted = (try? BalancingChoice(parsing: balancing)) == .classWeights
-            let classifier = try choice.classifier(classWeights: weighted, quick: spec.quick)
+            let classifier = try choice.classifier(classWeights: unit.balancing.isClassWeights, quick: spec.quick)
             let fitClock = Stopwatch()
-            let model = try classifier.fit(balanced, using: &rng)
+            let (model, usedUnlabelled) = try fitWithUnlabelled(classifier, labelled: balanced, unlabelled: prepared.unlabelled, using: &rng)
             cell.fitSeconds = fitClock.seconds
+            cell.unlabelledRows = usedUnlabelled ? prepared.unlabelled.rows : nil
             for test in prepared.tests {
                 let predictClock = Stopwatch()
                 let predicted = try model.predict(test.features)
@@ -341,23 +380,32 @@ public struct ExperimentRunner: Sendable {
         return results
     }
 
-    /// Sorts a dataset's records in plan order: seed, fold, balancing, detector (as the spec lists them).
+    /// Sorts a dataset's records in plan order: seed, fold, labelled fraction, balancing, detector
+    /// (as the spec lists them).
     static func sortInPlanOrder(_ results: inout DatasetResults, spec: ExperimentSpec) {
-        let balancingOrder = Dictionary(spec.plannedBalancings.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let detectorOrder = Dictionary(spec.detectors.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let balancingOrder = Dictionary(spec.plannedBalancings.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let detectorOrder = Dictionary(spec.detectors.enumerated().map { ($1.text, $0) }, uniquingKeysWith: { a, _ in a })
         let seedOrder = Dictionary(spec.seeds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        func rank(_ seed: UInt64, _ fold: Int?, _ balancing: String, _ detector: String) -> [Int] {
-            [seedOrder[seed] ?? .max, fold ?? 0, balancingOrder[balancing] ?? .max, detectorOrder[detector] ?? .max]
+        let fractionOrder = Dictionary(spec.plannedFractions.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        func rank(_ seed: UInt64, _ fold: Int?, _ fraction: Double?, _ balancing: String, _ detector: String) -> [Int] {
+            [seedOrder[seed] ?? .max, fold ?? 0, fractionOrder[fraction] ?? .max, balancingOrder[balancing] ?? .max, detectorOrder[detector] ?? .max]
         }
-        results.balancings.sort { rank($0.seed, $0.fold, $0.method, "").lexicographicallyPrecedes(rank($1.seed, $1.fold, $1.method, "")) }
+        results.balancings.sort {
+            rank($0.seed, $0.fold, $0.labelledFraction, $0.method, "")
+                .lexicographicallyPrecedes(rank($1.seed, $1.fold, $1.labelledFraction, $1.method, ""))
+        }
         results.cells.sort {
-            rank($0.seed, $0.fold, $0.balancing, $0.detector).lexicographicallyPrecedes(rank($1.seed, $1.fold, $1.balancing, $1.detector))
+            rank($0.seed, $0.fold, $0.labelledFraction, $0.balancing, $0.detector)
+                .lexicographicallyPrecedes(rank($1.seed, $1.fold, $1.labelledFraction, $1.balancing, $1.detector))
         }
     }
 
     /// A seed for one named part of the experiment: FNV-1a of the names, mixed with `seed` by
     /// SplitMix64 (stable across runs, platforms and the other methods in the plan).
-    static func derivedSeed(_ seed: UInt64, _ names: String...) -> UInt64 {
+    static func derivedSeed(_ seed: UInt64, _ names: String...) -> UInt64 { derivedSeed(seed, names) }
+
+    /// ``derivedSeed(_:_:)-(_,String...)`` with the names as an array.
+    static func derivedSeed(_ seed: UInt64, _ names: [String]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in names.joined(separator: "\u{1F}").utf8 {
             hash ^= UInt64(byte)

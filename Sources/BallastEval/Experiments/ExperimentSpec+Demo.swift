@@ -18,7 +18,6 @@ extension ExperimentSpec {
                             detectors: [DetectorChoice] = DetectorChoice.defaults, seed: UInt64, quick: Bool) -> ExperimentSpec {
         let dataset = nslKDD.map { ExperimentDataset.nslKDD(directory: $0, trainSubset: quick) }
             ?? .simulator(rows: rows ?? (quick ? demoQuickRows : demoRows))
-        return ExperimentSpec(name: "demo", datasets: [dataset], balancings: balancings.map(\.description),
-                              detectors: detectors.map(\.description), seeds: [seed], quick: quick)
+        return ExperimentSpec(name: "demo", datasets: [dataset], balancings: balancings, detectors: detectors, seeds: [seed], quick: quick)
     }
 }

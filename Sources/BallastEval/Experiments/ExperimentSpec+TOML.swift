@@ -9,6 +9,7 @@ extension ExperimentSpec {
     /// balancings = ["ros", "smote", "borderline-smote", "kmeans-smote", "svm-smote"]
     /// detectors = ["dt"]
     /// seeds = [1, 2, 3]            # or a count: seeds = 3  (→ 1, 2, 3)
+    /// labelled-fractions = [0.05]   # optional: keep 5% of the labels (a grid axis like seeds)
     ///
     /// [preprocessing]               # optional
     /// scaling = "zscore"            # zscore | minmax | minmax-sym | none
@@ -25,8 +26,9 @@ extension ExperimentSpec {
     ///   - toml: the file's text.
     ///   - file: the file name, for messages.
     ///   - baseDirectory: the directory relative paths are resolved against.
-    /// - Throws: ``ExperimentError/specSyntax(file:line:message:)`` for syntax errors, unknown keys
-    ///   and values of the wrong type, naming the line.
+    /// - Throws: ``ExperimentError/specSyntax(file:line:message:)`` for syntax errors, unknown keys,
+    ///   values of the wrong type and balancings or detectors the catalogue refuses, naming the line
+    ///   (and the entry).
     public init(toml: String, file: String, baseDirectory: String) throws {
         let document = try TOMLDocument(parsing: toml, file: file)
         let reader = TOMLSpecReader(file: file, base: baseDirectory)
@@ -115,7 +117,7 @@ struct TOMLSpecReader {
     }
 
     func spec(_ root: Table) throws -> ExperimentSpec {
-        try checkKeys(root, allowed: ["name", "balancings", "detectors", "seeds", "quick", "preprocessing", "dataset", "reference", "notes"],
+        try checkKeys(root, allowed: ["name", "balancings", "detectors", "seeds", "labelled-fractions", "quick", "preprocessing", "dataset", "reference", "notes"],
                       context: "the experiment")
         var seeds: [UInt64] = [1, 2, 3]
         switch root["seeds"] {
@@ -129,6 +131,23 @@ struct TOMLSpecReader {
                 return UInt64(v)
             }
         default: throw fail(root, "seeds", "seeds must be a count (3) or a list ([1, 2, 3])")
+        }
+        var labelledFractions: [Double]?
+        switch root["labelled-fractions"] {
+        case nil: break
+        case .array(let items):
+            labelledFractions = try items.map {
+                switch $0 {
+                case .float(let v): return v
+                case .integer(let v): return Double(v)
+                default: throw fail(root, "labelled-fractions", "labelled-fractions must be a list of numbers, e.g. [0.01, 0.05, 0.1]")
+                }
+            }
+            do { try ExperimentSpec.validateLabelledFractions(labelledFractions) } catch let error as ExperimentError {
+                guard case .invalidSpec(let message) = error else { throw error }
+                throw fail(root, "labelled-fractions", message)
+            }
+        default: throw fail(root, "labelled-fractions", "labelled-fractions must be a list of numbers, e.g. [0.01, 0.05, 0.1]")
         }
         var preprocessing = PreprocessingChoice()
         if let value = root["preprocessing"] {
@@ -149,9 +168,15 @@ struct TOMLSpecReader {
         case .tables(let tables): references = try tables.map(reference)
         default: throw fail(root, "reference", "references are given as [[reference]] tables")
         }
+        let balancings = try (strings(root, "balancings") ?? []).map { text in
+            do { return try BalancingChoice(parsing: text) } catch { throw fail(root, "balancings", "balancing '\(text)': \(error)") }
+        }
+        let detectors = try (strings(root, "detectors") ?? []).map { text in
+            do { return try DetectorChoice(parsing: text) } catch { throw fail(root, "detectors", "detector '\(text)': \(error)") }
+        }
         return ExperimentSpec(name: try string(root, "name") ?? "experiment", datasets: datasets,
-                              balancings: try strings(root, "balancings") ?? [], detectors: try strings(root, "detectors") ?? [],
-                              seeds: seeds, quick: try bool(root, "quick") ?? false, preprocessing: preprocessing,
+                              balancings: balancings, detectors: detectors,
+                              seeds: seeds, labelledFractions: labelledFractions, quick: try bool(root, "quick") ?? false, preprocessing: preprocessing,
                               references: references, notes: try string(root, "notes"))
     }
 

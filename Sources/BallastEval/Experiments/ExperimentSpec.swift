@@ -6,18 +6,27 @@ import Foundation
 /// Written as a TOML file (see ``init(toml:name:)`` and `Docs/experiment-spec.md`) or built from
 /// `ballast experiment` flags. `"none"` (the no-rebalancing baseline) is always run, first; every
 /// other balancing is a resampler from the ``Catalog`` (chains with `+`) or `class-weights`.
+/// Balancings and detectors are parsed and checked when the specification is read (a bad entry is
+/// refused then, by name) and travel as typed values; they are encoded as written.
 public struct ExperimentSpec: Sendable, Equatable, Codable {
     /// A short name for titles (`nsl-kdd-table2`).
     public var name: String
     /// The datasets, each with its split.
     public var datasets: [ExperimentDataset]
-    /// Balancings as written (`none`, `class-weights`, `ros`, `smote:k=3`, `smote+tomek`).
-    public var balancings: [String]
-    /// Detectors as written (`dt`, `rf:trees=50`, `gbdt`, `vote`).
-    public var detectors: [String]
+    /// Balancings (`none`, `class-weights`, `ros`, `smote:k=3`, `smote+tomek`).
+    public var balancings: [BalancingChoice]
+    /// Detectors (`dt`, `rf:trees=50`, `gbdt`, `vote`).
+    public var detectors: [DetectorChoice]
     /// The seeds; every cell runs once per seed and the report gives mean ± std.
     public var seeds: [UInt64]
-    /// Quick mode: lighter detector defaults (``DetectorChoice/quickSettings``).
+    /// The labelled fractions (`labelled-fractions`), a grid axis like ``seeds``: for each fraction
+    /// `f`, a stratified sample of the training rows keeps its labels (``LabelledFraction``, seeded
+    /// per seed, fold and fraction), balancing and supervised detectors see only those rows, and a
+    /// semi-supervised detector (`ssflow`) also gets the other rows without labels. `nil`: every
+    /// training row is labelled.
+    public var labelledFractions: [Double]?
+    /// Quick mode: lighter detector defaults (each catalogue entry's quick profile,
+    /// ``CatalogEntry/quickParameters``).
     public var quick: Bool
     /// How features are prepared (fitted on each training part only).
     public var preprocessing: PreprocessingChoice
@@ -29,14 +38,15 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var notes: String?
 
     /// Creates a specification; ``validate()`` checks it.
-    public init(name: String, datasets: [ExperimentDataset], balancings: [String], detectors: [String],
-                seeds: [UInt64] = [1, 2, 3], quick: Bool = false, preprocessing: PreprocessingChoice = PreprocessingChoice(),
+    public init(name: String, datasets: [ExperimentDataset], balancings: [BalancingChoice], detectors: [DetectorChoice],
+                seeds: [UInt64] = [1, 2, 3], labelledFractions: [Double]? = nil, quick: Bool = false, preprocessing: PreprocessingChoice = PreprocessingChoice(),
                 references: [ReferenceRow] = [], notes: String? = nil) {
         self.name = name
         self.datasets = datasets
         self.balancings = balancings
         self.detectors = detectors
         self.seeds = seeds
+        self.labelledFractions = labelledFractions
         self.quick = quick
         self.preprocessing = preprocessing
         self.references = references
@@ -44,46 +54,41 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, datasets, balancings, detectors, seeds, quick, preprocessing, references, notes
+        case name, datasets, balancings, detectors, seeds, labelledFractions, quick, preprocessing, references, notes
     }
 
-    /// Decodes a specification; `references` and `notes` may be absent (results of older runs).
+    /// Decodes a specification; `references`, `notes` and `labelledFractions` may be absent
+    /// (results of older runs).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         datasets = try c.decode([ExperimentDataset].self, forKey: .datasets)
-        balancings = try c.decode([String].self, forKey: .balancings)
-        detectors = try c.decode([String].self, forKey: .detectors)
+        balancings = try c.decode([BalancingChoice].self, forKey: .balancings)
+        detectors = try c.decode([DetectorChoice].self, forKey: .detectors)
         seeds = try c.decode([UInt64].self, forKey: .seeds)
+        labelledFractions = try c.decodeIfPresent([Double].self, forKey: .labelledFractions)
         quick = try c.decode(Bool.self, forKey: .quick)
         preprocessing = try c.decode(PreprocessingChoice.self, forKey: .preprocessing)
         references = try c.decodeIfPresent([ReferenceRow].self, forKey: .references) ?? []
         notes = try c.decodeIfPresent(String.self, forKey: .notes)
     }
 
-    /// The balancings in run order: the baseline (`none`) first, each once; `baseline` is written
-    /// `none` and `class-weight`/`weights` are written `class-weights`.
-    public var plannedBalancings: [String] {
-        var seen: Set<String> = ["none"]
-        let canonical = balancings.map { text -> String in
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            switch trimmed.lowercased() {
-            case "none", "baseline": return "none"
-            case "class-weights", "class-weight", "weights": return "class-weights"
-            default: return trimmed
-            }
-        }
-        return ["none"] + canonical.filter { seen.insert($0).inserted }
-    }
+    /// The balancings in run order: the baseline (`none`) first, each once (`baseline` is `none`,
+    /// `class-weight`/`weights` are `class-weights`).
+    public var plannedBalancings: [BalancingChoice] { BalancingChoice.withBaseline(balancings) }
+
+    /// The labelled fractions in run order: ``labelledFractions``, or `[nil]` (all labels).
+    public var plannedFractions: [Double?] { labelledFractions.map { $0.map { Optional($0) } } ?? [nil] }
 
     /// Checks every name and number, so that a typo fails before hours of work.
     /// - Throws: ``ExperimentError/invalidSpec(_:)`` naming the field and value; ``CatalogError``
-    ///   for unknown balancings, detectors or parameters.
+    ///   for a detector that cannot be built with the quick profile.
     public func validate() throws {
         guard !datasets.isEmpty else { throw ExperimentError.invalidSpec("no datasets: give at least one") }
         guard !detectors.isEmpty else { throw ExperimentError.invalidSpec("no detectors: give at least one (e.g. dt)") }
         guard !seeds.isEmpty else { throw ExperimentError.invalidSpec("no seeds: give at least one") }
         guard Set(seeds).count == seeds.count else { throw ExperimentError.invalidSpec("seeds repeat: \(seeds)") }
+        try Self.validateLabelledFractions(labelledFractions)
         var names: Set<String> = []
         for dataset in datasets {
             guard names.insert(dataset.name).inserted else {
@@ -91,8 +96,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             }
             try dataset.validate()
         }
-        for text in plannedBalancings { _ = try BalancingChoice(parsing: text) }
-        for text in detectors { _ = try DetectorChoice(parsing: text).classifier(classWeights: false, quick: quick) }
+        for detector in detectors { _ = try detector.classifier(classWeights: false, quick: quick) }
         _ = try preprocessing.preprocessor()
         for reference in references {
             for key in reference.values.keys where !ReferenceRow.metrics.contains(key) && !(key.hasPrefix("recall-") && key.count > 7) {
@@ -100,6 +104,33 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                     + ReferenceRow.metrics.joined(separator: ", ") + ", recall-CLASS")
             }
         }
+    }
+}
+
+extension ExperimentSpec {
+    /// Checks a `labelled-fractions` setting: at least one fraction, each in (0, 1], none twice.
+    /// - Parameter fractions: the setting, `nil` when absent.
+    /// - Throws: ``ExperimentError/invalidSpec(_:)`` naming `labelled-fractions` and the value.
+    public static func validateLabelledFractions(_ fractions: [Double]?) throws {
+        guard let fractions else { return }
+        guard !fractions.isEmpty else {
+            throw ExperimentError.invalidSpec("labelled-fractions is empty: give fractions in (0, 1] such as [0.01, 0.05, 0.1], or leave it out to use every label")
+        }
+        for f in fractions where !(f.isFinite && f > 0 && f <= 1) {
+            throw ExperimentError.invalidSpec("labelled-fractions: \(f) is not a fraction in (0, 1] (0.05 keeps 5% of each class's labels)")
+        }
+        guard Set(fractions).count == fractions.count else {
+            throw ExperimentError.invalidSpec("labelled-fractions repeat: \(fractions)")
+        }
+    }
+
+    /// A fraction as the tables show it: `5%`, `0.5%`, `100%`.
+    /// - Parameter fraction: a fraction in (0, 1].
+    public static func percentText(_ fraction: Double) -> String {
+        var text = String(format: "%.3f", fraction * 100)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text + "%"
     }
 }
 

@@ -37,7 +37,11 @@ struct PreparedPart {
         }
     }
 
+    /// The labelled training rows (with a labelled fraction, only those that kept their labels).
     var train: LabeledMatrix
+    /// Training rows whose labels were hidden by a labelled fraction (for semi-supervised
+    /// detectors); no rows otherwise.
+    var unlabelled: Matrix
     /// The preprocessing fitted on the training rows.
     var fitted: FittedPreprocessor
     var schema: FeatureSchema
@@ -54,6 +58,7 @@ struct PreparedPart {
         let fitted = try spec.preprocessing.preprocessor().fit(part.train.features)
         self.fitted = fitted
         train = try part.train.labeledMatrix(using: fitted)
+        unlabelled = Matrix(rows: 0, columns: train.features.columns)
         schema = FeatureSchema(preprocessor: fitted)
         classNames = part.train.classNames
         featureColumns = fitted.outputWidth
@@ -69,6 +74,22 @@ struct PreparedPart {
                                                                       normal: normalClass, seen: data.trainAttacks),
                                             unknownLabels: test.unknownLabels))
         }
+    }
+
+    /// This part with only a stratified `fraction` of its training rows labelled — the split of
+    /// `ballast train --labelled-fraction` (``LabelledFraction``: at least one row of every class);
+    /// the other rows become ``unlabelled``. Preprocessing stays the one fitted on every training
+    /// row (it never reads labels).
+    /// - Parameters:
+    ///   - fraction: the share of each class's rows that keep their labels, in (0, 1].
+    ///   - rng: picks the labelled rows.
+    /// - Throws: ``SplitError/invalidLabelledFraction(_:)`` for a fraction outside (0, 1].
+    func keepingLabels(_ fraction: Double, using rng: inout some RandomNumberGenerator) throws -> PreparedPart {
+        let split = try LabelledFraction(fraction).split(labels: train.labels, using: &rng)
+        var part = self
+        part.unlabelled = train.features.gatherRows(split.unlabelled)
+        part.train = train.gatherRows(split.labelled)
+        return part
     }
 
     /// The attack names of a test set with their category, rows and whether training has them.

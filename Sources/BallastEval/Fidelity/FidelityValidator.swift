@@ -50,9 +50,9 @@ public struct FidelityValidator: Sendable, Equatable, Codable {
     public var targets: FidelityTargets
 
     /// The default real-vs-synthetic detectors: gradient boosting (quick settings) and logistic regression.
-    public static let defaultDetectors = [DetectorChoice(spec: AlgorithmSpec(name: "gbdt")), DetectorChoice(spec: AlgorithmSpec(name: "lr"))]
+    public static let defaultDetectors: [DetectorChoice] = ["gbdt", "lr"]
     /// The default detector of the utility test.
-    public static let defaultUtilityModel = DetectorChoice(spec: AlgorithmSpec(name: "gbdt", parameters: ["rounds": "30"]))
+    public static let defaultUtilityModel: DetectorChoice = "gbdt:rounds=30"
 
     /// Creates a validator; the defaults are what `ballast validate` runs.
     public init(classes: [String]? = nil, includeAllRows: Bool = true, maxRowsPerGroup: Int? = nil,

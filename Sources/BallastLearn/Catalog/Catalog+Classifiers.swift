@@ -74,7 +74,8 @@ extension Catalog {
                 maxBins: try p.optionalInt("bins", in: 2...Int(UInt32.max), "bins per feature (none: exact, every distinct value)"),
                 classWeights: try p.classWeights())
         },
-        CatalogEntry(name: "rf", aliases: ["random-forest"], summary: "random forest (bootstrap, √features per split, parallel trees)") { p in
+        CatalogEntry(name: "rf", aliases: ["random-forest"], summary: "random forest (bootstrap, √features per split, parallel trees)",
+                     quickParameters: ["trees": "30"]) { p in
             RandomForestClassifier(
                 trees: try p.int("trees", default: 100, in: 1...100_000, "number of trees"),
                 criterion: try p.choice("criterion", default: DecisionTreeClassifier.Criterion.gini, "split impurity"),
@@ -94,7 +95,8 @@ extension Catalog {
                 tolerance: try p.double("tol", default: 1e-4, in: 1e-15...1, "gradient tolerance"),
                 classWeights: try p.classWeights())
         },
-        CatalogEntry(name: "gbdt", aliases: ["xgb", "boosting"], summary: "gradient-boosted trees, XGBoost-style histograms and softmax") { p in
+        CatalogEntry(name: "gbdt", aliases: ["xgb", "boosting"], summary: "gradient-boosted trees, XGBoost-style histograms and softmax",
+                     quickParameters: ["rounds": "50"]) { p in
             GradientBoostingClassifier(
                 rounds: try p.int("rounds", default: 100, in: 1...100_000, "boosting rounds (one tree per class each)"),
                 learningRate: try p.double("eta", default: 0.3, in: 1e-6...1, "learning rate (shrinkage)"),
@@ -117,7 +119,8 @@ extension Catalog {
                                         "uniform votes or 1/distance"),
                 classWeights: try p.classWeights())
         },
-        CatalogEntry(name: "vote", aliases: ["voting"], summary: "voting ensemble (default: soft voting over gbdt + lr, as AE-Flow)") { p in
+        CatalogEntry(name: "vote", aliases: ["voting"], summary: "voting ensemble (default: soft voting over gbdt + lr, as AE-Flow)",
+                     membersParameter: "members") { p in
             let voting = try p.choice("voting", default: VotingClassifier.Voting.soft, "soft (mean probabilities) or hard (label votes)")
             let names = p.string("members", default: "gbdt+lr", "member models joined by '+', each with its defaults")
             let weightText = p.string("weights", default: "equal", "member weights joined by '+'")
@@ -128,7 +131,7 @@ extension Catalog {
             let members: [any Classifier] = try names.split(separator: "+").map { name in
                 let parameters = classWeightText.lowercased() == "balanced" ? ["class-weight": "balanced"] : [:]
                 return try Catalog.lookup(AlgorithmSpec(name: String(name), parameters: parameters),
-                                          in: Catalog.classifierEntries.filter { $0.name != "vote" }, kind: "vote member")
+                                          in: Catalog.classifierEntries.filter { $0.name != "vote" }, kind: "vote member", quick: p.quick)
             }
             guard !members.isEmpty else { throw p.invalid("members", names, "at least one model name") }
             var weights: [Double]?
@@ -141,7 +144,8 @@ extension Catalog {
             }
             return VotingClassifier(members: members, weights: weights, voting: voting)
         },
-        CatalogEntry(name: "mlp", aliases: ["dnn"], summary: "multilayer perceptron (the literature's DNN): Adam, dropout, early stopping") { p in
+        CatalogEntry(name: "mlp", aliases: ["dnn"], summary: "multilayer perceptron (the literature's DNN): Adam, dropout, early stopping",
+                     quickParameters: ["epochs": "5"]) { p in
             MLPClassifier(
                 hiddenWidths: try p.widths(default: "256x128"),
                 activation: try p.choice("activation", default: MLPClassifier.HiddenActivation.relu, "hidden nonlinearity"),
@@ -154,10 +158,12 @@ extension Catalog {
                 patience: try p.patience(default: 5),
                 classWeights: try p.classWeights())
         },
-        CatalogEntry(name: "cnn", aliases: ["cnn1d"], summary: "1-D CNN: [conv → batch norm → ReLU → max-pool] blocks, dense, softmax") { p in
+        CatalogEntry(name: "cnn", aliases: ["cnn1d"], summary: "1-D CNN: [conv → batch norm → ReLU → max-pool] blocks, dense, softmax",
+                     quickParameters: ["epochs": "3"]) { p in
             try p.cnn(recurrent: nil)
         },
-        CatalogEntry(name: "cnn-lstm", summary: "1-D CNN blocks, then an LSTM (or bidirectional) over the pooled positions") { p in
+        CatalogEntry(name: "cnn-lstm", summary: "1-D CNN blocks, then an LSTM (or bidirectional) over the pooled positions",
+                     quickParameters: ["epochs": "3"]) { p in
             try p.cnn(recurrent: CNNClassifier.Recurrent(
                 hiddenSize: try p.int("hidden", default: 64, in: 1...65_536, "LSTM hidden width (per direction)"),
                 bidirectional: try p.bool("bidirectional", default: false, "add an LSTM that reads the positions backwards")))

@@ -36,10 +36,30 @@ public enum Catalog {
         try lookup(AlgorithmSpec(parsing: text), in: classifiers, kind: "model")
     }
 
-    static func lookup<P>(_ spec: AlgorithmSpec, in entries: [CatalogEntry<P>], kind: String) throws -> P {
-        guard let entry = entries.first(where: { $0.matches(spec.name) }) else {
-            throw CatalogError.unknownAlgorithm(name: spec.name, kind: kind, known: entries.map(\.name))
+    /// The classifier entry a name (or alias) refers to.
+    /// - Parameter name: e.g. `random-forest`.
+    /// - Throws: ``CatalogError/unknownAlgorithm(name:kind:known:)``.
+    public static func classifierEntry(_ name: String) throws -> CatalogEntry<any Classifier> {
+        try entry(name, in: classifiers, kind: "model")
+    }
+
+    /// The resampler a parsed specification, or pipeline of them, names, configured.
+    /// - Parameter steps: one specification, or the steps of a `+` pipeline.
+    /// - Throws: ``CatalogError``.
+    public static func resampler(steps: [AlgorithmSpec]) throws -> any Resampler {
+        guard steps.count != 1 else { return try lookup(steps[0], in: resamplers, kind: "resampling method") }
+        guard !steps.isEmpty else { throw CatalogError.malformed("", reason: "the resampling method is empty") }
+        return ResamplingPipeline(steps: try steps.map { try resampler(steps: [$0]) })
+    }
+
+    static func entry<P>(_ name: String, in entries: [CatalogEntry<P>], kind: String) throws -> CatalogEntry<P> {
+        guard let entry = entries.first(where: { $0.matches(name.lowercased()) }) else {
+            throw CatalogError.unknownAlgorithm(name: name.lowercased(), kind: kind, known: entries.map(\.name))
         }
-        return try entry.make(spec)
+        return entry
+    }
+
+    static func lookup<P>(_ spec: AlgorithmSpec, in entries: [CatalogEntry<P>], kind: String, quick: Bool = false) throws -> P {
+        try entry(spec.name, in: entries, kind: kind).make(spec, quick: quick)
     }
 }

@@ -9,6 +9,8 @@ public struct ParameterValues: Sendable {
     let values: [String: String]
     /// Parameters read so far, in reading order.
     public private(set) var documented: [ParameterDoc] = []
+    /// Whether quick mode applies: an ensemble's factory builds its members with their quick profiles.
+    public var quick = false
 
     /// Wraps the values of a specification.
     public init(algorithm: String, values: [String: String]) {

@@ -62,7 +62,7 @@ extension ExperimentReport {
             + figure(countsChart(d, id: "\(p)-counts-chart"))
         sections.append(Section(id: "\(p)-counts", title: "Class counts before and after balancing (AE-Flow Table 3 shape)",
                                 level: 3, html: counts))
-        if index < results.datasets.count, let generators = generatorSection(results.datasets[index], prefix: p) {
+        if let records = results.records(of: d), let generators = generatorSection(records, prefix: p) {
             sections.append(generators)
         }
 

@@ -101,6 +101,7 @@ public struct ExperimentReport: Sendable {
             let runs = summary.failures.filter { $0.error == error }.map { f in
                 "\(f.dataset) · \(f.balancing)" + (f.detector.map { " × \($0)" } ?? " (balancing)")
                     + " · seed \(f.seed)" + (f.fold.map { " · fold \($0)" } ?? "")
+                    + (f.labelledFraction.map { " · \(ExperimentSpec.percentText($0)) labels" } ?? "")
             }
             html += "<li><p>\(runs.joined(separator: "; ").htmlEscaped)</p><pre>\(error.htmlEscaped)</pre></li>\n"
         }
@@ -110,9 +111,10 @@ public struct ExperimentReport: Sendable {
     private func runSection() -> Section {
         let spec = results.spec
         var items = [
-            ("name", spec.name), ("balancings", spec.plannedBalancings.joined(separator: ", ")),
-            ("detectors", spec.detectors.joined(separator: ", ")),
+            ("name", spec.name), ("balancings", spec.plannedBalancings.map(\.name).joined(separator: ", ")),
+            ("detectors", spec.detectors.map(\.text).joined(separator: ", ")),
             ("seeds", spec.seeds.map(String.init).joined(separator: ", ")),
+            ("labelled fractions", spec.labelledFractions.map { $0.map(ExperimentSpec.percentText).joined(separator: ", ") } ?? "all labels"),
             ("quick detector settings", spec.quick ? "yes" : "no"),
             ("preprocessing", "scaling \(spec.preprocessing.scaling), log \(spec.preprocessing.log), "
                 + "categorical \(spec.preprocessing.categorical)"),

@@ -4,7 +4,7 @@ import BallastData
 extension ExperimentResults {
     /// The fixed columns of ``csv()``, before the per-class ones.
     public static let csvFixedColumns = [
-        "dataset", "test_set", "balancing", "detector", "seed", "fold", "status", "error", "train_rows",
+        "dataset", "test_set", "balancing", "detector", "seed", "fold", "labelled_fraction", "status", "error", "train_rows",
         "accuracy", "balanced_accuracy", "macro_precision", "macro_recall", "macro_f1",
         "weighted_precision", "weighted_recall", "weighted_f1", "mcc", "g_mean",
         "seen_attack_recall", "novel_attack_recall", "balance_seconds", "fit_seconds", "predict_seconds",
@@ -18,7 +18,8 @@ extension ExperimentResults {
     /// Metrics are fractions in [0, 1] (MCC in [−1, 1]), times in seconds. `status` is `ok` or
     /// `failed`; a failed cell has one row per test set of its fold with its `error` and empty
     /// metrics. Empty fields mean "undefined": a class with no rows in the test set has empty
-    /// precision/recall/F1 and support 0; attack recalls exist for NSL-KDD only. Fields are quoted
+    /// precision/recall/F1 and support 0; attack recalls exist for NSL-KDD only; `labelled_fraction`
+    /// is empty when every training label was used. Fields are quoted
     /// as ``CSVWriter`` does (RFC 4180: only when they contain a comma, quote or line break).
     public func csv() -> String {
         var classes: [String] = []
@@ -28,10 +29,11 @@ extension ExperimentResults {
         for dataset in datasets {
             for cell in dataset.cells {
                 let balance = dataset.balancings.first {
-                    $0.method == cell.balancing && $0.seed == cell.seed && $0.fold == cell.fold
+                    $0.method == cell.balancing && $0.seed == cell.seed && $0.fold == cell.fold && $0.labelledFraction == cell.labelledFraction
                 }
                 let lead = { (testSet: String, status: String) -> [String] in
                     [dataset.name, testSet, cell.balancing, cell.detector, String(cell.seed), cell.fold.map(String.init) ?? "",
+                     cell.labelledFraction.map { String($0) } ?? "",
                      status, cell.error ?? "", cell.trainRows.map(String.init) ?? ""]
                 }
                 let times = [balance.flatMap { $0.error == nil ? Self.csvNumber($0.seconds) : nil } ?? "",

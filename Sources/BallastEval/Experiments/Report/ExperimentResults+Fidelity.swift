@@ -1,6 +1,12 @@
 import Foundation
 
 extension ExperimentResults {
+    /// The records a dataset summary was made from: its dataset's, limited to its labelled fraction.
+    /// - Parameter d: a dataset of ``ExperimentSummary``.
+    func records(of d: ExperimentSummary.Dataset) -> DatasetResults? {
+        datasets.first { $0.name == d.name }?.only(labelledFraction: d.labelledFraction)
+    }
+
     /// The fidelity of every over-sampling balancing's synthetic rows, one row per (balancing, raised
     /// class), means over the runs that recorded it, beside that class's recall with each detector
     /// on the first test set — so that a generator whose rows look real can be told from one whose
@@ -9,7 +15,7 @@ extension ExperimentResults {
     ///   - d: the dataset's summary.
     ///   - title: the table's caption.
     func fidelityTable(_ d: ExperimentSummary.Dataset, title: String) -> ReportTable? {
-        guard let records = datasets.first(where: { $0.name == d.name })?.balancings,
+        guard let records = records(of: d)?.balancings,
               records.contains(where: { $0.fidelity != nil }) else { return nil }
         let testSet = d.testSets.first
         var table = ReportTable(title: title, columns: [

@@ -44,7 +44,7 @@ extension ExperimentResults {
             }
             out += "\n### Training rows per class before and after balancing (AE-Flow Table 3 shape)\n"
             out += Self.markdown(summary.countsTable(d, title: "mean over runs"))
-            let generated = index < datasets.count ? datasets[index].balancings.filter { $0.generators?.isEmpty == false } : []
+            let generated = records(of: d)?.balancings.filter { $0.generators?.isEmpty == false } ?? []
             if !generated.isEmpty {
                 out += "\n### Deep generators: size and fidelity of the rows they made (mean column KS: 0 is best)\n"
                 out += Self.markdown(ExperimentReport.generatorTable(generated))
@@ -79,8 +79,14 @@ extension ExperimentResults {
                    totalSeconds, workSeconds, overhead) + share,
             "machine: \(environment.threads) threads, BLAS \(environment.blas ?? "none (Swift kernels)"), \(environment.operatingSystem)",
         ] + seedLines() + [
-            "balancings: " + spec.plannedBalancings.joined(separator: ", ") + "; detectors: " + spec.detectors.joined(separator: ", "),
+            "balancings: " + spec.plannedBalancings.map(\.name).joined(separator: ", ") + "; detectors: "
+                + spec.detectors.map(\.text).joined(separator: ", "),
         ]
+        if let fractions = spec.labelledFractions {
+            lines.append("labelled fractions: " + fractions.map(ExperimentSpec.percentText).joined(separator: ", ")
+                + " of each class's training labels kept (stratified, per seed); supervised detectors see only those rows, "
+                + "semi-supervised ones also the rest without labels")
+        }
         if !summary.errors.isEmpty { lines.append("\(summary.failures.count) failed runs: see Failures") }
         return lines.map(Self.inline) + [
             "values in % (MCC as a coefficient), mean ± sample standard deviation over the runs that succeeded; "
@@ -136,6 +142,7 @@ extension ExperimentResults {
             let runs = summary.failures.filter { $0.error == error }.map { f in
                 "\(f.dataset) · \(f.balancing)" + (f.detector.map { " × \($0)" } ?? " (balancing)")
                     + " · seed \(f.seed)" + (f.fold.map { " · fold \($0)" } ?? "")
+                    + (f.labelledFraction.map { " · \(ExperimentSpec.percentText($0)) labels" } ?? "")
             }
             out += "\(n + 1). " + Self.inline(runs.joined(separator: "; ")) + "\n\n"
             out += error.split(separator: "\n", omittingEmptySubsequences: false).map { "        " + $0 }.joined(separator: "\n") + "\n\n"

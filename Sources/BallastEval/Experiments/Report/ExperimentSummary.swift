@@ -84,14 +84,19 @@ public struct ExperimentSummary: Sendable, Equatable {
         public var seed: UInt64
         /// The K-fold fold, or `nil`.
         public var fold: Int?
+        /// The share of training labels kept, or `nil` for all.
+        public var labelledFraction: Double? = nil
         /// The full error message.
         public var error: String
     }
 
-    /// One dataset's summary.
+    /// One dataset's summary (with labelled fractions, one per dataset and fraction).
     public struct Dataset: Sendable, Equatable {
         /// The dataset's name in the spec.
         public var name: String
+        /// The share of training labels the runs kept (``ExperimentSpec/labelledFractions``), or
+        /// `nil` when every label was used.
+        public var labelledFraction: Double? = nil
         /// What the data and split are, in words.
         public var description: String
         /// Whether the data is simulated.
@@ -121,7 +126,8 @@ public struct ExperimentSummary: Sendable, Equatable {
         /// The name for headings: the name, with " (simulated)" added for simulated data unless the
         /// name already says so.
         public var label: String {
-            simulated && !name.lowercased().contains("simulated") ? name + " (simulated)" : name
+            let base = simulated && !name.lowercased().contains("simulated") ? name + " (simulated)" : name
+            return base + (labelledFraction.map { ", \(ExperimentSpec.percentText($0)) of the training labels" } ?? "")
         }
 
         /// The rows of one test set.
@@ -160,19 +166,26 @@ public struct ExperimentSummary: Sendable, Equatable {
     public init(results: ExperimentResults) {
         name = results.spec.name
         seeds = results.spec.seeds
-        datasets = results.datasets.map { Self.summarize($0, spec: results.spec) }
+        let fractions = results.spec.plannedFractions
+        datasets = results.datasets.flatMap { data in
+            data.labelledFractions(preferred: fractions).map { fraction in
+                var summary = Self.summarize(data.only(labelledFraction: fraction), spec: results.spec)
+                summary.labelledFraction = fraction
+                return summary
+            }
+        }
         var failures: [Failure] = []
         for dataset in results.datasets {
             for record in dataset.balancings {
                 if let error = record.error {
                     failures.append(Failure(dataset: dataset.name, balancing: record.method, detector: nil,
-                                            seed: record.seed, fold: record.fold, error: error))
+                                            seed: record.seed, fold: record.fold, labelledFraction: record.labelledFraction, error: error))
                 }
             }
             for cell in dataset.cells {
                 if let error = cell.error {
                     failures.append(Failure(dataset: dataset.name, balancing: cell.balancing, detector: cell.detector,
-                                            seed: cell.seed, fold: cell.fold, error: error))
+                                            seed: cell.seed, fold: cell.fold, labelledFraction: cell.labelledFraction, error: error))
                 }
             }
         }
@@ -236,8 +249,8 @@ public struct ExperimentSummary: Sendable, Equatable {
             testSets = ordered(data.testSets.map(\.name), present: data.testSets.map(\.name) + evaluated)
             for info in data.testSets { testCounts[info.name] = info.counts }
         }
-        let balancings = ordered(spec.plannedBalancings, present: data.balancings.map(\.method) + data.cells.map(\.balancing))
-        let detectors = ordered(spec.detectors, present: data.cells.map(\.detector))
+        let balancings = ordered(spec.plannedBalancings.map(\.name), present: data.balancings.map(\.method) + data.cells.map(\.balancing))
+        let detectors = ordered(spec.detectors.map(\.text), present: data.cells.map(\.detector))
 
         let balancingSummaries = balancings.map { method in
             summarizeBalancing(method, data.balancings.filter { $0.method == method }, classCount: k)
