@@ -37,4 +37,24 @@ struct CatalogTests {
         #expect(Catalog.resamplers.allSatisfy { !$0.summary.isEmpty })
         #expect(Catalog.resamplers.first { $0.name == "smote" }?.parameters.map(\.name) == ["strategy", "k", "typed"])
     }
+
+    @Test("optional numbers show their keyword, not a -1 sentinel; the keyword, a value or a legacy negative number parse")
+    func optionalNumbers() throws {
+        let defaults = Catalog.resamplers.flatMap(\.parameters) + Catalog.classifiers.flatMap(\.parameters)
+            + Catalog.generators.flatMap(\.parameters)
+        #expect(defaults.filter { $0.defaultValue.hasPrefix("-") }.map(\.name) == [])
+        #expect(Catalog.resamplers.first { $0.name == "random-over" }?.parameters.first { $0.name == "shrinkage" }?.defaultValue == "none")
+        #expect(Catalog.resamplers.first { $0.name == "kmeans-smote" }?.parameters.first { $0.name == "balance-threshold" }?.defaultValue == "auto")
+        #expect(try #require(try Catalog.resampler("ros") as? RandomOverSampler).shrinkage == nil)
+        #expect(try #require(try Catalog.resampler("ros:shrinkage=none") as? RandomOverSampler).shrinkage == nil)
+        #expect(try #require(try Catalog.resampler("ros:shrinkage=0.5") as? RandomOverSampler).shrinkage == 0.5)
+        #expect(try #require(try Catalog.resampler("ros:shrinkage=-1") as? RandomOverSampler).shrinkage == nil)
+        #expect(try #require(try Catalog.resampler("kmeans-smote:balance-threshold=auto") as? KMeansSMOTE).balanceThreshold == nil)
+        #expect(try #require(try Catalog.resampler("kmeans-smote:balance-threshold=0.3") as? KMeansSMOTE).balanceThreshold == 0.3)
+        #expect(throws: CatalogError.invalidValue(algorithm: "kmeans-smote", parameter: "balance-threshold", value: "2",
+                                                  expected: "auto or a number in 0.0...1.0")) {
+            try Catalog.resampler("kmeans-smote:balance-threshold=2")
+        }
+        #expect(throws: CatalogError.self) { try Catalog.resampler("ros:shrinkage=lots") }
+    }
 }

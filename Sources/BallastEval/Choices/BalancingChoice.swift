@@ -7,7 +7,7 @@ import Foundation
 /// The text is kept as written (it is what a specification file, `results.json` and the journal
 /// hold); two choices are equal when they name the same method (``name``), so `baseline` and `none`
 /// are one choice.
-public struct BalancingChoice: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct BalancingChoice: Sendable, Hashable, CustomStringConvertible {
     /// What the choice does.
     public enum Method: Sendable {
         /// The baseline: the training rows as they are, unweighted.
@@ -46,7 +46,7 @@ public struct BalancingChoice: Sendable, Hashable, CustomStringConvertible, Expr
 
     /// The baseline, class weights and every resampler in ``Catalog/resamplers``.
     public static var all: [BalancingChoice] {
-        [.none, .classWeights] + Catalog.resamplers.map { BalancingChoice(known: $0.name) }
+        [.none, .classWeights] + Catalog.resamplers.map { BalancingChoice(stringLiteral: $0.name) }
     }
 
     /// Parses one choice: `none` (also `baseline`), `class-weights` (also `class-weight`,
@@ -59,23 +59,6 @@ public struct BalancingChoice: Sendable, Hashable, CustomStringConvertible, Expr
         case "none", "baseline": self.init(text: text, name: "none", method: .none)
         case "class-weights", "class-weight", "weights": self.init(text: text, name: "class-weights", method: .classWeights)
         default: self.init(text: text, name: trimmed, method: .resampler(try Catalog.resampler(trimmed)))
-        }
-    }
-
-    /// A choice written in code (`"smote"` where a ``BalancingChoice`` is expected).
-    ///
-    /// A literal is the programmer's, never user input (which goes through ``init(parsing:)``), so
-    /// a literal the catalogue rejects stops the program with the catalogue's message.
-    public init(stringLiteral value: String) {
-        self.init(known: value)
-    }
-
-    /// A choice the program itself names; see ``init(stringLiteral:)``.
-    private init(known text: String) {
-        do {
-            try self.init(parsing: text)
-        } catch {
-            preconditionFailure("balancing '\(text)' written in code is invalid: \(error)")
         }
     }
 

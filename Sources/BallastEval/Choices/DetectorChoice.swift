@@ -7,7 +7,7 @@ import Foundation
 ///
 /// The text is kept as written (it is what a specification file, `results.json` and the journal
 /// hold, and the detector's name in tables).
-public struct DetectorChoice: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct DetectorChoice: Sendable, Hashable, CustomStringConvertible {
     /// The choice as written (`rf:trees=50`).
     public let text: String
     /// The parsed specification.
@@ -29,18 +29,6 @@ public struct DetectorChoice: Sendable, Hashable, CustomStringConvertible, Expre
         self.text = text
         self.spec = spec
         self.entry = entry
-    }
-
-    /// A detector written in code (`"gbdt:rounds=20"` where a ``DetectorChoice`` is expected).
-    ///
-    /// A literal is the programmer's, never user input (which goes through ``init(parsing:)``), so
-    /// a literal the catalogue rejects stops the program with the catalogue's message.
-    public init(stringLiteral value: String) {
-        do {
-            try self.init(parsing: value)
-        } catch {
-            preconditionFailure("detector '\(value)' written in code is invalid: \(error)")
-        }
     }
 
     /// Parses a comma-separated list (`dt,rf:trees=50,depth=12,gbdt`; a piece with `=` but no `:`

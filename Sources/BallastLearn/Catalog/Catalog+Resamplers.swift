@@ -48,8 +48,9 @@ extension Catalog {
     /// The registered resamplers.
     static let resamplerEntries: [CatalogEntry<any Resampler>] = [
         CatalogEntry(name: "random-over", aliases: ["ros"], summary: "random over-sampling (optionally a smoothed bootstrap)") { p in
-            let shrinkage = try p.double("shrinkage", default: -1, in: -1...1e6, "smoothed-bootstrap kernel shrinkage (< 0: exact duplicates)")
-            return RandomOverSampler(strategy: try p.strategy(), shrinkage: shrinkage < 0 ? nil : shrinkage,
+            let shrinkage = try p.optionalDouble("shrinkage", keyword: "none", in: 0...1e6,
+                                                 "smoothed-bootstrap kernel shrinkage (none: exact duplicates)")
+            return RandomOverSampler(strategy: try p.strategy(), shrinkage: shrinkage,
                                      typeAware: try p.bool("typed", default: true, "snap synthetic rows to valid records"))
         },
         CatalogEntry(name: "random-under", aliases: ["rus"], summary: "random under-sampling without replacement") { p in
@@ -76,10 +77,11 @@ extension Catalog {
                      typeAware: try p.typed())
         },
         CatalogEntry(name: "kmeans-smote", summary: "KMeans-SMOTE: SMOTE inside k-means clusters where the class is dense enough") { p in
-            let threshold = try p.double("balance-threshold", default: -1, in: -1...1, "minimum class share of a cluster (< 0: auto)")
+            let threshold = try p.optionalDouble("balance-threshold", keyword: "auto", in: 0...1,
+                                                 "minimum class share of a cluster (auto: imbalanced-learn's rule)")
             return KMeansSMOTE(strategy: try p.strategy(), k: try p.neighbors(),
                                clusters: try p.int("clusters", default: 8, in: 1...100_000, "k-means clusters over all the data"),
-                               balanceThreshold: threshold < 0 ? nil : threshold,
+                               balanceThreshold: threshold,
                                sparsitySample: try p.int("sparsity-sample", default: 2000, in: 2...100_000, "rows per cluster for the mean distance"),
                                typeAware: try p.typed())
         },

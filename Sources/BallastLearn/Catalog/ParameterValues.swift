@@ -56,6 +56,18 @@ public struct ParameterValues: Sendable {
         return v
     }
 
+    /// An optional real parameter: absent or `keyword` (such as `none` or `auto`) → `nil`; the help
+    /// shows the keyword as the default. A negative number also reads as `nil`, for specifications
+    /// written when these defaults were shown as `-1`.
+    /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
+    public mutating func optionalDouble(_ name: String, keyword: String, in range: ClosedRange<Double>, _ summary: String) throws -> Double? {
+        guard let text = raw(name, keyword, summary), text.lowercased() != keyword else { return nil }
+        guard let v = Double(text), v.isFinite, v < 0 || range.contains(v) else {
+            throw invalid(name, text, "\(keyword) or a number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return v < 0 ? nil : v
+    }
+
     /// A real parameter.
     /// - Throws: ``CatalogError/invalidValue(algorithm:parameter:value:expected:)``.
     public mutating func double(_ name: String, default defaultValue: Double,
