@@ -8,7 +8,7 @@ public enum NNError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidParameter(let name, let value, let expected):
-            return "invalid parameter \(name)=\(value): expected \(expected)"
+            return "\(name)=\(value) is invalid: expected \(expected)"
         }
     }
 }

@@ -88,7 +88,7 @@ public enum LearnError: Error, Equatable, CustomStringConvertible {
         case let .nonFinite(row, column): return "row \(row), column \(column): value is NaN or infinite"
         case let .featureCountMismatch(expected, found):
             return "rows have \(found) feature columns; the model was trained on \(expected)"
-        case let .invalidParameter(name, value, expected): return "\(name) = \(value) is invalid: expected \(expected)"
+        case let .invalidParameter(name, value, expected): return "\(name)=\(value) is invalid: expected \(expected)"
         }
     }
 }

@@ -14,7 +14,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     /// A readable message.
     public var description: String {
         switch self {
-        case let .invalidParameter(name, value, expected): return "invalid training parameter \(name)=\(value): expected \(expected)"
+        case let .invalidParameter(name, value, expected): return "\(name)=\(value) is invalid: expected \(expected)"
         case let .nonFiniteLoss(epoch, batch, value):
             return "epoch \(epoch), batch \(batch): the training loss is \(value); try a lower learning rate or scaled features"
         case let .nonFiniteLossTerm(name, epoch, batch, value):
