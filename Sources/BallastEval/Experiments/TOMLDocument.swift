@@ -7,9 +7,9 @@ import Foundation
 /// multi-line strings (`"""…"""`, escapes not interpreted), floats, booleans, arrays (possibly
 /// over several lines, trailing comma allowed), `[table]` and `[[array-of-tables]]` headers. Not
 /// supported (an error names the line): dotted keys, inline tables, dates. Duplicate keys are an error, as in TOML.
-public struct TOMLDocument: Sendable, Equatable {
+struct TOMLDocument: Sendable, Equatable {
     /// A TOML value.
-    public indirect enum Value: Sendable, Equatable {
+    indirect enum Value: Sendable, Equatable {
         case string(String)
         case integer(Int)
         case float(Double)
@@ -20,18 +20,18 @@ public struct TOMLDocument: Sendable, Equatable {
     }
 
     /// A table: keys in file order with their values and the line each was defined on.
-    public struct Table: Sendable, Equatable {
+    struct Table: Sendable, Equatable {
         /// Keys in the order they appear.
-        public private(set) var keys: [String] = []
+        private(set) var keys: [String] = []
         /// Values by key.
-        public private(set) var values: [String: Value] = [:]
+        private(set) var values: [String: Value] = [:]
         /// The line each key was defined on (for messages).
-        public private(set) var lines: [String: Int] = [:]
+        private(set) var lines: [String: Int] = [:]
         /// The line of the header that opened the table (0 for the root).
-        public var headerLine: Int = 0
+        var headerLine: Int = 0
 
         /// The value of `key`, if present.
-        public subscript(key: String) -> Value? { values[key] }
+        subscript(key: String) -> Value? { values[key] }
 
         mutating func set(_ key: String, _ value: Value, line: Int) -> Bool {
             guard values[key] == nil else { return false }
@@ -74,14 +74,14 @@ public struct TOMLDocument: Sendable, Equatable {
     }
 
     /// The root table.
-    public var root: Table
+    var root: Table
 
     /// Parses TOML text.
     /// - Parameters:
     ///   - text: the file's contents.
     ///   - file: the file name used in messages.
     /// - Throws: ``ExperimentError/specSyntax(file:line:message:)`` naming the line and the problem.
-    public init(parsing text: String, file: String) throws {
+    init(parsing text: String, file: String) throws {
         var parser = Parser(scalars: Array(text.unicodeScalars), file: file)
         root = try parser.document()
     }
