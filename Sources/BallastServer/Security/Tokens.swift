@@ -11,13 +11,7 @@ enum Tokens {
     /// `bytes` random bytes as lowercase hex.
     static func randomHex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        var out = ""
-        out.reserveCapacity(bytes * 2)
-        for _ in 0..<bytes {
-            let b = UInt8.random(in: 0...255, using: &generator)
-            out += String(b, radix: 16).count == 1 ? "0" + String(b, radix: 16) : String(b, radix: 16)
-        }
-        return out
+        return hexEncoded((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
     /// A new `id.secret` token with the SHA-256 of its secret.

@@ -21,6 +21,10 @@ actor PredictionLog {
         var summary: String
         var output: String
 
+        /// The `predictions` columns, in the order of ``binds``.
+        static let columns = "user_id, model_id, model_sha256, created_at, source, input_sha256, rows, summary, output"
+        static let placeholders = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
         var binds: [SQLiteData] {
             [.integer(userID), .integer(modelID), .text(modelSHA256), .float(createdAt), .text(source), .text(inputSHA256),
              .integer(rows), .text(summary), .text(output)]
@@ -54,12 +58,9 @@ actor PredictionLog {
         while !pending.isEmpty {
             let batch = Array(pending.prefix(Self.rowsPerStatement))
             pending.removeFirst(batch.count)
-            let placeholders = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: batch.count).joined(separator: ", ")
+            let placeholders = Array(repeating: Entry.placeholders, count: batch.count).joined(separator: ", ")
             do {
-                try await db.query("""
-                    INSERT INTO predictions(user_id, model_id, model_sha256, created_at, source, input_sha256, rows, summary, output)
-                    VALUES \(placeholders)
-                    """, batch.flatMap { $0.0.binds })
+                try await db.query("INSERT INTO predictions(\(Entry.columns)) VALUES \(placeholders)", batch.flatMap { $0.0.binds })
                 for (_, continuation) in batch { continuation.resume() }
             } catch {
                 for (_, continuation) in batch { continuation.resume(throwing: error) }

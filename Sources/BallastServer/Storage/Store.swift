@@ -256,21 +256,25 @@ public struct Store: Sendable {
     /// committed together, see ``PredictionLog``).
     func recordPrediction(userID: Int, model: ModelRecord, source: String, inputSHA256: String, rows: Int, summary: String,
                           output: String) async throws {
-        try await predictionLog.append(.init(userID: userID, modelID: model.id, modelSHA256: model.sha256,
-                                             createdAt: Date().timeIntervalSince1970, source: source, inputSHA256: inputSHA256,
-                                             rows: rows, summary: summary, output: output))
+        try await predictionLog.append(Self.auditEntry(userID: userID, model: model, source: source, inputSHA256: inputSHA256,
+                                                       rows: rows, summary: summary, output: output))
+    }
+
+    static func auditEntry(userID: Int, model: ModelRecord, source: String, inputSHA256: String, rows: Int, summary: String,
+                           output: String) -> PredictionLog.Entry {
+        PredictionLog.Entry(userID: userID, modelID: model.id, modelSHA256: model.sha256, createdAt: Date().timeIntervalSince1970,
+                            source: source, inputSHA256: inputSHA256, rows: rows, summary: summary, output: output)
     }
 
     /// Adds a batch prediction and its output CSV (kept for download) in one transaction.
     /// - Returns: the prediction's id and the stored CSV's id.
     func recordBatchPrediction(userID: Int, model: ModelRecord, source: String, inputSHA256: String, rows: Int, summary: String,
                                output: String, csv: (fileName: String, bytes: [UInt8])) async throws -> (prediction: Int, batch: Int) {
-        try await db.transaction { c in
-            _ = try await c.query("""
-                INSERT INTO predictions(user_id, model_id, model_sha256, created_at, source, input_sha256, rows, summary, output)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.integer(userID), .integer(model.id), .text(model.sha256), .float(Date().timeIntervalSince1970), .text(source),
-                      .text(inputSHA256), .integer(rows), .text(summary), .text(output)])
+        let entry = Self.auditEntry(userID: userID, model: model, source: source, inputSHA256: inputSHA256, rows: rows,
+                                    summary: summary, output: output)
+        return try await db.transaction { c in
+            _ = try await c.query("INSERT INTO predictions(\(PredictionLog.Entry.columns)) VALUES \(PredictionLog.Entry.placeholders)",
+                                  entry.binds)
             let id = try await c.lastAutoincrementID()
             _ = try await c.query("INSERT INTO batches(prediction_id, user_id, file_name, csv) VALUES (?, ?, ?, ?)",
                                   [.integer(id), .integer(userID), .text(csv.fileName), .blob(ByteBuffer(bytes: csv.bytes))])
