@@ -1,5 +1,5 @@
 import BallastCore
-import BallastData
+@testable import BallastData
 import BallastTestSupport
 import Foundation
 import Testing
@@ -227,5 +227,17 @@ struct PreprocessingTests {
         #expect(lm.features.rows == 8 && lm.features.columns == 8)
         #expect(lm.labels == table.labels && lm.classNames == ["x", "y"])
         try lm.validate()
+    }
+
+    @Test("Category maps: fitted categories first in order map without a lookup; others by name, unseen to -1")
+    func categoryMap() {
+        let fitted = ["tcp", "udp", "icmp"]
+        #expect(FittedPreprocessor.categoryMap(from: fitted, to: fitted) == [0, 1, 2])
+        #expect(FittedPreprocessor.categoryMap(from: ["tcp", "udp"], to: fitted) == [0, 1])
+        #expect(FittedPreprocessor.categoryMap(from: fitted + ["gre"], to: fitted) == [0, 1, 2, -1])
+        #expect(FittedPreprocessor.categoryMap(from: ["icmp", "gre", "tcp"], to: fitted) == [2, -1, 0])
+        #expect(FittedPreprocessor.categoryMap(from: ["tcp", "icmp", "udp"], to: fitted) == [0, 2, 1])
+        #expect(FittedPreprocessor.categoryMap(from: [], to: fitted) == [])
+        #expect(FittedPreprocessor.categoryMap(from: ["x"], to: []) == [-1])
     }
 }

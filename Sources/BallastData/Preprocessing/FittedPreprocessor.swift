@@ -75,9 +75,7 @@ public struct FittedPreprocessor: Sendable, Equatable {
             switch table.columns[sources[j]].values {
             case let .numeric(values): return .numeric(values)
             case let .categorical(codes, categories):
-                var position: [String: Int] = [:]
-                for (i, c) in columns[j].categories.enumerated() { position[c] = i }
-                return .categorical(codes: codes, map: categories.map { position[$0] ?? -1 })
+                return .categorical(codes: codes, map: Self.categoryMap(from: categories, to: columns[j].categories))
             }
         }
         let rows = table.rowCount, width = outputWidth
@@ -104,6 +102,22 @@ public struct FittedPreprocessor: Sendable, Equatable {
     private enum ColumnInput: Sendable {
         case numeric([Double])
         case categorical(codes: [Int32], map: [Int])
+    }
+
+    /// For each of a table column's categories, its index among the fitted ones (-1 when unseen).
+    ///
+    /// Tables decoded with the fitted categories first, in order (the web service's records; the
+    /// training table itself), map without hashing: one service request would otherwise hash every
+    /// category of every categorical column.
+    static func categoryMap(from categories: [String], to fitted: [String]) -> [Int] {
+        let shared = min(categories.count, fitted.count)
+        var prefix = 0
+        while prefix < shared, categories[prefix] == fitted[prefix] { prefix += 1 }
+        if prefix == categories.count { return Array(0..<prefix) }
+        var position: [String: Int] = [:]
+        position.reserveCapacity(fitted.count)
+        for (i, c) in fitted.enumerated() where position[c] == nil { position[c] = i }
+        return Array(0..<prefix) + categories[prefix...].map { position[$0] ?? -1 }
     }
 
     /// Counts (or the first error) of one chunk of rows.
