@@ -47,6 +47,30 @@ struct GradientBoostingTests {
         #expect(stump.trees == twoLeaves.trees)
     }
 
+    @Test("Margins equal the sum of each tree's leaf, bit for bit, whether rows walk together or one row walks eight trees")
+    func packedWalkMatchesTrees() throws {
+        let data = ClassifierTestData.blobs(rowsPerClass: [50, 40, 30], columns: 5, separation: 1.0, seed: 9)
+        var rng = Xoshiro256StarStar(seed: 3)
+        // 13 rounds × 3 classes = 39 trees: not a multiple of the eight walked together; depths vary.
+        let model = try GradientBoostingClassifier(rounds: 13, maxDepth: 5).fit(data, using: &rng)
+        #expect(Set(model.trees.map(\.depth)).count > 1)
+        for rows in [1, 2, 3, 4, 11, 19] {
+            let x = data.features.gatherRows(0..<rows)
+            let margins = try model.predictMargins(x)
+            for r in 0..<rows {
+                var expected = model.baseMargins
+                for (t, tree) in model.trees.enumerated() {
+                    var node = 0
+                    while tree.feature[node] >= 0 {
+                        node = Int(x[r, Int(tree.feature[node])] <= tree.threshold[node] ? tree.left[node] : tree.right[node])
+                    }
+                    expected[t % 3] += tree.values[node]
+                }
+                for c in 0..<3 { #expect(margins[r, c] == expected[c], "rows \(rows), row \(r), class \(c)") }
+            }
+        }
+    }
+
     @Test("early stopping keeps the best round on a held-out split")
     func earlyStopping() throws {
         let data = ClassifierTestData.blobs(rowsPerClass: [80, 60, 40], columns: 4, separation: 1.5, seed: 4)
