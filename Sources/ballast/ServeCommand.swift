@@ -46,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        BallastService.runConcurrencyOnEventLoops()
         let configuration = ServerConfiguration(host: host, port: port, dataDirectory: dataDirectory, modelPath: model,
                                                 signupOpen: !noSignup, maxUploadBytes: maxUploadMB << 20, secureCookies: secureCookies)
         let service: BallastService

@@ -7,6 +7,17 @@ import Testing
 
 @Suite("Server JSON API")
 struct APITests {
+    @Test("The bearer key is read case-insensitively, trimmed of spaces and tabs; other schemes are refused")
+    func bearerToken() {
+        #expect(BallastService.bearerToken("Bearer bk_1.abc") == "bk_1.abc")
+        #expect(BallastService.bearerToken("bEaReR \t bk_1.abc \t ") == "bk_1.abc")
+        #expect(BallastService.bearerToken("Bearer ") == "")
+        #expect(BallastService.bearerToken("Bearer") == nil)
+        #expect(BallastService.bearerToken("Basic dXNlcjpwYXNz") == nil)
+        #expect(BallastService.bearerToken("Bearerx key") == nil)
+        #expect(BallastService.bearerToken("Bearer ключ") == "ключ")
+    }
+
     @Test("API keys: required, checked, revocable")
     func keys() async throws {
         try await withService(testConfiguration()) { (_, client) async throws in

@@ -105,10 +105,10 @@ struct PageTests {
                                         extra: ["activate": "1"])
             #expect(ok.status == .ok)
             #expect(b.lastBody.contains("Model 2 &#39;second.bundle&#39; registered and active") || b.lastBody.contains("registered and active"))
-            #expect(await service.registry.current()?.record.id == 2)
+            #expect(service.registry.current()?.record.id == 2)
             #expect(try await b.post("/admin/models/2/delete", [:]).status == .conflict)  // the active model stays
             #expect(try await b.post("/admin/models/1/activate", [:]).status == .seeOther)
-            #expect(await service.registry.current()?.record.id == 1)
+            #expect(service.registry.current()?.record.id == 1)
             #expect(try await b.post("/admin/models/2/delete", [:]).status == .seeOther)
             #expect(try await service.store.models().map(\.id) == [1])
             #expect(try FileManager.default.contentsOfDirectory(atPath: service.configuration.dataDirectory + "/models").count == 1)

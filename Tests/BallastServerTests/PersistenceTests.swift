@@ -23,7 +23,7 @@ struct PersistenceTests {
         }
         // Reopen without --model: the registry, not the option, supplies the active model.
         try await withService(testConfiguration(directory) { $0.modelPath = nil }, removeData: false) { (service, client) async throws in
-            #expect(await service.registry.current()?.record.id == 1)
+            #expect(service.registry.current()?.record.id == 1)
             var b = Browser(client)
             #expect(try await b.logIn("rita", "persistent pw").status == .seeOther)
             try await b.get("/history")
@@ -69,7 +69,7 @@ struct PersistenceTests {
     @Test("With no model, the demo model is trained at first start")
     func demoModel() async throws {
         try await withService(testConfiguration { $0.modelPath = nil; $0.demoRows = 800 }) { (service, _) async throws in
-            let model = try #require(await service.registry.current())
+            let model = try #require(service.registry.current())
             #expect(model.record.name == "simulated-demo.bundle")
             #expect(model.bundle.training.source == "simulated")
             #expect(model.bundle.classNames.count == 5)

@@ -20,7 +20,7 @@ struct APIExit: Error {
 extension BallastService {
     func addAPIRoutes(to router: Router<ServerContext>) {
         router.get("/healthz") { _, _ in
-            let model = await self.registry.current()
+            let model = self.registry.current()
             return Self.jsonResponse(.ok, ["status": "ok", "model": model.map { ["id": $0.record.id, "name": $0.record.name] as [String: Any] } as Any])
         }
         router.get("/metrics") { _, _ in
@@ -50,10 +50,10 @@ extension BallastService {
     /// Authenticates the bearer key and maps failures to JSON errors.
     func api(_ request: Request, _ body: (User) async throws -> Response) async throws -> Response {
         do {
-            guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            guard let header = request.headers[.authorization], let token = Self.bearerToken(header) else {
                 throw APIExit(.unauthorized, "missing API key: send 'Authorization: Bearer KEY' (create a key on the API keys page)")
             }
-            guard let user = try await store.user(apiKey: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+            guard let user = try await store.user(apiKey: token) else {
                 throw APIExit(.unauthorized, "invalid or revoked API key")
             }
             return try await body(user)
@@ -75,7 +75,7 @@ extension BallastService {
     }
 
     func apiPredict(_ request: Request, user: User) async throws -> Response {
-        guard let model = await registry.current() else { throw ScoringError.noModel }
+        guard let model = registry.current() else { throw ScoringError.noModel }
         let bytes = try await Self.body(of: request, limit: configuration.maxJSONBytes, kind: "JSON")
         let object: JSONValue
         do { object = try JSONValue.parse(bytes) } catch {
@@ -116,7 +116,7 @@ extension BallastService {
     }
 
     func apiBatch(_ request: Request, user: User) async throws -> Response {
-        guard let model = await registry.current() else { throw ScoringError.noModel }
+        guard let model = registry.current() else { throw ScoringError.noModel }
         let bytes = try await Self.body(of: request, limit: configuration.maxUploadBytes, kind: "CSV")
         guard !bytes.isEmpty else { throw APIExit(.unprocessableContent, "the body is empty; send the CSV file as the request body") }
         let scored = try Scored.file(bytes[...], name: "body", model: model, temporaryDirectory: temporaryDirectory)
@@ -136,6 +136,28 @@ extension BallastService {
             "predicted": .array(scored.prediction.labels.map { .string(classNames[$0]) }), "probabilities": .array(probabilities),
             "unseen_categories": .object(scored.prediction.unseenCategories.mapValues { .number(Double($0)) }),
         ]))
+    }
+
+    /// The key of an `Authorization: Bearer KEY` header (scheme case-insensitive, spaces and tabs
+    /// around the key ignored), or nil for another scheme. Works on the UTF-8 bytes: this runs on
+    /// every API request.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = header.utf8
+        guard bytes.count >= 7 else { return nil }
+        var i = bytes.startIndex
+        for expected in "bearer ".utf8 {
+            let b = bytes[i]
+            guard b == expected || (expected >= UInt8(ascii: "a") && b == expected - 32) else { return nil }
+            i = bytes.index(after: i)
+        }
+        var end = bytes.endIndex
+        while i < end, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") { i = bytes.index(after: i) }
+        while end > i {
+            let last = bytes[bytes.index(before: end)]
+            guard last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") else { break }
+            end = bytes.index(before: end)
+        }
+        return String(header[i..<end])
     }
 
     /// The request's body, refused with 413 past `limit` bytes (`kind` names it in the message).

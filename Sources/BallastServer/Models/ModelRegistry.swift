@@ -26,15 +26,21 @@ public struct LoadedModel: Sendable {
 public actor ModelRegistry {
     private let store: Store
     private let directory: String
-    private var active: LoadedModel?
+    /// The active model, behind a lock rather than the actor: every request reads it, and a read
+    /// must not queue behind an upload being verified (the actor's other work).
+    private nonisolated let activeModel = ActiveModel()
+    private var active: LoadedModel? {
+        get { activeModel.value }
+        set { activeModel.value = newValue }
+    }
 
     init(store: Store, directory: String) {
         self.store = store
         self.directory = directory
     }
 
-    /// The active model, if any.
-    public func current() -> LoadedModel? { active }
+    /// The active model, if any (read without a hop to the actor).
+    public nonisolated func current() -> LoadedModel? { activeModel.value }
 
     /// Loads the active model's bundle and removes files no row refers to.
     func start() async throws {
@@ -131,5 +137,16 @@ public actor ModelRegistry {
         var rng = Xoshiro256StarStar(seed: seed)
         let data = try TrafficSimulator(rowCount: rows).generate(using: &rng)
         return try TrainJob(model: "gbdt:rounds=60").run(data, format: "csv", labelColumn: "label", labelMode: "5class", seed: seed).bundle
+    }
+}
+
+/// The active model, guarded by a lock: read by every request, replaced on activation.
+private final class ActiveModel: @unchecked Sendable {
+    private let lock = NSLock()
+    private var model: LoadedModel?
+
+    var value: LoadedModel? {
+        get { lock.withLock { model } }
+        set { lock.withLock { model = newValue } }
     }
 }

@@ -87,9 +87,12 @@ public struct RecordDecoder: Sendable {
                 var codes: [Int32] = [], categories = field.categories
                 var index = categoryCodes[f]
                 for (r, record) in records.enumerated() {
-                    switch record[field.name] ?? .missing {
-                    case .text(let s) where index[s] != nil:
-                        codes.append(index[s] ?? -1)
+                    let value = record[field.name] ?? .missing
+                    if case .text(let s) = value, let code = index[s] {
+                        codes.append(code)
+                        continue
+                    }
+                    switch value {
                     case .text(let s) where !s.isEmpty && allowUnseen:
                         index[s] = Int32(categories.count)
                         codes.append(Int32(categories.count))

@@ -29,7 +29,7 @@ extension BallastService {
         router.get("/predict") { request, _ in
             try await self.handlingExits {
                 let session = try await self.requireSession(request)
-                guard let model = await self.registry.current() else { return self.noModelPage(session) }
+                guard let model = self.registry.current() else { return self.noModelPage(session) }
                 return self.predictForm(session: session, model: model, values: [:], errors: [:])
             }
         }
@@ -184,7 +184,7 @@ extension BallastService {
     func dashboard(_ request: Request) async throws -> Response {
         let session = try await requireSession(request)
         var values: [String: Any] = ["predictionCount": try await store.history(userID: session.user.id, limit: 100_000).count]
-        if let model = await registry.current() {
+        if let model = registry.current() {
             let b = model.bundle
             values["model"] = [
                 "name": model.record.name, "spec": b.options.model, "balance": b.options.balance as Any, "rows": b.training.rows,
@@ -230,7 +230,7 @@ extension BallastService {
         var fields = try await formFields(request)
         try checkCSRF(fields, session: session)
         fields["csrf"] = nil
-        guard let model = await registry.current() else { return noModelPage(session) }
+        guard let model = registry.current() else { return noModelPage(session) }
         let record = fields.mapValues { FieldValue.text($0) }
         let scored: Scored
         do {
@@ -269,7 +269,7 @@ extension BallastService {
         let session = try await requireSession(request)
         let (fields, parts) = try await multipartForm(request, session: session)
         try checkCSRF(fields, session: session)
-        guard let model = await registry.current() else { return noModelPage(session) }
+        guard let model = registry.current() else { return noModelPage(session) }
         let values: [String: Any] = ["csrf": session.csrf, "limit": Self.bytes(configuration.maxUploadBytes)]
         guard let file = parts["file"], !file.body.isEmpty else {
             return page("batch", title: "Batch", values.merging(["message": "Choose a CSV file to upload."]) { a, _ in a },
