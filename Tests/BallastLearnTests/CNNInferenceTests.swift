@@ -77,6 +77,23 @@ struct CNNInferenceTests {
         #expect(gap <= 1e-5, "architecture \(index): largest probability difference \(gap)")
     }
 
+    @Test("validation scores from the fast path equal the tape's (weighted loss and accuracy), as training uses them",
+          arguments: [0, 3])
+    func validationScore(index: Int) throws {
+        let architecture = Self.architectures[index]
+        let network = try Self.network(architecture, seed: 21 + UInt64(index))
+        let x = TestData.normalMatrix(rows: 150, columns: architecture.inputs, seed: 13)
+        let labels = (0..<150).map { ($0 * 7) % architecture.outputs }
+        let weights = (0..<architecture.outputs).map { Float(1 + $0) / 2 }
+        let rows = Array(stride(from: 1, to: 150, by: 2))
+        let tape = NetworkTraining.score(network, features: x, labels: labels, rows: rows, weights: weights, tape: Tape<Float>())
+        let fast = NetworkTraining.score(logits: CNNInference(network).logits(x.gatherRows(rows)), labels: rows.map { labels[$0] },
+                                         weights: weights)
+        #expect(abs(fast.loss - tape.loss) <= 1e-5 * max(1, abs(tape.loss)), "loss \(fast.loss) vs \(tape.loss)")
+        #expect(fast.metric == tape.metric)
+        #expect(tape.loss.isFinite && tape.metric > 0)
+    }
+
     @Test("a row gives the same logits alone as inside a batch, whatever the tasks' split (up to Float rounding)")
     func rowsAreIndependent() throws {
         let architecture = Self.architectures[3]

@@ -54,16 +54,27 @@ struct NetworkTraining: Sendable {
     /// - Returns: the training history.
     /// - Throws: ``LearnError/invalidParameter(name:value:expected:)``; a diverging loss is reported
     ///   as the `lr` parameter.
+    ///   - validationLogits: the network's inference-mode logits without a tape (its current
+    ///     weights), when the network has such a path; the validation rows are then scored by it
+    ///     rather than by a forward pass on the tape.
     func train(_ network: any Layer, on data: LabeledMatrix, classWeights weights: [Float],
+               validationLogits: ((Matrix) -> Matrix)? = nil,
                using rng: inout some RandomNumberGenerator) throws -> TrainingHistory {
         let optimizer = try Adam(parameters: network.parameters, learningRate: Float(learningRate))
         let trainer = Trainer(epochs: epochs, batchSize: batchSize, validationFraction: validationFraction,
                               patience: patience, progress: progress)
         var batchLabels: [Int] = []
         let features = data.features, labels = data.labels
-        let validate: ((Tape<Float>, [Int]) throws -> ValidationScore)? = validationFraction > 0
-            ? { tape, rows in Self.score(network, features: features, labels: labels, rows: rows, weights: weights, tape: tape) }
-            : nil
+        let validate: ((Tape<Float>, [Int]) throws -> ValidationScore)?
+        if validationFraction == 0 {
+            validate = nil
+        } else if let validationLogits {
+            validate = { _, rows in
+                Self.score(logits: validationLogits(features.gatherRows(rows)), labels: rows.map { labels[$0] }, weights: weights)
+            }
+        } else {
+            validate = { tape, rows in Self.score(network, features: features, labels: labels, rows: rows, weights: weights, tape: tape) }
+        }
         do {
             return try trainer.fit(
                 rowCount: data.count, labels: labels, state: network.buffers, optimizer: optimizer, using: &rng,
@@ -102,29 +113,48 @@ struct NetworkTraining: Sendable {
     /// computed in chunks so memory stays bounded.
     static func score(_ network: any Layer, features: Matrix, labels: [Int], rows: [Int], weights: [Float],
                       tape: Tape<Float>) -> ValidationScore {
-        var weighted = 0.0, totalWeight = 0.0, plain = 0.0, correct = 0
+        var sums = ScoreSums()
         let chunk = 4096
         for start in stride(from: 0, to: rows.count, by: chunk) {
             let part = rows[start..<min(start + chunk, rows.count)]
             tape.reset()
             let logits = network.forward(input(features, rows: part, on: tape), on: tape, mode: .inference)
             tape.withValue(logits) { z in
-                let k = logits.columns
-                for (i, r) in part.enumerated() {
-                    let row = z[(i * k)..<(i * k + k)]
-                    let top = row.max() ?? 0
-                    let logSum = Double(top) + log(row.reduce(0.0) { $0 + exp(Double($1 - top)) })
-                    let loss = logSum - Double(z[i * k + labels[r]])
-                    let w = Double(weights[labels[r]])
-                    weighted += w * loss
-                    totalWeight += w
-                    plain += loss
-                    if row.indices.max(by: { row[$0] < row[$1] }) == i * k + labels[r] { correct += 1 }
-                }
+                for (i, r) in part.enumerated() { sums.add(z, row: i, classes: logits.columns, label: labels[r], weights: weights) }
             }
         }
-        let loss = totalWeight > 0 ? weighted / totalWeight : plain / Double(max(rows.count, 1))
-        return ValidationScore(loss: loss, metric: Double(correct) / Double(max(rows.count, 1)))
+        return sums.score(rows: rows.count)
+    }
+
+    /// The same score from logits computed elsewhere (`labels[i]` is row `i`'s class).
+    static func score(logits: Matrix, labels: [Int], weights: [Float]) -> ValidationScore {
+        var sums = ScoreSums()
+        logits.withUnsafeBufferPointer { z in
+            for i in labels.indices { sums.add(z, row: i, classes: logits.columns, label: labels[i], weights: weights) }
+        }
+        return sums.score(rows: labels.count)
+    }
+
+    /// Running sums of a validation score: weighted and plain cross-entropy, correct rows.
+    private struct ScoreSums {
+        var weighted = 0.0, totalWeight = 0.0, plain = 0.0, correct = 0
+
+        mutating func add(_ z: UnsafeBufferPointer<Float>, row i: Int, classes k: Int, label: Int, weights: [Float]) {
+            let row = z[(i * k)..<(i * k + k)]
+            let top = row.max() ?? 0
+            let logSum = Double(top) + log(row.reduce(0.0) { $0 + exp(Double($1 - top)) })
+            let loss = logSum - Double(z[i * k + label])
+            let w = Double(weights[label])
+            weighted += w * loss
+            totalWeight += w
+            plain += loss
+            if row.indices.max(by: { row[$0] < row[$1] }) == i * k + label { correct += 1 }
+        }
+
+        func score(rows: Int) -> ValidationScore {
+            let loss = totalWeight > 0 ? weighted / totalWeight : plain / Double(max(rows, 1))
+            return ValidationScore(loss: loss, metric: Double(correct) / Double(max(rows, 1)))
+        }
     }
 
     /// Class probabilities of every row (softmax of the logits, inference mode), in chunks of
