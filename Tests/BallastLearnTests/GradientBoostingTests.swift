@@ -52,7 +52,7 @@ struct GradientBoostingTests {
         let data = ClassifierTestData.blobs(rowsPerClass: [50, 40, 30], columns: 5, separation: 1.0, seed: 9)
         var rng = Xoshiro256StarStar(seed: 3)
         // 13 rounds × 3 classes = 39 trees: not a multiple of the eight walked together; depths vary.
-        let model = try GradientBoostingClassifier(rounds: 13, maxDepth: 5).fit(data, using: &rng)
+        let model = try GradientBoostingClassifier(rounds: 13, maxDepth: 6, maxLeaves: 5).fit(data, using: &rng)
         #expect(Set(model.trees.map(\.depth)).count > 1)
         for rows in [1, 2, 3, 4, 11, 19] {
             let x = data.features.gatherRows(0..<rows)
