@@ -167,6 +167,8 @@ struct SecurityTests {
         #expect(Tokens.split("ab") == nil)
         #expect(Tokens.split("a.b.c") == nil)
         #expect(Tokens.split(String(repeating: "a", count: 200) + ".b") == nil)
+        #expect(Tokens.split(".b") == nil && Tokens.split("a.") == nil && Tokens.split(".") == nil)
+        #expect(Tokens.split("ключ.секрет")?.secret == "секрет")
         let (token, id, hash) = Tokens.make(prefix: "bk_")
         #expect(token.hasPrefix(id + "."))
         #expect(Tokens.sha256(String(token.dropFirst(id.count + 1))) == hash)

@@ -23,10 +23,11 @@ enum Tokens {
 
     /// Splits a presented token into id and secret, refusing anything malformed or oversized.
     static func split(_ token: String) -> (id: String, secret: String)? {
-        guard token.utf8.count <= 128 else { return nil }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-        return (String(parts[0]), String(parts[1]))
+        let bytes = token.utf8
+        guard bytes.count <= 128, let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+        let secretStart = bytes.index(after: dot)
+        guard dot > bytes.startIndex, secretStart < bytes.endIndex, !bytes[secretStart...].contains(UInt8(ascii: ".")) else { return nil }
+        return (String(token[..<dot]), String(token[secretStart...]))
     }
 
     /// SHA-256 of a string's UTF-8 bytes, as hex.
