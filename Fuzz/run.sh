@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Builds the CSV, NSL-KDD, model-bundle and JSON (the web API's body reader) fuzz targets with libFuzzer + AddressSanitizer straight
+# Builds the CSV, NSL-KDD, model-bundle, JSON (the web API's body reader) and Merge (the shard
+# merge's results.json reader and the reports it renders) fuzz targets with libFuzzer + AddressSanitizer straight
 # from the sources (no SwiftPM) and runs each for SECONDS (default 60); TARGETS (default
 # "CSV NSLKDD Bundle") picks some. Seed corpora are generated into Fuzz/corpus-* from small valid
 # samples (bundle seeds are trained with the release `ballast`, built if absent); crashes land in
 # Fuzz/crash-*.
 set -euo pipefail
 SECONDS_PER_TARGET="${1:-60}"
-read -r -a TARGETS <<< "${TARGETS:-CSV NSLKDD Bundle JSON}"
+read -r -a TARGETS <<< "${TARGETS:-CSV NSLKDD Bundle JSON Merge}"
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 OUT="$ROOT/Fuzz/.out"
@@ -20,7 +21,7 @@ swiftc "${FLAGS[@]}" -emit-module -emit-library -static -module-name BallastCore
     2> "$OUT/build-core.log" || { cat "$OUT/build-core.log"; exit 1; }
 DATA_SOURCES=$(find Sources/BallastData -name '*.swift' | sort)
 for target in "${TARGETS[@]}"; do
-    [ "$target" = Bundle ] || [ "$target" = JSON ] && continue
+    [ "$target" = Bundle ] || [ "$target" = JSON ] || [ "$target" = Merge ] && continue
     echo "building fuzz-$target..."
     # shellcheck disable=SC2086
     swiftc "${FLAGS[@]}" -module-name BallastData -I "$OUT" -L "$OUT" -lBallastCore -ldl \
@@ -28,8 +29,9 @@ for target in "${TARGETS[@]}"; do
         2> "$OUT/build-$target.log" || { grep -v 'Cannot export local symbol' "$OUT/build-$target.log"; exit 1; }
 done
 
-# The bundle target links every module below BallastEval as a static library.
-if [[ " ${TARGETS[*]} " == *" Bundle "* ]]; then
+# The bundle and merge targets link every module below BallastEval as a static library and
+# compile BallastEval's sources with their own entry point.
+if [[ " ${TARGETS[*]} " == *" Bundle "* || " ${TARGETS[*]} " == *" Merge "* ]]; then
     libs=(-lBallastCore)
     for module in BallastNN BallastData BallastLearn; do
         echo "building $module module..."
@@ -39,14 +41,17 @@ if [[ " ${TARGETS[*]} " == *" Bundle "* ]]; then
             2> "$OUT/build-$module.log" || { cat "$OUT/build-$module.log"; exit 1; }
         libs+=("-l$module")
     done
-    echo "building fuzz-Bundle..."
     # Static libraries link after the code that uses them: the last-built module first.
     linked=()
     for ((i = ${#libs[@]} - 1; i >= 0; i--)); do linked+=("${libs[i]}"); done
-    # shellcheck disable=SC2046
-    swiftc "${FLAGS[@]}" -module-name BallastEval -I "$OUT" -L "$OUT" "${linked[@]}" -ldl \
-        $(find Sources/BallastEval -name '*.swift' | sort) Fuzz/FuzzBundle.swift -o Fuzz/fuzz-Bundle.bin \
-        2> "$OUT/build-Bundle.log" || { grep -v 'Cannot export local symbol' "$OUT/build-Bundle.log"; exit 1; }
+    for target in Bundle Merge; do
+        [[ " ${TARGETS[*]} " == *" $target "* ]] || continue
+        echo "building fuzz-$target..."
+        # shellcheck disable=SC2046
+        swiftc "${FLAGS[@]}" -module-name BallastEval -I "$OUT" -L "$OUT" "${linked[@]}" -ldl \
+            $(find Sources/BallastEval -name '*.swift' | sort) "Fuzz/Fuzz$target.swift" -o "Fuzz/fuzz-$target.bin" \
+            2> "$OUT/build-$target.log" || { grep -v 'Cannot export local symbol' "$OUT/build-$target.log"; exit 1; }
+    done
 fi
 
 # The JSON target needs only the service's JSON reader and writer (Foundation, no Hummingbird).
@@ -98,6 +103,23 @@ if [[ " ${TARGETS[*]} " == *" Bundle "* ]]; then
     done
 fi
 
+# Merge seeds: the two shards' results.json of a small simulated experiment, separated by 0x1E
+# (both orders), and one shard alone.
+MERGE_CORPUS=Fuzz/corpus-merge
+if [[ " ${TARGETS[*]} " == *" Merge "* ]]; then
+    mkdir -p "$MERGE_CORPUS"
+    [ -x .build/release/ballast ] || swift build -c release --product ballast
+    printf '%s\n' 'name = "fuzz-seed"' 'balancings = ["none", "ros"]' 'detectors = ["dt"]' 'seeds = [1]' \
+        '[[dataset]]' 'source = "simulator"' 'rows = 300' > "$OUT/merge-spec.toml"
+    for i in 1 2; do
+        rm -rf "$OUT/shard-$i"
+        .build/release/ballast experiment "$OUT/merge-spec.toml" --shard "$i/2" -o "$OUT/shard-$i" -q > /dev/null
+    done
+    { cat "$OUT/shard-1/results.json"; printf '\x1e'; cat "$OUT/shard-2/results.json"; } > "$MERGE_CORPUS/pair"
+    { cat "$OUT/shard-2/results.json"; printf '\x1e'; cat "$OUT/shard-1/results.json"; } > "$MERGE_CORPUS/pair-reversed"
+    cp "$OUT/shard-1/results.json" "$MERGE_CORPUS/one"
+fi
+
 status=0
 for target in "${TARGETS[@]}"; do
     case "$target" in
@@ -105,6 +127,7 @@ for target in "${TARGETS[@]}"; do
         NSLKDD) corpus=$KDD_CORPUS max_len=4096 ;;
         Bundle) corpus=$BUNDLE_CORPUS max_len=65536 ;;
         JSON) corpus=$JSON_CORPUS max_len=4096 ;;
+        Merge) corpus=$MERGE_CORPUS max_len=262144 ;;
     esac
     echo "fuzzing $target for ${SECONDS_PER_TARGET}s..."
     if ! "Fuzz/fuzz-$target.bin" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -max_len="$max_len" -timeout=10 \

@@ -86,4 +86,26 @@ struct ClassificationReportTests {
         let decoded = try JSONDecoder().decode(ClassificationReport.self, from: r.jsonData())
         #expect(decoded == r)
     }
+
+    @Test("Decoding checks the confusion matrix's shape and recomputes the metrics from it (hostile results files)")
+    func decodingIsChecked() throws {
+        let r = try ClassificationReport(truth: [0, 1, 2, 2], predicted: [0, 2, 2, 1], classNames: ["a", "b", "c"])
+        var object = try #require(JSONSerialization.jsonObject(with: r.jsonData()) as? [String: Any])
+        // Per-class metrics of another length, and numbers the counts do not give, are replaced.
+        object["perClass"] = []
+        object["accuracy"] = 7.5
+        let tampered = try JSONDecoder().decode(ClassificationReport.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(tampered == r)
+        for counts: [[Int]] in [[[1, 0], [0, 1]], [[1, 0, 0], [0, 1], [0, 0, 1]], [[1, 0, 0], [0, -1, 0], [0, 0, 1]],
+                                [[Int.max, 0, 0], [0, 1, 0], [0, 0, 0]]] {
+            let confusion: [String: Any] = ["classNames": ["a", "b", "c"], "counts": counts]
+            #expect(throws: DecodingError.self, "counts \(counts)") {
+                try JSONDecoder().decode(ConfusionMatrix.self, from: JSONSerialization.data(withJSONObject: confusion))
+            }
+            object["confusion"] = confusion
+            #expect(throws: DecodingError.self) {
+                try JSONDecoder().decode(ClassificationReport.self, from: JSONSerialization.data(withJSONObject: object))
+            }
+        }
+    }
 }

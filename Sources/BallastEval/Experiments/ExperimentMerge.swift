@@ -106,6 +106,13 @@ public enum ExperimentMerge {
                 ? "\(directory) has no results.json: the shard has not finished (run it again; it resumes from its journal)"
                 : "\(directory) does not exist")
         }
+        return try decode(data, path: path)
+    }
+
+    /// Decodes a shard's `results.json` (its bytes come from a directory the user names: the shard
+    /// fuzz target feeds this and ``merge(_:)`` hostile bytes).
+    /// - Throws: ``ExperimentError/cannotMerge(_:)`` naming `path` when the bytes are not results.
+    static func decode(_ data: Data, path: String) throws -> ExperimentResults {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {

@@ -65,6 +65,19 @@ public struct ClassificationReport: Sendable, Equatable, Codable {
     /// The confusion matrix the metrics come from.
     public var confusion: ConfusionMatrix
 
+    private enum CodingKeys: String, CodingKey {
+        case perClass, macro, weighted, accuracy, balancedAccuracy, mcc, gMean, total, undefinedPrecision, undefinedRecall, confusion
+    }
+
+    /// Decodes a report by recomputing every metric from its confusion matrix (checked on decode),
+    /// so that a results file read back (a shard's, for `ballast experiment merge`) cannot carry
+    /// per-class lists of another length than its classes, or numbers its counts do not give.
+    /// The stored metrics are the same function of the same counts, so nothing written is lost.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(confusion: try container.decode(ConfusionMatrix.self, forKey: .confusion))
+    }
+
     /// Computes every metric from a confusion matrix.
     public init(confusion: ConfusionMatrix) {
         self.confusion = confusion

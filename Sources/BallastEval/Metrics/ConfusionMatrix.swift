@@ -35,6 +35,34 @@ public struct ConfusionMatrix: Sendable, Equatable, Codable {
         }
     }
 
+    private enum CodingKeys: String, CodingKey { case classNames, counts }
+
+    /// Decodes a matrix and checks its shape: a results file read back (a shard's, for
+    /// `ballast experiment merge`) must not make a report index past a row or overflow a sum.
+    /// - Throws: `DecodingError.dataCorrupted` when `counts` is not `k × k` for `k` class names,
+    ///   holds a negative count, or sums past `Int.max`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        classNames = try container.decode([String].self, forKey: .classNames)
+        counts = try container.decode([[Int]].self, forKey: .counts)
+        let k = classNames.count
+        var total = 0
+        for row in counts {
+            for n in row {
+                var overflow = n < 0
+                if !overflow { (total, overflow) = total.addingReportingOverflow(n) }
+                if overflow {
+                    throw DecodingError.dataCorruptedError(forKey: .counts, in: container,
+                                                           debugDescription: "a count is negative or the counts sum past \(Int.max)")
+                }
+            }
+        }
+        guard counts.count == k, counts.allSatisfy({ $0.count == k }) else {
+            throw DecodingError.dataCorruptedError(forKey: .counts, in: container,
+                                                   debugDescription: "expected \(k) × \(k) counts for \(k) classes")
+        }
+    }
+
     /// Number of classes.
     public var classCount: Int { classNames.count }
 
