@@ -1,77 +1,144 @@
-"""GEMM throughput: numpy (its bundled OpenBLAS) vs Ballast's Swift kernel and Ballast via system BLAS.
+"""GEMM throughput: numpy (its bundled OpenBLAS) vs Ballast's Swift kernel, per shape and thread count.
 
-Usage: /work/venv/bin/python Benchmarks/gemm.py [SIZE] [REPEATS]
+Usage: /work/venv/bin/python Benchmarks/gemm.py [--threads 1,2] [--rounds 3] [--repeats 5]
+                                                [--shapes 1024x1024x1024:NN,...] [--square-only]
 
-Runs, in the same process run and on the same machine, numpy float32 matmul of SIZE x SIZE matrices
-(default 1024) with 2 BLAS threads, then `.build/release/ballast-bench gemm SIZE REPEATS all` with
-BALLAST_THREADS=2, and prints a table of GFLOP/s (best of REPEATS after one warm-up) and the ratio
-to numpy. Build the Swift side first with `swift build -c release --product ballast-bench`.
+Shapes are M x K x N (op(A) is M x K, op(B) is K x N) with two letters for A and B: N as stored,
+T transposed. The default list is 1024^3 and the products of a 122 -> 256 -> 256 -> 122 MLP layer
+with batch 128 (forward, input gradient and weight gradient) in every transpose combination.
+
+For each thread count, numpy runs under threadpoolctl's limit and Ballast runs as
+`.build/release/ballast-bench gemm-shapes` with BALLAST_THREADS set, always with the Swift kernel.
+The two sides alternate for --rounds rounds so both see the same machine load; each side times
+--repeats batches of at least 40 ms per shape and keeps the best time per product. The table gives
+GFLOP/s from wall time and, for one thread, from process CPU time (fairer on a loaded machine);
+the ratio is Ballast / numpy. Build the Swift side first with
+`swift build -c release --product ballast-bench`.
 """
+import argparse
 import json
 import os
 import subprocess
 import sys
 import time
 
-THREADS = "2"
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[var] = THREADS  # must be set before numpy loads its BLAS
+    os.environ.setdefault(var, "2")  # the largest thread count; threadpoolctl lowers it per run
 
 import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, ".build", "release", "ballast-bench")
+NEURAL = ["128x122x256", "128x256x256", "128x256x122", "256x128x122"]
+SQUARE = "1024x1024x1024"
 
 
-def numpy_gflops(size: int, repeats: int) -> float:
+def default_shapes() -> list:
+    shapes = [f"{SQUARE}:NN"]
+    for dims in NEURAL:
+        shapes += [f"{dims}:{ta}{tb}" for ta in "NT" for tb in "NT"]
+    return shapes
+
+
+def parse(spec: str):
+    dims, flags = spec.split(":") if ":" in spec else (spec, "NN")
+    m, k, n = (int(x) for x in dims.split("x"))
+    return m, k, n, flags[0] == "T", flags[1] == "T"
+
+
+def numpy_side(shapes: list, repeats: int) -> dict:
+    results = {}
     rng = np.random.default_rng(2026)
-    a = rng.uniform(-1, 1, (size, size)).astype(np.float32)
-    b = rng.uniform(-1, 1, (size, size)).astype(np.float32)
-    a @ b  # warm-up
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - start)
-    return 2.0 * size ** 3 / best / 1e9
+    for spec in shapes:
+        m, k, n, ta, tb = parse(spec)
+        a = rng.uniform(-1, 1, (k, m) if ta else (m, k)).astype(np.float32)
+        b = rng.uniform(-1, 1, (n, k) if tb else (k, n)).astype(np.float32)
+        opa, opb = (a.T if ta else a), (b.T if tb else b)
+        c = np.empty((m, n), dtype=np.float32)
+
+        def run(count):
+            for _ in range(count):
+                np.matmul(opa, opb, out=c)
+
+        count = 1
+        while True:
+            start = time.perf_counter()
+            run(count)
+            t = time.perf_counter() - start
+            if t >= 0.04:
+                break
+            count = count * 10 if t <= 0 else max(count * 2, int(count * 0.05 / t))
+        best_wall = best_cpu = float("inf")
+        for _ in range(repeats):
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            run(count)
+            wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+            best_wall, best_cpu = min(best_wall, wall / count), min(best_cpu, cpu / count)
+        results[spec] = {"seconds": best_wall, "cpu_seconds": best_cpu}
+    return results
 
 
-def ballast_results(size: int, repeats: int) -> dict:
-    env = dict(os.environ, BALLAST_THREADS=THREADS)
-    out = subprocess.run([BINARY, "gemm", str(size), str(repeats), "all"], env=env,
+def ballast_side(shapes: list, repeats: int, threads: int) -> dict:
+    env = dict(os.environ, BALLAST_THREADS=str(threads), BALLAST_BLAS="off")
+    out = subprocess.run([BINARY, "gemm-shapes", str(repeats), *shapes], env=env,
                          capture_output=True, text=True, check=False)
     if out.returncode != 0:
         sys.exit(f"ballast-bench failed ({out.returncode}): {out.stderr.strip()}")
     results = {}
     for line in out.stdout.splitlines():
-        line = line.strip()
-        if line.startswith("{"):
+        if line.strip().startswith("{"):
             record = json.loads(line)
-            results[record["backend"]] = record
+            results[record["spec"]] = record
     return results
 
 
+def merge(best: dict, new: dict) -> None:
+    for spec, record in new.items():
+        old = best.setdefault(spec, dict(record))
+        old["seconds"] = min(old["seconds"], record["seconds"])
+        old["cpu_seconds"] = min(old["cpu_seconds"], record["cpu_seconds"])
+
+
 def main() -> None:
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 1024
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--shapes", default=None, help="comma-separated MxKxN:TT list")
+    parser.add_argument("--square-only", action="store_true", help=f"only {SQUARE}:NN")
+    parser.add_argument("--json", action="store_true", help="also print one JSON line per row")
+    args = parser.parse_args()
     if not os.path.exists(BINARY):
         sys.exit(f"{BINARY} is missing: run `swift build -c release --product ballast-bench` first")
+    shapes = args.shapes.split(",") if args.shapes else ([f"{SQUARE}:NN"] if args.square_only else default_shapes())
+    for spec in shapes:
+        parse(spec)
+    threads = [int(t) for t in args.threads.split(",")]
 
-    reference = numpy_gflops(size, repeats)
-    ballast = ballast_results(size, repeats)
-
-    print(f"GEMM float32 {size}x{size}x{size}, {THREADS} threads, best of {repeats} after a warm-up")
-    print(f"{'implementation':<34} {'GFLOP/s':>9} {'vs numpy':>9}")
-    print(f"{'numpy ' + np.__version__ + ' (bundled OpenBLAS)':<34} {reference:>9.1f} {1.0:>9.2f}")
-    swift = ballast.get("swift")
-    if swift is not None:
-        print(f"{'Ballast (Swift kernel)':<34} {swift['gflops']:>9.1f} {swift['gflops'] / reference:>9.2f}")
-    blas = ballast.get("blas")
-    if blas is not None and blas.get("available"):
-        label = f"Ballast (BLAS: {blas.get('library', '?')})"
-        print(f"{label:<34} {blas['gflops']:>9.1f} {blas['gflops'] / reference:>9.2f}")
-    else:
-        print(f"{'Ballast (BLAS)':<34} {'n/a':>9} {'':>9}  (no libopenblas/libcblas found)")
+    print(f"GEMM float32, numpy {np.__version__} (bundled OpenBLAS) vs Ballast Swift kernel (BALLAST_BLAS=off); "
+          f"best of {args.rounds} rounds x {args.repeats} batches; load average {os.getloadavg()[0]:.2f}")
+    print(f"{'shape MxKxN:TT':<20} {'thr':>3} {'numpy':>8} {'Ballast':>8} {'ratio':>6}   "
+          f"{'numpy cpu':>9} {'Ballast cpu':>11} {'ratio':>6}")
+    worst = {}
+    for t in threads:
+        ours, theirs = {}, {}
+        for _ in range(args.rounds):
+            with threadpool_limits(limits=t, user_api="blas"):
+                merge(theirs, numpy_side(shapes, args.repeats))
+            merge(ours, ballast_side(shapes, args.repeats, t))
+        for spec in shapes:
+            m, k, n, _, _ = parse(spec)
+            flops = 2.0 * m * k * n
+            g_np, g_b = flops / theirs[spec]["seconds"] / 1e9, flops / ours[spec]["seconds"] / 1e9
+            c_np, c_b = flops / theirs[spec]["cpu_seconds"] / 1e9, flops / ours[spec]["cpu_seconds"] / 1e9
+            worst[t] = min(worst.get(t, 9e9), g_b / g_np)
+            print(f"{spec:<20} {t:>3} {g_np:>8.1f} {g_b:>8.1f} {g_b / g_np:>6.2f}   {c_np:>9.1f} {c_b:>11.1f} {c_b / c_np:>6.2f}")
+            if args.json:
+                print(json.dumps({"spec": spec, "threads": t, "numpy_gflops": g_np, "ballast_gflops": g_b,
+                                  "numpy_cpu_gflops": c_np, "ballast_cpu_gflops": c_b}))
+    print("lowest wall-time ratio per thread count: " + ", ".join(f"{t}: {r:.2f}" for t, r in worst.items())
+          + f"; load average now {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

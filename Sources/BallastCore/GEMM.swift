@@ -14,7 +14,8 @@ public enum Transpose: Sendable, Hashable {
 ///
 /// The Swift path packs `op(B)` into panels of 16 columns and `op(A)` into slivers of 6 rows per
 /// block of 256 along `k`, and runs a 6×16 register-blocked micro-kernel of `SIMD8<Float>`
-/// accumulators; row blocks of `C` are split across ``Parallel/threadCount`` threads. Each element of
+/// accumulators (see `GEMMKernel` for the loop nest); `C` is split into one block of columns (or of
+/// rows) per thread of ``Parallel/threadCount`` when the product has at least 64³ multiply-adds. Each element of
 /// `C` is computed by one thread in a fixed order, so results are bit-identical run to run (and do not
 /// depend on the thread count or on `parallel`). When a
 /// BLAS library is available (see ``BLAS``) and `backend` allows it, large products go to
@@ -61,12 +62,15 @@ public enum GEMM {
                        a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
-        scale(c, m: m, n: n, ldc: ldc, by: beta)
-        guard k > 0 && alpha != 0 else { return }
+        guard k > 0 && alpha != 0 else {
+            scale(c, m: m, n: n, ldc: ldc, by: beta)
+            return
+        }
         if work < 24 * 24 * 24 {
+            scale(c, m: m, n: n, ldc: ldc, by: beta)
             smallProduct(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
         } else {
-            GEMMKernel.packedProduct(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc,
+            GEMMKernel.packedProduct(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
                                      threads: parallel ? Parallel.threadCount : 1)
         }
     }

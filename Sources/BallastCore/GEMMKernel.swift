@@ -1,122 +1,100 @@
 /// The packed, register-blocked Swift GEMM kernel behind ``GEMM``.
 ///
-/// Blocking: `k` in blocks of ``kc``; for each block, `op(B)` is packed into panels of ``nr`` = 16
-/// columns (contiguous `kc × 16`), then row blocks of about ``mc`` rows (equal blocks, as many as a
-/// multiple of `threads`) are distributed over that many threads; each
-/// thread packs its `op(A)` rows into slivers of ``mr`` = 6 rows (`kc × 6`, column-interleaved) and
-/// runs the 6×16 micro-kernel over every panel. Edge slivers and panels are zero-padded and written
-/// back through a bounds-checked copy.
+/// Blocking (the GotoBLAS/BLIS loop nest): columns of `C` in blocks of ``nc``; `k` in blocks of
+/// ``kc``, for each of which the column block of `op(B)` is packed into panels of ``nr`` = 16
+/// columns (contiguous `kc × 16`; the block is at most 512 KB and stays in the core's L2); rows in
+/// blocks of ``mc``, each packed into slivers of ``mr`` = 6 rows (`kc × 6`, column-interleaved); then
+/// the 6×16 micro-kernel runs every sliver against one panel (which stays in L1) before the next
+/// panel. The micro-kernel prefetches its 6×16 tile of `C` before the `k` loop, so the tile's cache
+/// misses overlap the arithmetic instead of stalling the write-back (worth ~25% at 1024³, where
+/// each `k` block sweeps a `C` far larger than L2). `beta` is applied by the first `k` block's
+/// write-back, so `C` is read once less and never read at all when `beta == 0`.
+///
+/// Threads share nothing: `C` is split once into one contiguous part per thread — by columns when
+/// `C` is at least as wide as it is tall (each thread packs its own columns of `op(B)` and all of
+/// `op(A)`), by rows otherwise — and each thread runs the whole loop nest on its part with its own
+/// packing buffers: one dispatch per product, no barrier per `k` block, no thread idle while
+/// another packs. Products below ``parallelWork`` multiply-adds stay on the calling thread. Every
+/// element of `C` accumulates its `k` blocks in ascending order through the same micro-kernel
+/// whatever the split, so results do not depend on the thread count. Edge slivers and panels are
+/// zero-padded and written back through a bounds-checked copy.
 enum GEMMKernel {
     static let mr = 6
     static let nr = 16
     static let kc = 256
     static let mc = 72
+    static let nc = 512
+    /// Products below this many multiply-adds run on the calling thread: a dispatch costs more.
+    static let parallelWork = 64 * 64 * 64
 
     static func packedProduct(
         _ ta: Transpose, _ tb: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
-        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
         _ c: UnsafeMutablePointer<Float>, _ ldc: Int, threads: Int
     ) {
-        let panels = (n + nr - 1) / nr
-        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: panels * nr * kc)
-        defer { packedB.deallocate() }
-        // Row blocks of at most `mc` rows, as many as a multiple of the thread count and of equal
-        // size in whole slivers: 128 rows on 2 threads are 66 + 62, not 72 + 56.
-        let wanted = max(1, (m + mc - 1) / mc)
-        let rowBlocks = min((wanted + threads - 1) / threads * threads, (m + mr - 1) / mr)
-        let blockRows = ((m + rowBlocks - 1) / rowBlocks + mr - 1) / mr * mr
+        let panels = (n + nr - 1) / nr, slivers = (m + mr - 1) / mr
+        let byColumns = n >= m
+        let wanted = m * n * k < parallelWork ? 1 : threads
+        let parts = max(1, min(wanted, byColumns ? panels : slivers))
+        if parts == 1 {
+            block(ta, tb, 0..<m, 0..<n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
+        }
         let aIn = SendableReadBuffer(UnsafeBufferPointer(start: a, count: 1))
-        let bPacked = SendableReadBuffer(UnsafeBufferPointer(start: UnsafePointer(packedB), count: 1))
+        let bIn = SendableReadBuffer(UnsafeBufferPointer(start: b, count: 1))
         let cOut = SendableBuffer(UnsafeMutableBufferPointer(start: c, count: 1))
+        // Whole panels (or slivers) per part, as equal as they come.
+        let units = byColumns ? panels : slivers, width = byColumns ? nr : mr
+        Parallel.forEachChunk(0..<parts) { chunk in
+            for part in chunk {
+                let lo = units * part / parts * width, hi = units * (part + 1) / parts * width
+                let rows = byColumns ? 0..<m : lo..<min(hi, m)
+                let columns = byColumns ? lo..<min(hi, n) : 0..<n
+                guard !rows.isEmpty && !columns.isEmpty else { continue }
+                block(ta, tb, rows, columns, k, alpha, aIn.baseAddress!, lda, bIn.baseAddress!, ldb, beta,
+                      cOut.baseAddress!, ldc)
+            }
+        }
+    }
 
-        var p0 = 0
-        while p0 < k {
-            let kb = min(kc, k - p0)
-            packB(tb, b, ldb, p0, kb, n, packedB)
-            let start = p0
-            let body: @Sendable (Range<Int>) -> Void = { blocks in
-                let packedA = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * kc)
-                defer { packedA.deallocate() }
-                let a = aIn.baseAddress!, pb = bPacked.baseAddress!, c = cOut.baseAddress!
-                for block in blocks {
-                    let i0 = block * blockRows
-                    guard i0 < m else { continue }
-                    let rows = min(blockRows, m - i0)
-                    packA(ta, a, lda, i0, rows, start, kb, packedA)
-                    let slivers = (rows + mr - 1) / mr
+    /// `C[rows, columns] = alpha · op(A)[rows, :] · op(B)[:, columns] + beta · C[rows, columns]`
+    /// on the calling thread.
+    private static func block(
+        _ ta: Transpose, _ tb: Transpose, _ rows: Range<Int>, _ columns: Range<Int>, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
+        _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
+        let columnBlock = min(nc, (columns.count + nr - 1) / nr * nr)
+        let rowBlock = min(mc, (rows.count + mr - 1) / mr * mr)
+        let depth = min(kc, k)
+        // 64-byte aligned: a packed row of a panel is one cache line, never two.
+        let packedB = UnsafeMutableRawPointer.allocate(byteCount: columnBlock * depth * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: columnBlock * depth)
+        let packedA = UnsafeMutableRawPointer.allocate(byteCount: rowBlock * depth * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: rowBlock * depth)
+        defer {
+            packedB.deallocate()
+            packedA.deallocate()
+        }
+        for j0 in stride(from: columns.lowerBound, to: columns.upperBound, by: nc) {
+            let width = min(nc, columns.upperBound - j0)
+            let panels = (width + nr - 1) / nr
+            for p0 in stride(from: 0, to: k, by: kc) {
+                let kb = min(kc, k - p0)
+                let blockBeta = p0 == 0 ? beta : 1
+                packB(tb, b, ldb, p0, kb, j0, width, packedB)
+                for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: mc) {
+                    let height = min(mc, rows.upperBound - i0)
+                    packA(ta, a, lda, i0, height, p0, kb, packedA)
+                    let slivers = (height + mr - 1) / mr
                     for panel in 0..<panels {
-                        let j0 = panel * nr
-                        let cols = min(nr, n - j0)
+                        let j = j0 + panel * nr
+                        let cols = min(nr, width - panel * nr)
                         for s in 0..<slivers {
-                            microKernel(kb, alpha, packedA + s * mr * kb, pb + panel * nr * kb,
-                                        c + (i0 + s * mr) * ldc + j0, ldc,
-                                        min(mr, rows - s * mr), cols)
+                            microKernel(kb, alpha, packedA + s * mr * kb, packedB + panel * nr * kb, blockBeta,
+                                        c + (i0 + s * mr) * ldc + j, ldc, min(mr, height - s * mr), cols)
                         }
                     }
-                }
-            }
-            if threads > 1 {
-                Parallel.forEachChunk(0..<rowBlocks, chunksPerThread: 2, body)
-            } else {
-                body(0..<rowBlocks)
-            }
-            p0 += kb
-        }
-    }
-
-    /// Packs rows `p0..<p0+kb` of `op(B)` into panels of 16 columns, zero-padding the last panel.
-    private static func packB(_ tb: Transpose, _ b: UnsafePointer<Float>, _ ldb: Int, _ p0: Int, _ kb: Int,
-                              _ n: Int, _ out: UnsafeMutablePointer<Float>) {
-        let panels = (n + nr - 1) / nr
-        for panel in 0..<panels {
-            let j0 = panel * nr
-            let cols = min(nr, n - j0)
-            let dst = out + panel * nr * kb
-            if tb == .none && cols == nr {
-                // Two vector moves per row: `update(from:count:)` calls memmove for 64 bytes.
-                for p in 0..<kb {
-                    let src = UnsafeRawPointer(b + (p0 + p) * ldb + j0), d = UnsafeMutableRawPointer(dst + p * nr)
-                    d.storeBytes(of: src.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
-                    d.storeBytes(of: src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self), toByteOffset: 32, as: SIMD8<Float>.self)
-                }
-            } else if tb == .none {
-                for p in 0..<kb {
-                    let src = b + (p0 + p) * ldb + j0
-                    let d = dst + p * nr
-                    for j in 0..<nr { d[j] = j < cols ? src[j] : 0 }
-                }
-            } else {
-                for j in 0..<nr {
-                    if j < cols {
-                        let src = b + (j0 + j) * ldb + p0
-                        for p in 0..<kb { dst[p * nr + j] = src[p] }
-                    } else {
-                        for p in 0..<kb { dst[p * nr + j] = 0 }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Packs rows `i0..<i0+rows`, columns `p0..<p0+kb` of `op(A)` into slivers of 6 rows stored
-    /// column by column (`out[s][p][r]`), zero-padding the last sliver.
-    private static func packA(_ ta: Transpose, _ a: UnsafePointer<Float>, _ lda: Int, _ i0: Int, _ rows: Int,
-                              _ p0: Int, _ kb: Int, _ out: UnsafeMutablePointer<Float>) {
-        let slivers = (rows + mr - 1) / mr
-        for s in 0..<slivers {
-            let dst = out + s * mr * kb
-            for r in 0..<mr {
-                let i = s * mr + r
-                if i < rows {
-                    if ta == .none {
-                        let src = a + (i0 + i) * lda + p0
-                        for p in 0..<kb { dst[p * mr + r] = src[p] }
-                    } else {
-                        let src = a + p0 * lda + i0 + i
-                        for p in 0..<kb { dst[p * mr + r] = src[p * lda] }
-                    }
-                } else {
-                    for p in 0..<kb { dst[p * mr + r] = 0 }
                 }
             }
         }
@@ -131,10 +109,14 @@ enum GEMMKernel {
         #endif
     }
 
-    /// `C[0..<rows, 0..<cols] += alpha * A_sliver · B_panel` over `kb` steps.
+    /// `C[0..<rows, 0..<cols] = alpha · A_sliver · B_panel + beta · C` over `kb` steps.
     @inline(__always)
     private static func microKernel(_ kb: Int, _ alpha: Float, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                                    _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ cols: Int) {
+                                    _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ cols: Int) {
+        for r in 0..<rows {
+            prefetchForWriting(c + r * ldc)
+            prefetchForWriting(c + r * ldc + cols - 1)
+        }
         var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
         var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
         var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
@@ -153,26 +135,53 @@ enum GEMMKernel {
             fma(&c40, ap[4], b0); fma(&c41, ap[4], b1)
             fma(&c50, ap[5], b0); fma(&c51, ap[5], b1)
         }
-        writeRow(c, alpha, c00, c01, cols)
-        if rows > 1 { writeRow(c + ldc, alpha, c10, c11, cols) }
-        if rows > 2 { writeRow(c + 2 * ldc, alpha, c20, c21, cols) }
-        if rows > 3 { writeRow(c + 3 * ldc, alpha, c30, c31, cols) }
-        if rows > 4 { writeRow(c + 4 * ldc, alpha, c40, c41, cols) }
-        if rows > 5 { writeRow(c + 5 * ldc, alpha, c50, c51, cols) }
+        writeRow(c, alpha, beta, c00, c01, cols)
+        if rows > 1 { writeRow(c + ldc, alpha, beta, c10, c11, cols) }
+        if rows > 2 { writeRow(c + 2 * ldc, alpha, beta, c20, c21, cols) }
+        if rows > 3 { writeRow(c + 3 * ldc, alpha, beta, c30, c31, cols) }
+        if rows > 4 { writeRow(c + 4 * ldc, alpha, beta, c40, c41, cols) }
+        if rows > 5 { writeRow(c + 5 * ldc, alpha, beta, c50, c51, cols) }
     }
 
-    /// `row[0..<cols] += alpha * (lo ++ hi)`.
+    /// `row[0..<cols] = alpha · (lo ++ hi) + beta · row`, without reading `row` when `beta == 0`.
     @inline(__always)
-    private static func writeRow(_ row: UnsafeMutablePointer<Float>, _ alpha: Float,
+    private static func writeRow(_ row: UnsafeMutablePointer<Float>, _ alpha: Float, _ beta: Float,
                                  _ lo: SIMD8<Float>, _ hi: SIMD8<Float>, _ cols: Int) {
+        let raw = UnsafeMutableRawPointer(row)
+        let scale = SIMD8<Float>(repeating: alpha)
+        if cols >= 8 {
+            var low = scale * lo
+            if beta == 1 {
+                low += raw.loadUnaligned(as: SIMD8<Float>.self)
+            } else if beta != 0 {
+                low += SIMD8(repeating: beta) * raw.loadUnaligned(as: SIMD8<Float>.self)
+            }
+            raw.storeBytes(of: low, as: SIMD8<Float>.self)
+        }
         if cols == nr {
-            let raw = UnsafeMutableRawPointer(row)
-            let scale = SIMD8<Float>(repeating: alpha)
-            raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Float>.self) + scale * lo, as: SIMD8<Float>.self)
-            raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + scale * hi,
-                           toByteOffset: 32, as: SIMD8<Float>.self)
+            var high = scale * hi
+            if beta == 1 {
+                high += raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            } else if beta != 0 {
+                high += SIMD8(repeating: beta) * raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            }
+            raw.storeBytes(of: high, toByteOffset: 32, as: SIMD8<Float>.self)
         } else {
-            for j in 0..<cols { row[j] += alpha * (j < 8 ? lo[j] : hi[j - 8]) }
+            for j in (cols >= 8 ? 8 : 0)..<cols {
+                let value = alpha * (j < 8 ? lo[j] : hi[j - 8])
+                row[j] = beta == 0 ? value : (beta == 1 ? row[j] + value : beta * row[j] + value)
+            }
         }
     }
+}
+
+/// Declares LLVM's prefetch intrinsic (`llvm.prefetch`): a hint that never faults, lowered to
+/// `prefetchw`/`prefetcht0` on x86-64 and `prfm` on arm64. The standard library exposes no prefetch.
+@_silgen_name("llvm.prefetch.p0")
+private func llvmPrefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ dataCache: Int32)
+
+/// Asks the CPU to bring the cache line holding `address` into L1 for writing.
+@inline(__always)
+private func prefetchForWriting(_ address: UnsafeMutablePointer<Float>) {
+    llvmPrefetch(UnsafeRawPointer(address), 1, 3, 1)
 }

@@ -7,6 +7,7 @@ import Foundation
 let arguments = Array(CommandLine.arguments.dropFirst())
 let benchmarks: [String: ([String]) throws -> Void] = [
     "gemm": benchGEMM,
+    "gemm-shapes": benchGEMMShapes,
     "knn": benchKNN,
     "kmeans": benchKMeans,
     "csv": benchCSV,
