@@ -53,7 +53,7 @@ struct PredictCommand: ParsableCommand {
             defer { bar.finish() }
             let prediction = try ErrorInFile.naming(file) {
                 try bundle.predictStreaming(path: file, to: output, chunkRows: chunkRows) { fraction, rows in
-                    if let fraction { bar.update(fraction, detail: "\(rows) records") } else { bar.stage("\(rows) records") }
+                    if let fraction { bar.update(fraction, detail: "\(rows) records", eta: true) } else { bar.stage("\(rows) records") }
                 }
             }
             bar.finish()

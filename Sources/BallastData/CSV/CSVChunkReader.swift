@@ -14,8 +14,8 @@ import Darwin
 /// names, which later chunks keep (a record with another number of fields is an error, as in a
 /// whole read); line numbers in errors and rows in ``CSVDiagnostics/nonNumericCells`` count from
 /// the start of the file; and a column's type is decided per chunk, so a caller that needs the
-/// same type in every chunk names its columns in ``CSVOptions/textColumns`` or
-/// ``CSVOptions/numericColumns``.
+/// same type in every chunk names its columns in ``CSVOptions/textColumns`` (categorical in every
+/// chunk, even one where they hold only numbers or nothing) or ``CSVOptions/numericColumns``.
 ///
 /// Chunks end at line ends outside quoted fields (a quoted field may hold line breaks); blank lines
 /// do not count as records. A file whose records end with CR alone is one chunk.
@@ -120,6 +120,7 @@ public final class CSVChunkReader {
     private func parse(_ chunk: ArraySlice<UInt8>, first: Bool) throws -> CSVReadResult {
         let result = try chunk.withUnsafeBufferPointer { bytes in
             var reader = Reader(bytes: bytes, name: path, options: options)
+            reader.textColumnsAlwaysText = true
             if let columnNames { reader.continuation = (columnNames, hadHeader) }
             reader.lineOffset = linesBefore
             reader.rowOffset = rowsRead

@@ -121,6 +121,9 @@ struct Reader {
     var lineOffset = 0
     /// Data rows of the file before the buffer (rows in ``NonNumericCells`` are the file's).
     var rowOffset = 0
+    /// Whether ``CSVOptions/textColumns`` are text even when a buffer holds only numbers or only
+    /// missing values in them (a streamed file's chunks must type a column alike).
+    var textColumnsAlwaysText = false
 
     init(bytes: UnsafeBufferPointer<UInt8>, name: String, options: CSVOptions) {
         self.bytes = bytes
@@ -195,6 +198,8 @@ struct Reader {
         var values: [[Double]]
         /// Columns read as numbers whatever their content (``CSVOptions/numericColumns``).
         var numeric: Set<Int> = []
+        /// Columns categorical whatever their content (see ``Reader/textColumnsAlwaysText``).
+        var text: Set<Int> = []
         var rows: Int { chunks.reduce(0) { $0 + $1.rows } }
         func textCount(_ c: Int) -> Int { chunks.reduce(0) { $0 + $1.textCounts[c] } }
         func numericCount(_ c: Int) -> Int { chunks.reduce(0) { $0 + $1.numericCounts[c] } }
@@ -208,15 +213,17 @@ struct Reader {
     /// reported), unless they are also in `forced`.
     func parse(from start: Int, columns: Int, text forced: Set<Int> = [], numeric numericColumns: Set<Int> = []) throws -> Parsed {
         let ranges = chunkRanges(from: start)
-        var parsed = try parseChunks(ranges, columns: columns, text: [])
+        var parsed = try parseChunks(ranges, columns: columns, text: textColumnsAlwaysText ? forced : [])
         let mixed = Set((0..<columns).filter { c in
+            if textColumnsAlwaysText && forced.contains(c) { return false }
             let text = parsed.textCount(c), numeric = parsed.numericCount(c)
             guard text > 0 && numeric > 0 else { return false }
             if forced.contains(c) { return true }
             return !numericColumns.contains(c) && Double(numeric) < CSVReader.numericShare * Double(numeric + text)
         })
-        if !mixed.isEmpty { parsed = try parseChunks(ranges, columns: columns, text: mixed) }
+        if !mixed.isEmpty { parsed = try parseChunks(ranges, columns: columns, text: mixed.union(textColumnsAlwaysText ? forced : [])) }
         parsed.numeric = numericColumns.subtracting(forced)
+        if textColumnsAlwaysText { parsed.text = forced }
         return parsed
     }
 
@@ -361,7 +368,9 @@ struct Reader {
             nonFinite.append(parsed.chunks.reduce(0) { $0 + $1.nonFiniteCounts[c] })
         }
         let chunks = ChunksBox(parsed.chunks, parsed.values)
-        let textual = (0..<nc).map { parsed.textCount($0) > 0 && parsed.numericCount($0) == 0 && !parsed.numeric.contains($0) }
+        let textual = (0..<nc).map {
+            parsed.text.contains($0) || (parsed.textCount($0) > 0 && parsed.numericCount($0) == 0 && !parsed.numeric.contains($0))
+        }
         var stray: [NonNumericCells] = []
         for c in 0..<nc where parsed.textCount(c) > 0 && !textual[c] {
             stray.append(Self.nonNumericCells(c, names[c], parsed.chunks, present: parsed.textCount(c) + parsed.numericCount(c),
