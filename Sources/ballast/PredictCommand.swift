@@ -13,6 +13,10 @@ struct PredictCommand: ParsableCommand {
             columns in any order; extra columns are ignored; the label column is optional and copied \
             to the output). Categories unseen in training are mapped to the unknown bucket and counted.
 
+            The file is read, scored and written in chunks of --chunk-rows records, so a file of any \
+            size needs bounded memory; the output is the same whatever the chunk size, and it appears \
+            only once every record is predicted (after an error, -o is untouched).
+
             Examples:
               ballast predict gbdt.bundle KDDTest+.txt -o predictions.csv
               ballast predict v.bundle new-flows.csv -o out.csv --json
@@ -28,24 +32,34 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The CSV file to write: predicted, p_<class>..., label (if known).")
     var output: String
 
+    @Option(help: "Records read, scored and written at a time (memory grows with it).")
+    var chunkRows = CSVChunkReader.defaultChunkRows
+
     @Flag(help: "Print a JSON summary instead of a table.")
     var json = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
+        guard chunkRows >= 1 else { throw ValidationError("--chunk-rows=\(chunkRows) is invalid: expected a whole number of records >= 1") }
         try refuseOverwritingInputs(outputs: [("-o", output)], inputs: [("<model>", model), ("<file>", file)])
     }
 
     func run() throws {
+        progress.apply()
         try reportingErrors {
             let bundle = try ModelBundle.read(from: model)
-            let (records, prediction) = try ErrorInFile.naming(file) {
-                let records = try bundle.readRecords(path: file)
-                Terminal.warnNonNumeric(records.nonNumericCells, in: file)
-                return (records, try bundle.predict(records.features))
+            let bar = ProgressBar("predict")
+            defer { bar.finish() }
+            let prediction = try ErrorInFile.naming(file) {
+                try bundle.predictStreaming(path: file, to: output, chunkRows: chunkRows) { fraction, rows in
+                    if let fraction { bar.update(fraction, detail: "\(rows) records", eta: true) } else { bar.stage("\(rows) records") }
+                }
             }
-            try CSVWriter.write(prediction.table(truth: records.labels), to: output)
+            bar.finish()
+            Terminal.warnNonNumeric(prediction.nonNumericCells, in: file)
             if json {
-                let object: [String: Any] = ["rows": prediction.labels.count, "output": output,
+                let object: [String: Any] = ["rows": prediction.rows, "output": output,
                                              "predicted": Dictionary(uniqueKeysWithValues: zip(bundle.classNames, prediction.counts)),
                                              "unseen_categories": prediction.unseenCategories]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
@@ -56,7 +70,7 @@ struct PredictCommand: ParsableCommand {
                 for (column, n) in prediction.unseenCategories.sorted(by: { $0.key < $1.key }) {
                     print("note: \(n) values of '\(column)' were categories unseen in training")
                 }
-                print("wrote \(prediction.labels.count) predictions to \(output)")
+                print("wrote \(prediction.rows) predictions to \(output)")
             }
         }
     }

@@ -63,14 +63,15 @@ final class ProgressBar: @unchecked Sendable {
 
     private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
-    /// Shows `fraction` (0…1) done, with an optional detail such as "rows/s".
-    func update(_ fraction: Double, detail: String = "") {
+    /// Shows `fraction` (0…1) done, with an optional detail such as "rows/s", and with `eta` the
+    /// time left estimated from the rate so far (for work that advances evenly, such as records read).
+    func update(_ fraction: Double, detail: String = "", eta showsETA: Bool = false) {
         lock.lock(); defer { lock.unlock() }
         let f = min(max(fraction, 0), 1)
         switch style {
         case .quiet: return
         case .lines:
-            lastLine = "\(String(format: "%3.0f", f * 100))% \(detail)"
+            lastLine = "\(String(format: "%3.0f", f * 100))% \(detail)\(showsETA ? eta(f) : "")"
             if throttle.isDue(fraction: f, at: elapsed) { writeLine() }
         case .bar:
             let now = DispatchTime.now().uptimeNanoseconds
@@ -79,8 +80,16 @@ final class ProgressBar: @unchecked Sendable {
             let width = 28
             let filled = Int(f * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            Terminal.writeError("\r\u{1B}[K\(title) \(bar) \(String(format: "%3.0f", f * 100))% \(String(format: "%.1f", elapsed))s \(detail)")
+            Terminal.writeError("\r\u{1B}[K\(title) \(bar) \(String(format: "%3.0f", f * 100))% \(String(format: "%.1f", elapsed))s \(detail)\(showsETA ? eta(f) : "")")
         }
+    }
+
+    /// The estimated time left at `fraction` done (from the rate so far), once it means something.
+    private func eta(_ fraction: Double) -> String {
+        let seconds = elapsed
+        guard fraction >= 0.01, fraction < 1, seconds >= 1 else { return "" }
+        let left = Int((seconds * (1 - fraction) / fraction).rounded())
+        return left >= 60 ? " ETA \(left / 60)m\(String(format: "%02d", left % 60))s" : " ETA \(left)s"
     }
 
     /// Shows a stage name without a fraction.

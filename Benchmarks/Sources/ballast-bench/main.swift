@@ -11,6 +11,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "knn": benchKNN,
     "kmeans": benchKMeans,
     "csv": benchCSV,
+    "simulate": benchSimulate,
     "resample": benchResample,
     "classifiers": benchClassifiers,
     "safetensors": benchSafeTensors,

@@ -23,10 +23,27 @@ public enum AtomicFile {
     /// Writes `data` to `path` (see the type's rules).
     /// - Throws: ``DataError`` (`unwritable`) naming the path and the reason.
     public static func write(_ data: Data, to path: String) throws {
+        switch try destination(path) {
+        case .replace(let file): try replace(file, with: data)
+        case .writeThrough: try writeThrough(path, data)
+        }
+    }
+
+    /// How `path` is written.
+    enum Destination: Equatable {
+        /// A temporary file beside this regular file (or new file) is renamed over it.
+        case replace(String)
+        /// The device or FIFO is written directly.
+        case writeThrough
+    }
+
+    /// How `path` is written, by the type's rules (symbolic links resolved).
+    /// - Throws: ``DataError`` (`unwritable`) for what cannot be written.
+    static func destination(_ path: String) throws -> Destination {
         var link = stat()
         guard lstat(path, &link) == 0 else {
             guard errno == ENOENT else { throw unwritable(path, String(cString: strerror(errno))) }
-            return try replace(path, with: data)
+            return .replace(path)
         }
         var target = stat()
         if link.st_mode & S_IFMT == S_IFLNK, stat(path, &target) != 0 {
@@ -36,16 +53,29 @@ public enum AtomicFile {
         }
         switch target.st_mode & S_IFMT {
         case S_IFCHR, S_IFIFO:
-            try writeThrough(path, data)
+            return .writeThrough
         case S_IFREG:
             // The file a link leads to, so that the link itself is not replaced.
-            guard link.st_mode & S_IFMT == S_IFLNK else { return try replace(path, with: data) }
+            guard link.st_mode & S_IFMT == S_IFLNK else { return .replace(path) }
             guard let resolved = realpath(path, nil) else { throw unwritable(path, "cannot resolve the symbolic link") }
             defer { free(resolved) }
-            try replace(String(cString: resolved), with: data)
+            return .replace(String(cString: resolved))
         case S_IFDIR: throw unwritable(path, "it is a directory")
         default: throw unwritable(path, "it is not a regular file, a character device or a FIFO")
         }
+    }
+
+    /// The temporary file written before it is renamed over `path`, after checking that its
+    /// directory exists.
+    /// - Throws: ``DataError`` (`unwritable`) when the directory does not exist.
+    static func temporaryPath(for path: String) throws -> String {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DataError(.unwritable, "\(path): cannot write: directory \(directory.path) does not exist")
+        }
+        return directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp").path
     }
 
     /// Whether `a` and `b` name the same existing regular file (same device and inode, links
@@ -60,12 +90,7 @@ public enum AtomicFile {
     /// Writes to a temporary file beside `path` and renames it over `path`.
     private static func replace(_ path: String, with data: Data) throws {
         let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DataError(.unwritable, "\(path): cannot write: directory \(directory.path) does not exist")
-        }
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        let temporary = URL(fileURLWithPath: try temporaryPath(for: path))
         // Deleted if the process is interrupted meanwhile (see TemporaryFiles.removeOnTermination()).
         TemporaryFiles.register(temporary.path)
         defer { TemporaryFiles.unregister(temporary.path) }
@@ -94,7 +119,7 @@ public enum AtomicFile {
         }
     }
 
-    private static func unwritable(_ path: String, _ reason: String) -> DataError {
+    static func unwritable(_ path: String, _ reason: String) -> DataError {
         DataError(.unwritable, "\(path): cannot write: \(reason)")
     }
 }

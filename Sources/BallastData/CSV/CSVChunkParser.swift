@@ -5,11 +5,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Values parsed from one chunk of a CSV file, column-major: column `c` occupies
-/// `c * capacity ..< c * capacity + rows`, so a column is one contiguous run per chunk.
+/// What was parsed from one chunk of a CSV file. Its numbers went straight into the table's
+/// column arrays (``CSVChunkParser/parse(_:into:at:capacity:)``), rows `offset ..< offset + rows`.
 struct ChunkResult {
-    /// Numbers (NaN where the field was missing, text or non-finite).
-    var values: [Double]
     /// Per column: category codes into the column's interner (-1 where numeric or missing), or an
     /// empty array for a column without text in this chunk.
     var codes: [[Int32]]
@@ -24,6 +22,8 @@ struct ChunkResult {
     var rows = 0
     /// Rows reserved per column (an upper bound on ``rows``).
     var capacity = 0
+    /// The first row of the chunk in the column arrays.
+    var offset = 0
     /// The first problem: byte offset, kind, message and column (line numbers are computed later).
     var failure: (offset: Int, kind: DataError.Kind, detail: String, column: Int?)?
 
@@ -53,37 +53,60 @@ struct CSVChunkParser {
         self.markerStarts = starts
     }
 
-    /// Parses the records in `range` (which starts at a record boundary).
-    func parse(_ range: Range<Int>) -> ChunkResult {
+    /// The most records `range` can hold: exactly its non-blank lines when it has no quote and no
+    /// CR; otherwise one more than its record terminators (LF, and CR, which also ends a record on
+    /// its own) — blank lines and quoted line ends only lower the count.
+    func recordBound(_ range: Range<Int>) -> Int {
         let base = bytes.baseAddress!
-        // Record terminators (LF, and CR, which also ends a record on its own) bound the record count
-        // from above; blank lines and quoted line ends only lower it.
-        var lineEnds = 1
-        for terminator in [Int32(10), Int32(13)] {
-            var scan = base + range.lowerBound
-            let stopScan = base + range.upperBound
-            while scan < stopScan, let hit = memchr(scan, terminator, stopScan - scan) {
-                lineEnds += 1
+        let start = base + range.lowerBound, stop = base + range.upperBound
+        func hits(_ byte: UInt8) -> Int {
+            var n = 0, scan = start
+            while scan < stop, let hit = memchr(scan, Int32(byte), stop - scan) {
+                n += 1
                 scan = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
             }
+            return n
         }
+        guard range.count > 0 else { return 1 }
+        let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r"), quote = UInt8(ascii: "\"")
+        let simple = memchr(start, Int32(cr), range.count) == nil && memchr(start, Int32(quote), range.count) == nil
+        guard simple else { return 1 + hits(lf) + hits(cr) }
+        var records = 0, lineStart = start
+        while lineStart < stop {
+            guard let hit = memchr(lineStart, Int32(lf), stop - lineStart) else {
+                records += 1
+                break
+            }
+            let end = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+            if end > lineStart { records += 1 }
+            lineStart = end + 1
+        }
+        return max(records, 1)
+    }
+
+    /// Parses the records in `range` (which starts at a record boundary), writing the numbers of
+    /// column `c` to `columns[c][offset...]` (fields that are missing, text or non-finite are left
+    /// as they are: NaN). At most `capacity` (``recordBound(_:)``) rows are written.
+    func parse(_ range: Range<Int>, into columns: [UnsafeMutablePointer<Double>], at offset: Int, capacity lineEnds: Int) -> ChunkResult {
+        let base = bytes.baseAddress!
         let nc = columnCount
-        var valuesStore = [Double](repeating: .nan, count: lineEnds * nc)
         var codesStore = [[Int32]](repeating: [], count: nc)
         var interners = Array(repeating: ByteInterner(), count: nc)
         var numericStore = Array(repeating: 0, count: nc), textStore = Array(repeating: 0, count: nc)
         var missingStore = Array(repeating: 0, count: nc), nonFiniteStore = Array(repeating: 0, count: nc)
-        var failure: (offset: Int, kind: DataError.Kind, detail: String, column: Int?)?
-        var rows = 0
         let markerCount = markers.count
         var markerStore = [Int](repeating: 0, count: nc * max(markerCount, 1))
+        // Everything the field loop writes is reached through buffer pointers: captured `var`s would be
+        // checked for exclusive access at run time on every field (a tenth of the parse time).
+        let (rows, failure) = interners.withUnsafeMutableBufferPointer { interners in
+        codesStore.withUnsafeMutableBufferPointer { codesStore in
         markerStore.withUnsafeMutableBufferPointer { markerUse in
-        valuesStore.withUnsafeMutableBufferPointer { valuesBuf in
         numericStore.withUnsafeMutableBufferPointer { numeric in
         textStore.withUnsafeMutableBufferPointer { text in
         missingStore.withUnsafeMutableBufferPointer { missing in
-        nonFiniteStore.withUnsafeMutableBufferPointer { nonFinite in
-            let values = valuesBuf.baseAddress!
+        nonFiniteStore.withUnsafeMutableBufferPointer { nonFinite -> (Int, (offset: Int, kind: DataError.Kind, detail: String, column: Int?)?) in
+            var failure: (offset: Int, kind: DataError.Kind, detail: String, column: Int?)?
+            var rows = 0
             let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), delim = options.delimiter
             let reject = options.nonFinite == .reject
             var i = range.lowerBound
@@ -101,7 +124,7 @@ struct CSVChunkParser {
                 if !isText {
                     switch NumberParser.parse(p, n) {
                     case .finite(let v):
-                        values[slot] = v
+                        columns[field][offset + slot] = v
                         numeric[field] += 1
                     case .nonFinite:
                         if reject {
@@ -121,7 +144,7 @@ struct CSVChunkParser {
                         return false
                     }
                     if codesStore[field].isEmpty { codesStore[field] = [Int32](repeating: -1, count: lineEnds) }
-                    codesStore[field][slot - field * lineEnds] = code
+                    codesStore[field][slot] = code
                     text[field] += 1
                 }
                 return true
@@ -172,7 +195,7 @@ struct CSVChunkParser {
                         stop = i
                     }
                     if field < nc {
-                        let slot = field * lineEnds + rowBase
+                        let slot = rowBase
                         let ok: Bool
                         if escapes {
                             scratch.removeAll(keepingCapacity: true)
@@ -210,12 +233,14 @@ struct CSVChunkParser {
                 }
                 rows += 1
             }
-        }}}}}}
-        var result = ChunkResult(values: valuesStore, codes: codesStore, interners: interners,
+            return (rows, failure)
+        }}}}}}}
+        var result = ChunkResult(codes: codesStore, interners: interners,
                                  numericCounts: numericStore, textCounts: textStore,
                                  missingCounts: missingStore, nonFiniteCounts: nonFiniteStore)
         result.rows = rows
         result.capacity = lineEnds
+        result.offset = offset
         result.failure = failure
         result.markerCounts = markerStore
         return result

@@ -32,6 +32,11 @@ public struct CSVOptions: Sendable, Equatable {
     /// a header), such as the label column: they are never made numeric by the
     /// ``CSVReader/numericShare`` rule.
     public var textColumns: [String] = []
+    /// Columns read as numbers whatever their content (names, or 1-based positions for a file
+    /// without a header): a field that is not a number is read as missing and listed in
+    /// ``CSVDiagnostics/nonNumericCells``, however many there are. A column in both lists is text.
+    /// A streamed read uses it so that every chunk types a column the same way.
+    public var numericColumns: [String] = []
     /// Files larger than this many bytes (and without quote characters) are parsed in parallel
     /// chunks. The result never depends on it; tests and the fuzzer lower it to compare both paths.
     public var parallelThreshold: Int = 1 << 18

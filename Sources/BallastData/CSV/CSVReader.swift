@@ -65,13 +65,21 @@ public enum CSVReader {
         if (st.st_mode & S_IFMT) == S_IFDIR { throw DataError(.unreadable, "\(path) is a directory, not a file") }
         let size = Int(st.st_size)
         if (st.st_mode & S_IFMT) == S_IFREG, size > 0,
-           let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED {
+           let mapped = mmap(nil, size, PROT_READ, mapFlags, fd, 0), mapped != MAP_FAILED {
             defer { munmap(mapped, size) }
             return try body(UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size))
         }
         let bytes = try readBytes(path)
         return try bytes.withUnsafeBufferPointer(body)
     }
+
+    /// A private read-only mapping, populated at once on Linux (one call maps every page instead of
+    /// a page fault per few pages: the parse reads every byte anyway).
+    #if os(Linux)
+    static let mapFlags = MAP_PRIVATE | MAP_POPULATE
+    #else
+    static let mapFlags = MAP_PRIVATE
+    #endif
 
     /// Reads a whole file into memory.
     static func readBytes(_ path: String) throws -> [UInt8] {
@@ -101,10 +109,27 @@ public enum CSVReader {
 }
 
 /// One read of one buffer.
-private struct Reader {
+struct Reader {
     let bytes: UnsafeBufferPointer<UInt8>
     let name: String
     let options: CSVOptions
+    /// For a chunk after the first of a streamed file: the columns' names (the buffer has no header,
+    /// and every record must have this many fields) and whether the file had a header (which says
+    /// how ``CSVOptions/textColumns`` and ``CSVOptions/numericColumns`` name columns).
+    var continuation: (names: [String], hadHeader: Bool)?
+    /// Lines of the file before the buffer (line numbers in messages are the file's).
+    var lineOffset = 0
+    /// Data rows of the file before the buffer (rows in ``NonNumericCells`` are the file's).
+    var rowOffset = 0
+    /// Whether ``CSVOptions/textColumns`` are text even when a buffer holds only numbers or only
+    /// missing values in them (a streamed file's chunks must type a column alike).
+    var textColumnsAlwaysText = false
+
+    init(bytes: UnsafeBufferPointer<UInt8>, name: String, options: CSVOptions) {
+        self.bytes = bytes
+        self.name = name
+        self.options = options
+    }
 
     func run() throws -> CSVReadResult {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { throw DataError(.empty, "\(name) is empty") }
@@ -117,27 +142,51 @@ private struct Reader {
         while start < bytes.count, base[start] == UInt8(ascii: "\n") || base[start] == UInt8(ascii: "\r") { start += 1 }
         guard start < bytes.count else { throw DataError(.empty, "\(name) has no rows") }
 
+        if let continuation {
+            let names = continuation.names
+            let (text, numeric) = continuation.hadHeader ? byName(names) : byPosition(names.count)
+            return try finish(parse(from: start, columns: names.count, text: text, numeric: numeric), names: names, header: false)
+        }
         let (firstFields, firstEnd) = try firstRecord(from: start)
         let columnCount = firstFields.count
-        // Text columns by name under either reading of the first row (it may or may not be a header).
-        let named = Set(headerNames(firstFields).enumerated().filter { options.textColumns.contains($0.element) }.map(\.offset))
-        let numbered = Set(options.textColumns.compactMap { Int($0) }.filter { (1...columnCount).contains($0) }.map { $0 - 1 })
-            .union(defaultNames(columnCount).enumerated().filter { options.textColumns.contains($0.element) }.map(\.offset))
+        // Text and numeric columns by name under either reading of the first row (it may or may not be a header).
+        let named = byName(headerNames(firstFields))
+        let numbered = byPosition(columnCount)
         switch options.header {
         case .present:
-            return try finish(parse(from: firstEnd, columns: columnCount, text: named), names: headerNames(firstFields), header: true)
+            return try finish(parse(from: firstEnd, columns: columnCount, text: named.text, numeric: named.numeric),
+                              names: headerNames(firstFields), header: true)
         case .absent:
-            return try finish(parse(from: start, columns: columnCount, text: numbered), names: defaultNames(columnCount), header: false)
+            return try finish(parse(from: start, columns: columnCount, text: numbered.text, numeric: numbered.numeric),
+                              names: defaultNames(columnCount), header: false)
         case .auto:
-            let rest = try parse(from: firstEnd, columns: columnCount, text: named.union(numbered))
+            let rest = try parse(from: firstEnd, columns: columnCount, text: named.text.union(numbered.text),
+                                 numeric: named.numeric.union(numbered.numeric))
             if rest.rows > 0 && looksLikeHeader(firstFields, rest) {
                 return try finish(rest, names: headerNames(firstFields), header: true)
             }
             if rest.rows == 0 && firstFields.contains(where: { NumberParser.parseString($0) == .text && !$0.isEmpty }) {
                 return try finish(rest, names: headerNames(firstFields), header: true)
             }
-            return try finish(parse(from: start, columns: columnCount, text: numbered), names: defaultNames(columnCount), header: false)
+            return try finish(parse(from: start, columns: columnCount, text: numbered.text, numeric: numbered.numeric),
+                              names: defaultNames(columnCount), header: false)
         }
+    }
+
+    /// The positions of ``CSVOptions/textColumns`` and ``CSVOptions/numericColumns`` among `names`.
+    func byName(_ names: [String]) -> (text: Set<Int>, numeric: Set<Int>) {
+        (Set(names.enumerated().filter { options.textColumns.contains($0.element) }.map(\.offset)),
+         Set(names.enumerated().filter { options.numericColumns.contains($0.element) }.map(\.offset)))
+    }
+
+    /// The positions of ``CSVOptions/textColumns`` and ``CSVOptions/numericColumns`` in a file of
+    /// `count` columns without a header: 1-based numbers, or default names (`column_3`).
+    func byPosition(_ count: Int) -> (text: Set<Int>, numeric: Set<Int>) {
+        func positions(_ list: [String]) -> Set<Int> {
+            Set(list.compactMap { Int($0) }.filter { (1...max(count, 1)).contains($0) && $0 <= count }.map { $0 - 1 })
+                .union(defaultNames(count).enumerated().filter { list.contains($0.element) }.map(\.offset))
+        }
+        return (positions(options.textColumns), positions(options.numericColumns))
     }
 
     // MARK: Parsing
@@ -145,6 +194,12 @@ private struct Reader {
     /// Merged chunk columns and counts.
     struct Parsed {
         var chunks: [ChunkResult]
+        /// Per column, the numbers of every row (NaN where missing or text), `rows` long.
+        var values: [[Double]]
+        /// Columns read as numbers whatever their content (``CSVOptions/numericColumns``).
+        var numeric: Set<Int> = []
+        /// Columns categorical whatever their content (see ``Reader/textColumnsAlwaysText``).
+        var text: Set<Int> = []
         var rows: Int { chunks.reduce(0) { $0 + $1.rows } }
         func textCount(_ c: Int) -> Int { chunks.reduce(0) { $0 + $1.textCounts[c] } }
         func numericCount(_ c: Int) -> Int { chunks.reduce(0) { $0 + $1.numericCounts[c] } }
@@ -154,31 +209,68 @@ private struct Reader {
     /// Parses the records from `start`; columns holding both numbers and text are parsed again as
     /// text unless they are mostly numbers (``CSVReader/numericShare``) and not in `text`. After
     /// this, a column with both counts non-zero is a numeric column with a few stray text cells.
-    func parse(from start: Int, columns: Int, text forced: Set<Int> = []) throws -> Parsed {
+    /// Columns in `numeric` stay numeric whatever their content (their text cells are missing and
+    /// reported), unless they are also in `forced`.
+    func parse(from start: Int, columns: Int, text forced: Set<Int> = [], numeric numericColumns: Set<Int> = []) throws -> Parsed {
         let ranges = chunkRanges(from: start)
-        var parsed = try parseChunks(ranges, columns: columns, text: [])
+        var parsed = try parseChunks(ranges, columns: columns, text: textColumnsAlwaysText ? forced : [])
         let mixed = Set((0..<columns).filter { c in
+            if textColumnsAlwaysText && forced.contains(c) { return false }
             let text = parsed.textCount(c), numeric = parsed.numericCount(c)
             guard text > 0 && numeric > 0 else { return false }
-            return forced.contains(c) || Double(numeric) < CSVReader.numericShare * Double(numeric + text)
+            if forced.contains(c) { return true }
+            return !numericColumns.contains(c) && Double(numeric) < CSVReader.numericShare * Double(numeric + text)
         })
-        if !mixed.isEmpty { parsed = try parseChunks(ranges, columns: columns, text: mixed) }
+        if !mixed.isEmpty { parsed = try parseChunks(ranges, columns: columns, text: mixed.union(textColumnsAlwaysText ? forced : [])) }
+        parsed.numeric = numericColumns.subtracting(forced)
+        if textColumnsAlwaysText { parsed.text = forced }
         return parsed
     }
 
+    /// Parses `ranges` (in parallel when there are several) straight into the table's column
+    /// arrays: each range gets the rows ``CSVChunkParser/recordBound(_:)`` allows; when a range
+    /// had fewer records (blank lines, quoted line ends), the rows after it move up.
     func parseChunks(_ ranges: [Range<Int>], columns: Int, text: Set<Int>) throws -> Parsed {
         let parser = CSVChunkParser(bytes: bytes, options: options, columnCount: columns, textColumns: text)
-        let results: [ChunkResult]
-        if ranges.count > 1 {
-            let box = ChunkBox(parser)
-            results = Parallel.mapChunks(0..<ranges.count) { part in part.map { box.parser.parse(ranges[$0]) } }.flatMap { $0 }
-        } else {
-            results = ranges.map { parser.parse($0) }
+        let box = ChunkBox(parser)
+        let bounds = ranges.count > 1
+            ? Parallel.mapChunks(0..<ranges.count) { part in part.map { box.parser.recordBound(ranges[$0]) } }.flatMap { $0 }
+            : ranges.map { parser.recordBound($0) }
+        var starts: [Int] = [], reserved = 0
+        for b in bounds {
+            starts.append(reserved)
+            reserved += b
+        }
+        let offsets = starts, capacity = reserved
+        // Missing and text fields stay NaN; the columns are allocated in parallel (page faults).
+        var values = Parallel.mapChunks(0..<columns) { part in part.map { _ in [Double](repeating: .nan, count: capacity) } }.flatMap { $0 }
+        let results: [ChunkResult] = values.withMutableBases { pointers in
+            let shared = PointerBox(pointers)
+            if ranges.count > 1 {
+                return Parallel.mapChunks(0..<ranges.count) { part in
+                    part.map { box.parser.parse(ranges[$0], into: shared.pointers, at: offsets[$0], capacity: bounds[$0]) }
+                }.flatMap { $0 }
+            }
+            return ranges.indices.map { parser.parse(ranges[$0], into: pointers, at: offsets[$0], capacity: bounds[$0]) }
         }
         for r in results {
             if let f = r.failure { throw error(f) }
         }
-        return Parsed(chunks: results)
+        // Close the gaps a range left below its bound, then drop the unused rows at the end.
+        let rows = results.reduce(0) { $0 + $1.rows }
+        if results.contains(where: { $0.rows != $0.capacity }) {
+            for c in 0..<columns {
+                values[c].withUnsafeMutableBufferPointer { column in
+                    var to = 0
+                    for r in results {
+                        if to != r.offset { (column.baseAddress! + to).update(from: column.baseAddress! + r.offset, count: r.rows) }
+                        to += r.rows
+                    }
+                }
+                values[c].removeLast(capacity - rows)
+            }
+        }
+        return Parsed(chunks: results, values: values)
     }
 
     /// Splits `start..<end` at line ends into chunks for parallel parsing; one chunk when the file
@@ -275,18 +367,21 @@ private struct Reader {
             missing.append(parsed.chunks.reduce(0) { $0 + $1.missingCounts[c] })
             nonFinite.append(parsed.chunks.reduce(0) { $0 + $1.nonFiniteCounts[c] })
         }
-        let chunks = ChunksBox(parsed.chunks)
-        let textual = (0..<nc).map { parsed.textCount($0) > 0 && parsed.numericCount($0) == 0 }
+        let chunks = ChunksBox(parsed.chunks, parsed.values)
+        let textual = (0..<nc).map {
+            parsed.text.contains($0) || (parsed.textCount($0) > 0 && parsed.numericCount($0) == 0 && !parsed.numeric.contains($0))
+        }
         var stray: [NonNumericCells] = []
         for c in 0..<nc where parsed.textCount(c) > 0 && !textual[c] {
-            stray.append(Self.nonNumericCells(c, names[c], parsed.chunks, present: parsed.textCount(c) + parsed.numericCount(c)))
+            stray.append(Self.nonNumericCells(c, names[c], parsed.chunks, present: parsed.textCount(c) + parsed.numericCount(c),
+                                              rowOffset: rowOffset))
             missing[c] += parsed.textCount(c)
         }
         let total = parsed.rows
         columns = Parallel.mapChunks(0..<nc) { range in
             range.map { c in
                 textual[c] ? Self.categoricalColumn(c, names[c], chunks.chunks, nc, total)
-                           : Self.numericColumn(c, names[c], chunks.chunks, nc, total)
+                           : TableColumn(name: names[c], values: .numeric(chunks.values[c]))
             }
         }.flatMap { $0 }
         let markers = options.missingMarkers.sorted()
@@ -305,9 +400,9 @@ private struct Reader {
     }
 
     /// The text cells of numeric column `c`: their count and the first few rows and values.
-    static func nonNumericCells(_ c: Int, _ name: String, _ chunks: [ChunkResult], present: Int) -> NonNumericCells {
+    static func nonNumericCells(_ c: Int, _ name: String, _ chunks: [ChunkResult], present: Int, rowOffset: Int) -> NonNumericCells {
         var examples: [NonNumericCells.Example] = []
-        var count = 0, offset = 0
+        var count = 0, offset = rowOffset
         for p in chunks {
             count += p.textCounts[c]
             if examples.count < NonNumericCells.listedRows, !p.codes[c].isEmpty {
@@ -319,20 +414,6 @@ private struct Reader {
             offset += p.rows
         }
         return NonNumericCells(column: name, count: count, present: present, examples: examples)
-    }
-
-    static func numericColumn(_ c: Int, _ name: String, _ chunks: [ChunkResult], _ nc: Int, _ total: Int) -> TableColumn {
-        var values = [Double](repeating: 0, count: total)
-        values.withUnsafeMutableBufferPointer { out in
-            var o = 0
-            for p in chunks {
-                p.values.withUnsafeBufferPointer { v in
-                    (out.baseAddress! + o).update(from: v.baseAddress! + c * p.capacity, count: p.rows)
-                }
-                o += p.rows
-            }
-        }
-        return TableColumn(name: name, values: .numeric(values))
     }
 
     static func categoricalColumn(_ c: Int, _ name: String, _ chunks: [ChunkResult], _ nc: Int, _ total: Int) -> TableColumn {
@@ -378,7 +459,7 @@ private struct Reader {
 
     /// 1-based line of a byte offset.
     func line(of offset: Int) -> Int {
-        var n = 1
+        var n = 1 + lineOffset
         let upTo = min(offset, bytes.count)
         for i in 0..<upTo where bytes[i] == UInt8(ascii: "\n") { n += 1 }
         return n
@@ -394,7 +475,36 @@ private struct Reader {
 /// Shares parsed chunks (immutable) with parallel column builders.
 private struct ChunksBox: @unchecked Sendable {
     let chunks: [ChunkResult]
-    init(_ chunks: [ChunkResult]) { self.chunks = chunks }
+    let values: [[Double]]
+    init(_ chunks: [ChunkResult], _ values: [[Double]]) {
+        self.chunks = chunks
+        self.values = values
+    }
+}
+
+/// Lets parallel chunks write to the column arrays (each to its own rows).
+private struct PointerBox: @unchecked Sendable {
+    let pointers: [UnsafeMutablePointer<Double>]
+    init(_ pointers: [UnsafeMutablePointer<Double>]) { self.pointers = pointers }
+}
+
+extension Array where Element == [Double] {
+    /// Calls `body` with the base address of every inner array (each at least one element long),
+    /// valid during the call only.
+    mutating func withMutableBases<R>(_ body: ([UnsafeMutablePointer<Double>]) -> R) -> R {
+        withUnsafeMutableBufferPointer { outer in
+            var pointers: [UnsafeMutablePointer<Double>] = []
+            pointers.reserveCapacity(outer.count)
+            func nest(_ i: Int) -> R {
+                guard i < outer.count else { return body(pointers) }
+                return outer[i].withUnsafeMutableBufferPointer { inner in
+                    pointers.append(inner.baseAddress!)
+                    return nest(i + 1)
+                }
+            }
+            return nest(0)
+        }
+    }
 }
 
 /// Lets the chunk parser (which holds an unsafe buffer) be used from parallel chunks.

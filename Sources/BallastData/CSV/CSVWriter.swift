@@ -8,13 +8,22 @@ public enum CSVWriter {
     /// Integral numbers are written without a fractional part (`80`, not `80.0`); other numbers use
     /// the shortest text that reads back to the same `Double`. Missing values are written as the
     /// column's ``TableColumn/missingText`` (as the file that was read wrote them), else empty.
-    public static func render(_ table: Table, delimiter: Character = ",") -> String {
+    /// - Parameters:
+    ///   - table: the rows to write.
+    ///   - delimiter: the field separator.
+    ///   - header: whether to write the header line (a streamed file writes it with its first part only).
+    public static func render(_ table: Table, delimiter: Character = ",", header: Bool = true) -> String {
+        render(table, rows: 0..<table.rowCount, delimiter: delimiter, header: header)
+    }
+
+    /// The CSV text of the rows `rows` of `table`, after the header when `header` is true.
+    static func render(_ table: Table, rows: Range<Int>, delimiter: Character, header: Bool) -> String {
         var out = ""
-        out.reserveCapacity(table.rowCount * table.columns.count * 6)
+        out.reserveCapacity(rows.count * table.columns.count * 6)
         let d = String(delimiter)
-        out += table.columnNames.map { quoted($0, delimiter) }.joined(separator: d) + "\n"
+        if header { out += table.columnNames.map { quoted($0, delimiter) }.joined(separator: d) + "\n" }
         let missing = table.columns.map { quoted($0.missingText ?? "", delimiter) }
-        for r in 0..<table.rowCount {
+        for r in rows {
             for (j, column) in table.columns.enumerated() {
                 if j > 0 { out += d }
                 switch column.values {
@@ -48,11 +57,22 @@ public enum CSVWriter {
         try write(labeled(table, labels: labels, classNames: classNames, labelColumn: labelColumn), delimiter: delimiter, to: path)
     }
 
-    /// Writes ``render(_:delimiter:)`` to `path` atomically.
+    /// Writes ``render(_:delimiter:header:)`` to `path` atomically (``AtomicFileWriter``), rendering
+    /// ``blockRows`` rows at a time so that the text of a large table is never held whole.
     /// - Throws: ``DataError`` (`unwritable`) naming the path and the reason.
     public static func write(_ table: Table, delimiter: Character = ",", to path: String) throws {
-        try AtomicFile.write(Data(render(table, delimiter: delimiter).utf8), to: path)
+        let writer = try AtomicFileWriter(path: path)
+        var start = 0
+        repeat {
+            let end = min(start + blockRows, table.rowCount)
+            try writer.write(render(table, rows: start..<end, delimiter: delimiter, header: start == 0))
+            start = end
+        } while start < table.rowCount
+        try writer.commit()
     }
+
+    /// Rows rendered at a time by ``write(_:delimiter:to:)``.
+    static let blockRows = 65_536
 
     static func labeled(_ table: Table, labels: [Int], classNames: [String], labelColumn: String) -> Table {
         precondition(labels.count == table.rowCount, "CSVWriter: \(labels.count) labels for \(table.rowCount) rows")

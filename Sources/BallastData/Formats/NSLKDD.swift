@@ -32,9 +32,16 @@ public enum NSLKDD {
         return try make(CSVReader.read(bytes: bytes, name: name, options: readOptions), name: name, labelMode: labelMode)
     }
 
+    /// Builds NSL-KDD records from one chunk of a file read with ``readOptions`` (by
+    /// ``CSVChunkReader``): record numbers in errors count `rowOffset` records before the chunk.
+    /// - Throws: as ``load(path:labelMode:)``.
+    public static func load(chunk: CSVReadResult, name: String, labelMode: LabelMode = .fiveClass, rowOffset: Int) throws -> LabeledTable {
+        try make(chunk, name: name, labelMode: labelMode, rowOffset: rowOffset)
+    }
+
     /// How the records are read: no header, no missing markers, NaN/Inf refused; the symbolic
     /// features and the attack name always as text.
-    static var readOptions: CSVOptions {
+    public static var readOptions: CSVOptions {
         var options = CSVOptions(header: .absent, missingMarkers: [], nonFinite: .reject)
         options.textColumns = NSLKDDSchema.featureNames.enumerated().filter { NSLKDDSchema.symbolicFeatures.contains($0.element) }
             .map { String($0.offset + 1) } + ["42"]
@@ -42,7 +49,7 @@ public enum NSLKDD {
     }
 
     /// Builds the labelled table from the 43 raw columns.
-    private static func make(_ read: CSVReadResult, name: String, labelMode: LabelMode) throws -> LabeledTable {
+    private static func make(_ read: CSVReadResult, name: String, labelMode: LabelMode, rowOffset: Int = 0) throws -> LabeledTable {
         let table = read.table
         // A numeric feature with a few cells that are not numbers: the first of them, by record.
         let stray = read.diagnostics.nonNumericCells.compactMap { cells -> (column: Int, example: NonNumericCells.Example)? in
@@ -68,7 +75,7 @@ public enum NSLKDD {
                 // The reader made the column text because some value is not a number: name the first.
                 let row = codes.firstIndex { $0 >= 0 && Double(categories[Int($0)]) == nil } ?? 0
                 let value = codes.indices.contains(row) && codes[row] >= 0 ? categories[Int(codes[row])] : ""
-                throw DataError(.badLabel, "\(name), record \(row + 1), column \(i + 1) (\(featureName)): '\(value)' is not a number; this NSL-KDD feature is numeric")
+                throw DataError(.badLabel, "\(name), record \(rowOffset + row + 1), column \(i + 1) (\(featureName)): '\(value)' is not a number; this NSL-KDD feature is numeric")
             }
             features.append(column)
         }
@@ -94,12 +101,12 @@ public enum NSLKDD {
         for n in attackNames {
             guard let category = NSLKDDSchema.categoryOfAttack[n] else {
                 let row = attackCodes.firstIndex { $0 >= 0 && attackNames[Int($0)] == n } ?? 0
-                throw DataError(.badLabel, "\(name), record \(row + 1): unknown attack name '\(n)' (expected one of the NSL-KDD attack names, e.g. neptune, smurf, satan, guess_passwd, rootkit)")
+                throw DataError(.badLabel, "\(name), record \(rowOffset + row + 1): unknown attack name '\(n)' (expected one of the NSL-KDD attack names, e.g. neptune, smurf, satan, guess_passwd, rootkit)")
             }
             categoryOfCode.append(category)
         }
         if let missing = attackCodes.firstIndex(where: { $0 < 0 }) {
-            throw DataError(.badLabel, "\(name), record \(missing + 1): the attack name (field 42) is empty")
+            throw DataError(.badLabel, "\(name), record \(rowOffset + missing + 1): the attack name (field 42) is empty")
         }
         let classNames: [String]
         let labelOfCode: [Int]

@@ -29,10 +29,21 @@ extension ModelBundle {
             let data = try NSLKDD.load(path: path, labelMode: mode)
             return BundleRecords(features: data.features, labels: data.labels.map { data.classNames[$0] }, nonNumericCells: [])
         }
+        return try records(of: CSVReader.read(contentsOf: path, options: csvOptions))
+    }
+
+    /// How CSV records are read for the model: the training delimiter; categorical columns and the
+    /// label column as text; NaN and infinity as missing values, imputed by the preprocessing, as
+    /// `ballast train` reads them.
+    var csvOptions: CSVOptions {
         var csv = CSVOptions(delimiter: options.delimiter?.utf8.first ?? UInt8(ascii: ","), nonFinite: .treatAsMissing)
         csv.textColumns = preprocessor.columns.filter { $0.kind == .categorical }.map(\.name) + [options.labelColumn].compactMap { $0 }
-        // NaN and infinity are missing values, imputed by the preprocessing, as `ballast train` reads them.
-        let read = try CSVReader.read(contentsOf: path, options: csv)
+        return csv
+    }
+
+    /// The model's feature columns and the labels of a CSV read.
+    /// - Throws: ``PreprocessingError/missingColumn(_:)`` naming a feature column the file lacks.
+    func records(of read: CSVReadResult) throws -> BundleRecords {
         let table = read.table
         var columns: [TableColumn] = []
         for fitted in preprocessor.columns {
