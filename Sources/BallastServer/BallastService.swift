@@ -2,8 +2,6 @@ import BallastEval
 import Foundation
 import Hummingbird
 import Mustache
-import NIOCore
-import NIOPosix
 
 /// The web application and JSON API of `ballast serve`: storage, model registry, metrics and routes.
 ///
@@ -66,17 +64,6 @@ public struct BallastService: Sendable {
             try? await database.close()
             throw error
         }
-    }
-
-    /// Makes the server's event loops run Swift concurrency's jobs, so that a request is parsed,
-    /// handled and answered on one thread instead of hopping between NIO's threads and the
-    /// concurrency pool (two context switches a request; on two cores they set the tail latency).
-    ///
-    /// Call once, at start-up, before any other concurrent work: `ballast serve` does. Blocking
-    /// work stays off the loops (bcrypt runs on NIO's thread pool). Returns whether it took effect.
-    @discardableResult
-    public static func runConcurrencyOnEventLoops() -> Bool {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
     /// Every route of the service.

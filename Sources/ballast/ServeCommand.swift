@@ -46,7 +46,6 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        BallastService.runConcurrencyOnEventLoops()
         let configuration = ServerConfiguration(host: host, port: port, dataDirectory: dataDirectory, modelPath: model,
                                                 signupOpen: !noSignup, maxUploadBytes: maxUploadMB << 20, secureCookies: secureCookies)
         let service: BallastService
