@@ -1,4 +1,5 @@
 import BallastCore
+import BallastEval
 import Foundation
 
 /// `ballast-bench gemm-shapes REPEATS SPEC...`: single-precision GEMM throughput per shape.
@@ -74,17 +75,4 @@ private struct GEMMShape {
         ta = flags[0] == "T" ? .transposed : .none
         tb = flags[1] == "T" ? .transposed : .none
     }
-}
-
-/// CPU seconds used by this process so far (all threads).
-private func processCPUSeconds() -> Double {
-    var usage = rusage()
-    #if os(Linux)
-    guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
-    #else
-    guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
-    #endif
-    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-    let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-    return user + system
 }

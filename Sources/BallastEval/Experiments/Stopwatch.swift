@@ -10,8 +10,8 @@ struct Stopwatch {
 
 /// CPU time (user + system, all threads) the process has used so far, in seconds; 0 when the system
 /// does not report it. On a machine shared with other jobs, this measures work where wall time
-/// measures the load.
-func processCPUSeconds() -> Double {
+/// measures the load. Public for the benchmark driver (`ballast-bench`).
+public func processCPUSeconds() -> Double {
     var usage = rusage()
     #if os(Linux)
     guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
