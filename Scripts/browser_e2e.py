@@ -99,6 +99,16 @@ def main():
                 time.sleep(0.2)
             return False
 
+        def lands_on(suffix, seconds=20):
+            """Whether the browser reaches a URL ending in `suffix` within `seconds` (a click only
+            starts the navigation; reading current_url at once can still see the previous page)."""
+            deadline = time.time() + seconds
+            while time.time() < deadline:
+                if browser.current_url.endswith(suffix):
+                    return True
+                time.sleep(0.1)
+            return False
+
         def submit_account(name, password):
             browser.find_element(By.NAME, "name").clear()
             browser.find_element(By.NAME, "name").send_keys(name)
@@ -108,14 +118,14 @@ def main():
         browser.get(base + "/signup")
         shot("signup")
         submit_account("analyst", "e2e password 1")
-        expect(shows("Active model") and browser.current_url.endswith("/dashboard"), "sign-up lands on the dashboard")
+        expect(shows("Active model") and lands_on("/dashboard"), "sign-up lands on the dashboard")
         shot("dashboard")
         browser.find_element(By.XPATH, "//button[text()='Log out']").click()
-        expect(browser.current_url.endswith("/login"), "log out returns to the login page")
+        expect(lands_on("/login"), "log out returns to the login page")
         submit_account("analyst", "wrong password")
         expect(shows("Wrong user name or password"), "a wrong password is refused")
         submit_account("analyst", "e2e password 1")
-        expect(browser.current_url.endswith("/dashboard"), "log in")
+        expect(lands_on("/dashboard"), "log in")
 
         browser.get(base + "/predict")
         selects = browser.find_elements(By.TAG_NAME, "select")
