@@ -41,7 +41,9 @@ struct PredictCommand: ParsableCommand {
     @OptionGroup var progress: ProgressOptions
 
     func validate() throws {
-        guard chunkRows >= 1 else { throw ValidationError("--chunk-rows=\(chunkRows) is invalid: expected a whole number of records >= 1") }
+        guard (1...CSVChunkReader.maximumChunkRows).contains(chunkRows) else {
+            throw ValidationError("--chunk-rows=\(chunkRows) is invalid: expected a whole number of records in 1...\(CSVChunkReader.maximumChunkRows)")
+        }
         try refuseOverwritingInputs(outputs: [("-o", output)], inputs: [("<model>", model), ("<file>", file)])
     }
 

@@ -99,5 +99,9 @@ struct CSVChunkReaderTests {
             #expect("\(error)" == whole)
         }
         #expect(throws: DataError.self) { try CSVChunkReader(path: file, chunkRows: 0) }
+        // A chunk so large that its count plus the header row would overflow is refused, not a crash.
+        #expect(throws: DataError.self) { try CSVChunkReader(path: file, chunkRows: Int.max) }
+        #expect(throws: DataError.self) { try CSVChunkReader(path: file, chunkRows: CSVChunkReader.maximumChunkRows + 1) }
+        _ = try CSVChunkReader(path: file, chunkRows: CSVChunkReader.maximumChunkRows)
     }
 }

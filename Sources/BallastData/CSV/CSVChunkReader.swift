@@ -23,6 +23,9 @@ public final class CSVChunkReader {
     /// The records per chunk (default 65,536): the memory a chunk needs is about this many records
     /// of text plus their parsed values.
     public static let defaultChunkRows = 65_536
+    /// The largest chunk accepted: 2³² records (a larger chunk reads any real file whole anyway, and
+    /// the first chunk's count plus its header row must not overflow).
+    public static let maximumChunkRows = 1 << 32
 
     /// The file read.
     public let path: String
@@ -55,10 +58,11 @@ public final class CSVChunkReader {
     ///   - options: how the records are read (see ``CSVReader``).
     ///   - chunkRows: records per chunk (default ``defaultChunkRows``).
     /// - Throws: ``DataError`` — `.fileNotFound`, `.unreadable` (a directory, no permission), or
-    ///   `.invalidOption` for a chunk size below 1 or an invalid delimiter.
+    ///   `.invalidOption` for a chunk size outside 1...``maximumChunkRows`` or an invalid delimiter.
     public init(path: String, options: CSVOptions = CSVOptions(), chunkRows: Int = CSVChunkReader.defaultChunkRows) throws {
-        guard chunkRows >= 1 else {
-            throw DataError(.invalidOption, "chunk-rows=\(chunkRows) is invalid: expected a whole number of records >= 1")
+        guard (1...Self.maximumChunkRows).contains(chunkRows) else {
+            throw DataError(.invalidOption,
+                            "chunk-rows=\(chunkRows) is invalid: expected a whole number of records in 1...\(Self.maximumChunkRows)")
         }
         try CSVReader.validate(options)
         let fd = open(path, O_RDONLY)
