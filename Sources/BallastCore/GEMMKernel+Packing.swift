@@ -21,30 +21,9 @@ extension GEMMKernel {
                     let d = dst + p * nr
                     for j in 0..<nr { d[j] = j < cols ? src[j] : 0 }
                 }
-            } else if cols == nr {
-                // Column j of the panel is row j0 + j of the stored matrix: eight of its values per
-                // vector load, spread over eight packed rows.
-                let src = b + j0 * ldb + p0
-                var p = 0
-                while p + 8 <= kb {
-                    for j in 0..<nr {
-                        let v = UnsafeRawPointer(src + j * ldb + p).loadUnaligned(as: SIMD8<Float>.self)
-                        for q in 0..<8 { dst[(p + q) * nr + j] = v[q] }
-                    }
-                    p += 8
-                }
-                for p in p..<kb {
-                    for j in 0..<nr { dst[p * nr + j] = src[j * ldb + p] }
-                }
             } else {
-                for j in 0..<nr {
-                    if j < cols {
-                        let src = b + (j0 + j) * ldb + p0
-                        for p in 0..<kb { dst[p * nr + j] = src[p] }
-                    } else {
-                        for p in 0..<kb { dst[p * nr + j] = 0 }
-                    }
-                }
+                // Column j of the panel is row j0 + j of the stored matrix.
+                interleave(b + j0 * ldb + p0, ldb, width: nr, live: cols, kb, dst)
             }
         }
     }
@@ -71,28 +50,37 @@ extension GEMMKernel {
                         for r in 0..<mr { dst[p * mr + r] = r < live ? src[p * lda + r] : 0 }
                     }
                 }
-            } else if live == mr {
-                // Eight values of each row per vector load, spread over eight packed columns.
-                let src = a + (i0 + s * mr) * lda + p0
-                var p = 0
-                while p + 8 <= kb {
-                    for r in 0..<mr {
-                        let v = UnsafeRawPointer(src + r * lda + p).loadUnaligned(as: SIMD8<Float>.self)
-                        for q in 0..<8 { dst[(p + q) * mr + r] = v[q] }
-                    }
-                    p += 8
-                }
-                for p in p..<kb {
-                    for r in 0..<mr { dst[p * mr + r] = src[r * lda + p] }
-                }
             } else {
-                for r in 0..<mr {
-                    if r < live {
-                        let src = a + (i0 + s * mr + r) * lda + p0
-                        for p in 0..<kb { dst[p * mr + r] = src[p] }
-                    } else {
-                        for p in 0..<kb { dst[p * mr + r] = 0 }
-                    }
+                interleave(a + (i0 + s * mr) * lda + p0, lda, width: mr, live: live, kb, dst)
+            }
+        }
+    }
+
+    /// Packs `width` stored lines of `kb` values (line `r` starts at `src + r * ld`) interleaved,
+    /// `dst[p * width + r]` = line `r`'s value `p`, with lines `live..<width` as zeros (the edge
+    /// sliver or panel). Full strips move eight values of each line per vector load.
+    @inline(__always)
+    private static func interleave(_ src: UnsafePointer<Float>, _ ld: Int, width: Int, live: Int, _ kb: Int,
+                                   _ dst: UnsafeMutablePointer<Float>) {
+        if live == width {
+            var p = 0
+            while p + 8 <= kb {
+                for r in 0..<width {
+                    let v = UnsafeRawPointer(src + r * ld + p).loadUnaligned(as: SIMD8<Float>.self)
+                    for q in 0..<8 { dst[(p + q) * width + r] = v[q] }
+                }
+                p += 8
+            }
+            for p in p..<kb {
+                for r in 0..<width { dst[p * width + r] = src[r * ld + p] }
+            }
+        } else {
+            for r in 0..<width {
+                if r < live {
+                    let line = src + r * ld
+                    for p in 0..<kb { dst[p * width + r] = line[p] }
+                } else {
+                    for p in 0..<kb { dst[p * width + r] = 0 }
                 }
             }
         }
