@@ -45,15 +45,18 @@ enum GEMMKernel {
         let cOut = SendableBuffer(UnsafeMutableBufferPointer(start: c, count: 1))
         // Whole panels (or slivers) per part, as equal as they come.
         let units = byColumns ? panels : slivers, width = byColumns ? nr : mr
+        let runPart: @Sendable (Int) -> Void = { part in
+            let lo = units * part / parts * width, hi = units * (part + 1) / parts * width
+            let rows = byColumns ? 0..<m : lo..<min(hi, m)
+            let columns = byColumns ? lo..<min(hi, n) : 0..<n
+            guard !rows.isEmpty && !columns.isEmpty else { return }
+            block(ta, tb, rows, columns, k, alpha, aIn.baseAddress!, lda, bIn.baseAddress!, ldb, beta,
+                  cOut.baseAddress!, ldc)
+        }
+        // The spinning workers first: a dispatch per product costs too much on small products.
+        if #available(macOS 15, *), WorkerPool.shared.run(parts: parts, runPart) { return }
         Parallel.forEachChunk(0..<parts) { chunk in
-            for part in chunk {
-                let lo = units * part / parts * width, hi = units * (part + 1) / parts * width
-                let rows = byColumns ? 0..<m : lo..<min(hi, m)
-                let columns = byColumns ? lo..<min(hi, n) : 0..<n
-                guard !rows.isEmpty && !columns.isEmpty else { continue }
-                block(ta, tb, rows, columns, k, alpha, aIn.baseAddress!, lda, bIn.baseAddress!, ldb, beta,
-                      cOut.baseAddress!, ldc)
-            }
+            for part in chunk { runPart(part) }
         }
     }
 
