@@ -54,7 +54,7 @@ enum GEMMKernel {
                   cOut.baseAddress!, ldc)
         }
         // The spinning workers first: a dispatch per product costs too much on small products.
-        if #available(macOS 15, *), WorkerPool.shared.run(parts: parts, runPart) { return }
+        if #available(macOS 15, *), WorkerPool.shared.run(tasks: parts, runPart) { return }
         Parallel.forEachChunk(0..<parts) { chunk in
             for part in chunk { runPart(part) }
         }

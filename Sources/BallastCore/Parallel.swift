@@ -34,7 +34,9 @@ public enum Parallel {
     }
 
     /// Runs `body` once per chunk of `range`, on up to ``threadCount`` threads, and returns when all
-    /// chunks are done. With one chunk, runs inline on the calling thread.
+    /// chunks are done. With one chunk, runs inline on the calling thread. Chunks run on the
+    /// persistent workers of ``WorkerPool`` (no thread wake-up per loop) unless another loop holds
+    /// them, then on Dispatch's pool.
     ///
     /// - Parameters:
     ///   - range: the indices to cover.
@@ -49,6 +51,7 @@ public enum Parallel {
             if let only = parts.first { body(only) }
             return
         }
+        if #available(macOS 15, *), WorkerPool.shared.run(tasks: parts.count, { body(parts[$0]) }) { return }
         DispatchQueue.concurrentPerform(iterations: parts.count) { i in
             body(parts[i])
         }
@@ -69,8 +72,10 @@ public enum Parallel {
             results.deallocate()
         }
         let out = SendableBuffer(results)
-        DispatchQueue.concurrentPerform(iterations: parts.count) { i in
-            out.buffer[i] = body(parts[i])
+        let fill: @Sendable (Int) -> Void = { i in out.buffer[i] = body(parts[i]) }
+        if #available(macOS 15, *), WorkerPool.shared.run(tasks: parts.count, fill) {
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts.count, execute: fill)
         }
         return results.map { $0! }
     }

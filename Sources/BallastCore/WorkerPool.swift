@@ -8,10 +8,14 @@ import Synchronization
 /// network shapes kept only about 1.4 cores busy. These workers instead spin for a short while
 /// (``spinWindow``) after each job, waiting for the next one, and only then park on a condition
 /// variable. A training loop issues products back to back, so the next job usually finds its worker
-/// awake. The submitting thread runs part 0 itself and spins until the workers are done.
+/// awake. The submitting thread takes part in the job and spins until the workers are done.
+///
+/// A job is a number of tasks; every participant claims the next unclaimed task until none is
+/// left, so a job may have more tasks than threads. Which thread runs a task is not deterministic,
+/// so tasks must write disjoint outputs (what ``Parallel`` requires of its chunks anyway).
 ///
 /// One job runs at a time: a submitter that finds the pool busy (another thread's job, or a job
-/// submitted from inside a job) gets `false` from ``run(parts:_:)`` and runs its parts some other
+/// submitted from inside a job) gets `false` from ``run(tasks:_:)`` and runs its tasks some other
 /// way. Workers are created on first use, so a process that never runs a parallel product never
 /// starts them.
 @available(macOS 15, *)
@@ -35,11 +39,13 @@ final class WorkerPool: @unchecked Sendable {
     private let sleepers = Atomic<Int>(0)
     /// Whether the worker threads have been started.
     private let started = Atomic<Bool>(false)
+    /// The next task of the current job to claim.
+    private let nextTask = Atomic<Int>(0)
 
     // Written by the submitter before `generation` is bumped (release) and read by workers after
     // they observe the bump (acquire); cleared only after every worker has finished.
     private var job: ((Int) -> Void)?
-    private var parts = 0
+    private var tasks = 0
 
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -50,22 +56,19 @@ final class WorkerPool: @unchecked Sendable {
         pthread_cond_init(condition, nil)
     }
 
-    /// Runs `body(part)` for every part in `0..<parts`: part 0 on the calling thread, part `i` on
-    /// worker `i − 1`. Returns `false` without running anything when the pool is busy or has fewer
-    /// than `parts − 1` workers.
-    func run(parts count: Int, _ body: (Int) -> Void) -> Bool {
-        guard count >= 1, count - 1 <= workers else { return false }
-        if count == 1 {
-            body(0)
-            return true
-        }
+    /// Runs `body(task)` once for every task in `0..<count`, on the calling thread and the workers,
+    /// and returns when all are done. Returns `false` without running anything when the pool is busy
+    /// or has no workers.
+    func run(tasks count: Int, _ body: (Int) -> Void) -> Bool {
+        guard count >= 1, workers > 0 else { return false }
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             return false
         }
         startIfNeeded()
         withoutActuallyEscaping(body) { escapable in
             job = escapable
-            parts = count
+            tasks = count
+            nextTask.store(0, ordering: .relaxed)
             pending.store(workers, ordering: .relaxed)
             generation.add(1, ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
@@ -73,7 +76,7 @@ final class WorkerPool: @unchecked Sendable {
                 pthread_cond_broadcast(condition)
                 pthread_mutex_unlock(mutex)
             }
-            escapable(0)
+            claimTasks(escapable, count)
             var spins = 0
             while pending.load(ordering: .acquiring) != 0 {
                 spins += 1
@@ -118,8 +121,18 @@ final class WorkerPool: @unchecked Sendable {
                 }
             }
             seen = current
-            if index + 1 < parts, let job { job(index + 1) }
+            if let job { claimTasks(job, tasks) }
             pending.subtract(1, ordering: .releasing)
+        }
+    }
+
+    /// Runs unclaimed tasks of the current job until none is left.
+    @inline(__always)
+    private func claimTasks(_ body: (Int) -> Void, _ count: Int) {
+        while true {
+            let task = nextTask.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard task < count else { return }
+            body(task)
         }
     }
 
