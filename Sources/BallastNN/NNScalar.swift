@@ -147,6 +147,23 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
         mask: UnsafePointer<Self>, tanhScale: UnsafePointer<Self>, outputGradient gld: UnsafePointer<Self>,
         scaleAndShiftGradient gst: UnsafeMutablePointer<Self>, rows: Int, features f: Int)
 
+    /// Forward kernel of the LSTM cell state (see ``Tape/lstmCell(gates:cell:)``).
+    static func lstmCellForward(
+        gates: UnsafePointer<Self>, previous: UnsafePointer<Self>?, activations: UnsafeMutablePointer<Self>,
+        cell: UnsafeMutablePointer<Self>, rows: Int, hidden h: Int)
+    /// Forward kernel of the LSTM hidden state.
+    static func lstmHiddenForward(
+        cell: UnsafePointer<Self>, activations: UnsafeMutablePointer<Self>, hidden: UnsafeMutablePointer<Self>,
+        rows: Int, hidden h: Int)
+    /// Backward kernel of the LSTM hidden state.
+    static func lstmHiddenBackward(
+        activations: UnsafePointer<Self>, outputGradient gh: UnsafePointer<Self>,
+        gatesGradient: UnsafeMutablePointer<Self>?, cellGradient: UnsafeMutablePointer<Self>?, rows: Int, hidden h: Int)
+    /// Backward kernel of the LSTM cell state.
+    static func lstmCellBackward(
+        activations: UnsafePointer<Self>, previous: UnsafePointer<Self>?, outputGradient gc: UnsafePointer<Self>,
+        gatesGradient: UnsafeMutablePointer<Self>?, previousGradient: UnsafeMutablePointer<Self>?, rows: Int, hidden h: Int)
+
     /// Mean over `count` elements of `max(x, 0) − x·t + log(1 + e^−|x|)`.
     static func bceWithLogitsForward(_ x: UnsafePointer<Self>, targets t: UnsafePointer<Self>, count: Int) -> Self
     /// `gx += scale · (σ(x) − t)`.

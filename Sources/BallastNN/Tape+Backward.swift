@@ -158,6 +158,8 @@ extension Tape {
             convolutionBackward(node: i, start: start)
         case .coupling, .couplingLogDeterminant:
             couplingBackward(node: i)
+        case .lstmCell, .lstmHidden:
+            lstmBackward(node: i)
         }
     }
 }

@@ -19,7 +19,7 @@ extension Tape {
     /// ``broadcast(_:rows:columns:)``, `concat`, both `slice`s, `reshape`, `logSoftmax` and
     /// `rowMax`. ``Dropout`` multiplies by a recorded constant mask, so the recorded gradient reuses
     /// the forward pass's mask. `detach` stops the walk. Any other op between `input` and
-    /// `output` (batch norm, convolution, coupling, losses, `gatherRows`) is a programmer error that
+    /// `output` (batch norm, convolution, coupling, LSTM cell, losses, `gatherRows`) is a programmer error that
     /// stops with a message naming it.
     ///
     /// A WGAN-GP penalty written out (from `GradientPenaltyTests`; ``gradientPenalty(real:fake:epsilon:lambda:pac:critic:)``
@@ -103,6 +103,11 @@ extension Tape {
             body(indices[start + ConvolutionField.input]); body(indices[start + ConvolutionField.weight])
             let bias = indices[start + ConvolutionField.bias]
             if bias >= 0 { body(bias) }
+        case .lstmCell(let gates, let previous, _):
+            body(gates)
+            if previous >= 0 { body(previous) }
+        case .lstmHidden(let gates, let cell, _):
+            body(gates); body(cell)
         }
     }
 

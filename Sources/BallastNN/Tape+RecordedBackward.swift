@@ -64,7 +64,7 @@ extension Tape {
         case .rowMax(let a):
             if wants(a) { deliver(a, mul(rowMaxMask(input: a, output: id), gy)) }
         case .gatherRows(let a, _), .batchNorm(let a, _, _, _), .bceWithLogits(let a, _), .softmaxCrossEntropy(let a, _, _),
-             .coupling(let a, _, _, _), .couplingLogDeterminant(let a, _, _):
+             .coupling(let a, _, _, _), .couplingLogDeterminant(let a, _, _), .lstmCell(let a, _, _), .lstmHidden(let a, _, _):
             unsupported(id, operand: a)
         case .convolution(let start):
             unsupported(id, operand: indices[start + ConvolutionField.input])

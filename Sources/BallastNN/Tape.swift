@@ -67,6 +67,11 @@ public final class Tape<Scalar: NNScalar> {
         case couplingLogDeterminant(Int, mask: Int, scratch: Int)
         /// Geometry and scratch offsets are `indices[start ..< start + 11]` (see Tape+Convolution.swift).
         case convolution(start: Int)
+        /// LSTM cell state from gates and the previous cell (`-1`: none); `scratch` holds the gate
+        /// activations and `tanh(c)`, `5h` per row (see Tape+Recurrent.swift).
+        case lstmCell(Int, previous: Int, scratch: Int)
+        /// LSTM hidden state from the gates and the cell state, sharing the cell's scratch.
+        case lstmHidden(Int, cell: Int, scratch: Int)
     }
 
     var nodes: [Node] = []

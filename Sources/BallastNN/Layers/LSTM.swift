@@ -159,16 +159,8 @@ public final class LSTM: Layer {
             } else {
                 tape.add(fromInput, recurrentBias)  // h₀ = 0
             }
-            let inputGate = tape.sigmoid(tape.slice(gates, columns: 0 ..< h))
-            let candidate = tape.tanh(tape.slice(gates, columns: 2 * h ..< 3 * h))
-            let outputGate = tape.sigmoid(tape.slice(gates, columns: 3 * h ..< 4 * h))
-            var next = tape.mul(inputGate, candidate)
-            if let cell {  // c₀ = 0
-                let forgetGate = tape.sigmoid(tape.slice(gates, columns: h ..< 2 * h))
-                next = tape.add(tape.mul(forgetGate, cell), next)
-            }
+            let (state, next) = tape.lstmCell(gates: gates, cell: cell)
             cell = next
-            let state = tape.mul(outputGate, tape.tanh(next))
             hidden = state
             if output == .sequence { outputs.append(state) }
         }
