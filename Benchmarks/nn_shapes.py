@@ -17,10 +17,10 @@ from prepare_kdd.py, labels 0..4 as the condition), batch 128, Adam:
 Batch policy (both sides): a seeded shuffle per epoch, batches of 128, the last one partial; 3
 untimed warm-up steps first. The table shows seconds per epoch, the ratio Ballast / PyTorch (<= 1
 means Ballast is at least as fast), and the mean loss of the last 100 batches of each, so that a
-broken model cannot pass for a fast one. Ballast runs three times: with OpenBLAS (when installed) and
-its own thread pool, with OpenBLAS pinned to one thread (OPENBLAS_NUM_THREADS=1: OpenBLAS's spinning
-workers cost more than they give on these small products when the machine is busy), and with
-BALLAST_BLAS=off (Ballast's Swift GEMM kernel; skipped with --no-swift-gemm).
+broken model cannot pass for a fast one. Ballast runs twice: as installed ("auto": with OpenBLAS when
+it is installed, which Ballast limits to one thread of its own and calls for the products its Swift
+kernel would run on one thread) and with BALLAST_BLAS=off (the Swift GEMM kernel only; skipped with
+--no-swift-gemm). Without OpenBLAS the two runs are the same build doing the same work.
 
 Run: python Benchmarks/nn_shapes.py [--shapes cvae,cgan,realnvp,aeflow] [--rows N] [--no-swift-gemm]
 """
@@ -37,6 +37,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "Benchmarks", "results")
 BENCH = os.path.join(ROOT, ".build", "release", "ballast-bench")
 FEATURES, CLASSES, BATCH, WARMUP = 122, 5, 128, 3
+
+
+def have_openblas():
+    """Whether the dynamic loader finds the OpenBLAS Ballast would load (libopenblas.so.0)."""
+    import ctypes.util
+    return ctypes.util.find_library("openblas") is not None
 
 
 def load(rows):
@@ -215,11 +221,11 @@ def main():
     except ImportError:
         sys.exit(f"PyTorch is not installed in {sys.executable}: pip install torch --index-url https://download.pytorch.org/whl/cpu")
     x, y = load(args.rows)
-    configs = [("BLAS", {}), ("BLAS 1 thr", {"OPENBLAS_NUM_THREADS": "1"})]
+    configs = [("auto", {})]
     if not args.no_swift_gemm:
         configs.append(("Swift GEMM", {"BALLAST_BLAS": "off"}))
     print(f"{len(x)} rows x {FEATURES}, batch {BATCH}, one epoch; PyTorch with {args.torch_threads} thread(s); Ballast with "
-          f"BALLAST_THREADS=2 and OpenBLAS's own threads, OpenBLAS pinned to 1 thread, and its Swift GEMM")
+          f"BALLAST_THREADS=2, as installed (BLAS: {'OpenBLAS' if have_openblas() else 'none'}) and with its Swift GEMM only")
     header = f"{'shape':<8} {'PyTorch s':>10}" + "".join(f" {name + ' s':>13} {'ratio':>6}" for name, _ in configs)
     header += f"   {'loss PyTorch':>12} {'loss Ballast':>12}  allocations (Ballast epoch)"
     print(header)

@@ -8,7 +8,8 @@ import Foundation
 /// A BLAS library loaded at run time with `dlopen`, never a build-time dependency.
 ///
 /// Tried in order: `libopenblas.so.0`, `libopenblas.so`, `libcblas.so.3`, `libblas.so.3` — the first
-/// that exports `cblas_sgemm` is used. Set `BALLAST_BLAS=off` to disable. Loaded once per process.
+/// that exports `cblas_sgemm` is used. Set `BALLAST_BLAS=off` to disable. Loaded once per process;
+/// OpenBLAS is limited to one thread of its own (see ``GEMM/multiply`` for when it is used).
 public struct BLAS: Sendable {
     private typealias SGEMM = @convention(c) (
         Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
@@ -28,6 +29,12 @@ public struct BLAS: Sendable {
         for library in ["libopenblas.so.0", "libopenblas.so", "libcblas.so.3", "libblas.so.3", "libopenblas.dylib"] {
             guard let handle = dlopen(library, RTLD_NOW | RTLD_LOCAL) else { continue }
             if let symbol = dlsym(handle, "cblas_sgemm") {
+                // Ballast supplies the threads (it calls BLAS only for products it runs on one
+                // thread, some of them from several threads at once): OpenBLAS's own pool would
+                // oversubscribe the cores and spin against Ballast's workers.
+                if let limit = dlsym(handle, "openblas_set_num_threads") {
+                    unsafeBitCast(limit, to: (@convention(c) (Int32) -> Void).self)(1)
+                }
                 return BLAS(name: library, function: unsafeBitCast(symbol, to: SGEMM.self))
             }
             dlclose(handle)

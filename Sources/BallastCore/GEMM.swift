@@ -17,13 +17,16 @@ public enum Transpose: Sendable, Hashable {
 /// accumulators (see `GEMMKernel` for the loop nest); `C` is split into one block of columns (or of
 /// rows) per thread of ``Parallel/threadCount`` when the product has at least 64³ multiply-adds. Each element of
 /// `C` is computed by one thread in a fixed order, so results are bit-identical run to run (and do not
-/// depend on the thread count or on `parallel`). When a
-/// BLAS library is available (see ``BLAS``) and `backend` allows it, large products go to
-/// `cblas_sgemm` instead.
+/// depend on the thread count or on `parallel`). When a BLAS library is loaded (see ``BLAS``) and
+/// `backend` is automatic, products of at least 32³ multiply-adds that the Swift kernel would run on
+/// one thread (`parallel: false`, one thread in all, or under 64³) go to `cblas_sgemm` instead; with
+/// OpenBLAS that is 10–60% faster there, while the threaded Swift kernel beats OpenBLAS's threads.
+/// Which path ran can change the last bits of a result.
 public enum GEMM {
     /// Which implementation computes a product.
     public enum Backend: Sendable, Hashable {
-        /// BLAS for non-tiny products when a library was loaded, the Swift kernel otherwise.
+        /// BLAS for non-tiny products the Swift kernel would run on one thread, when a library was
+        /// loaded; the Swift kernel otherwise.
         case automatic
         /// Always the Swift kernel.
         case swift
@@ -57,7 +60,11 @@ public enum GEMM {
         precondition(ldb >= (transposeB == .none ? n : k), "GEMM: ldb too small")
         guard m > 0 && n > 0 else { return }
         let work = m * n * k
-        if backend != .swift, let blas = BLAS.shared, backend == .blas || work >= 32 * 32 * 32 {
+        // Automatic: BLAS (one thread of its own) for the products the Swift kernel would run on
+        // one thread, where OpenBLAS measured 10–60% faster; the Swift kernel on Ballast's workers
+        // for the rest, where it measured 1.06–2.5× OpenBLAS's own threads (Benchmarks/README).
+        let singleThreaded = !parallel || Parallel.threadCount == 1 || work < GEMMKernel.parallelWork
+        if backend != .swift, let blas = BLAS.shared, backend == .blas || (work >= 32 * 32 * 32 && singleThreaded) {
             blas.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                        a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return

@@ -2,18 +2,27 @@ import BallastCore
 import BallastEval
 import Foundation
 
-/// `ballast-bench gemm-shapes REPEATS SPEC...`: single-precision GEMM throughput per shape.
+/// `ballast-bench gemm-shapes [--backend swift|blas|automatic] REPEATS SPEC...`: single-precision
+/// GEMM throughput per shape.
 ///
 /// Each `SPEC` is `MxKxN:TT` — `op(A)` is `M × K`, `op(B)` is `K × N`, and `TT` is two letters
 /// (`N` as stored, `T` transposed) for A and B, e.g. `128x122x256:NT`. Each shape is calibrated to
 /// batches of at least 40 ms, then `REPEATS` batches are timed; one JSON line per shape gives the
 /// best wall time and the best process CPU time per product and the GFLOP/s of each
-/// (`2·M·K·N / seconds`). Always the Swift kernel, on ``Parallel/threadCount`` threads
-/// (`BALLAST_THREADS`).
+/// (`2·M·K·N / seconds`). The Swift kernel on ``Parallel/threadCount`` threads (`BALLAST_THREADS`)
+/// unless `--backend` names the loaded BLAS or `GEMM`'s automatic choice.
 func benchGEMMShapes(_ arguments: [String]) throws {
-    guard let first = arguments.first, let repeats = Int(first), repeats > 0 else {
-        throw BenchError("usage: ballast-bench gemm-shapes REPEATS MxKxN:TT...")
+    let usage = "usage: ballast-bench gemm-shapes [--backend swift|blas|automatic] REPEATS MxKxN:TT..."
+    var arguments = arguments[...]
+    var backend = GEMM.Backend.swift
+    if arguments.first == "--backend" {
+        let names: [String: GEMM.Backend] = ["swift": .swift, "blas": .blas, "automatic": .automatic]
+        guard arguments.count > 1, let chosen = names[arguments[arguments.startIndex + 1]] else { throw BenchError(usage) }
+        if chosen == .blas && GEMM.blasLibrary == nil { throw BenchError("gemm-shapes: --backend blas, but no BLAS is loaded") }
+        backend = chosen
+        arguments = arguments.dropFirst(2)
     }
+    guard let first = arguments.first, let repeats = Int(first), repeats > 0 else { throw BenchError(usage) }
     for spec in arguments.dropFirst() {
         let shape = try GEMMShape(spec)
         let (m, k, n) = (shape.m, shape.k, shape.n)
@@ -29,7 +38,7 @@ func benchGEMMShapes(_ arguments: [String]) throws {
                         for _ in 0..<count {
                             GEMM.multiply(transposeA: shape.ta, transposeB: shape.tb, m: m, n: n, k: k,
                                           alpha: 1, a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb,
-                                          beta: 0, c: cp.baseAddress!, ldc: n, backend: .swift)
+                                          beta: 0, c: cp.baseAddress!, ldc: n, backend: backend)
                         }
                     }
                 }
@@ -52,6 +61,7 @@ func benchGEMMShapes(_ arguments: [String]) throws {
         let flops = 2 * Double(m) * Double(k) * Double(n)
         report([
             "benchmark": "gemm-shapes", "spec": spec, "threads": Parallel.threadCount, "calls": count,
+            "backend": "\(backend)",
             "seconds": bestWall, "gflops": flops / bestWall / 1e9, "cpu_seconds": bestCPU,
             "cpu_gflops": flops / bestCPU / 1e9, "checksum": Double(c[0]) + Double(c[m * n - 1]),
         ])
