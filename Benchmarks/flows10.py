@@ -5,7 +5,8 @@ one-hot encode to ~150 columns; 10 classes at UNSW-NB15's testing-set imbalance)
 "simulated": it imitates the shape and the difficulty (many distinct float values per column, heavy
 tails, classes that overlap and records that repeat across classes), not the real traffic.
 
-Used by Benchmarks/trees_continuous.py; also runnable alone:
+Used by Benchmarks/trees_continuous.py (`write_split`: one simulated population split into a
+training and a test file); also runnable alone:
     python Benchmarks/flows10.py [ROWS] [SEED] [OUT.csv]
 """
 import os
@@ -123,6 +124,17 @@ def generate(n=82_332, seed=0):
     frame.iloc[shared, :] = frame.iloc[rng.choice(templates, size=len(shared))].to_numpy()
     frame["attack_cat"] = np.array(CLASSES)[labels]
     return frame
+
+
+def write_split(train_rows, test_rows, seed, train_path, test_path):
+    """Writes `train_rows` + `test_rows` records of one simulated population (one seed: the same class
+    profiles and shared templates) as two CSV files; the labels are shuffled, so the first rows are a
+    random split. Each file is written to a temporary name and renamed."""
+    frame = generate(train_rows + test_rows, seed)
+    for part, path in [(frame.iloc[:train_rows], train_path), (frame.iloc[train_rows:], test_path)]:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        part.to_csv(path + ".tmp", index=False, float_format="%.17g")
+        os.replace(path + ".tmp", path)
 
 
 def main():

@@ -1,23 +1,27 @@
 """Trees on continuous, many-class flow data: scikit-learn DecisionTree / RandomForest (100 trees,
-n_jobs=2) and XGBoost `hist` against `ballast train --model dt|rf|gbdt`, on the same CSV in the
-same run; and the decision tree on NSL-KDD (KDDTrain+ -> KDDTest+ accuracy, seeds 1-3).
+n_jobs=2) and XGBoost `hist` against `ballast train --model dt|rf|gbdt`, on the same CSV files in
+the same run; and the decision tree on NSL-KDD (KDDTrain+ -> KDDTest+ accuracy, seeds 1-3).
 
-Data: Benchmarks/flows10.py's simulated 10-class flow records (UNSW-NB15's shape: 82,332 rows,
-39 numeric columns with many distinct float values, 3 symbolic ones -> 192 columns after one-hot).
-scikit-learn and XGBoost get the one-hot matrix of the raw values as float32 (what a new user
-would give them); Ballast gets the CSV and applies its default preprocessing (one-hot, log1p of
-heavy-tailed counters, z-score), as `ballast train` does. Trees do not care about monotone scaling,
-so both sides see the same information.
+Data: Benchmarks/flows10.py's simulated 10-class flow records (UNSW-NB15's shape: 39 numeric
+columns with many distinct float values -- rates, loads, jitters, TCP sequence bases -- and 3
+symbolic ones, ~190 columns after one-hot), one population split into a training file (82,332 rows
+by default) and a test file (half as many). scikit-learn and XGBoost get the one-hot matrix of the
+raw values as float32 (what a new user would give them); Ballast gets the CSV and applies its
+default preprocessing (one-hot, log1p of heavy-tailed counters, z-score), as `ballast train` does.
 
 Run from the repository root after `swift build -c release --product ballast`:
-    python Benchmarks/trees_continuous.py [--rows N] [--seeds 1,2,3] [--models dt,rf,gbdt]
-                                          [--rounds 100] [--smote] [--no-kdd] [--ballast PATH]
-Each side runs in a fresh process with 2 threads (Ballast with BALLAST_BLAS=off). Prints, per
-model, the mean fit seconds (wall and CPU, all threads) and training accuracy over the seeds, and
-the ratios Ballast / anchor. On a machine shared with other jobs, wall times measure the load as much
-as the work: compare the CPU column there. --smote adds a forest on the SMOTE-balanced data (imbalanced-learn's SMOTE for
-the anchor, `--balance smote` for Ballast; both balance every class to the majority; only the
-forest's fit is timed).
+    python Benchmarks/trees_continuous.py [--rows N] [--test-rows N] [--seeds 1,2,3]
+        [--models dt,rf,gbdt] [--rounds 100] [--gbdt-seeds 1] [--smote] [--smote-seeds 1] [--no-kdd]
+        [--ballast PATH]
+Every (model, seed) runs both sides one after the other, each in a fresh process with 2 threads
+(Ballast with BALLAST_BLAS=off), alternating which side goes first, and prints the load average
+around the pair: on a machine shared with other jobs, wall times measure the load as much as the
+work, so compare the CPU column there (all threads: `time.process_time` / `getrusage`). Fit time
+excludes loading and preprocessing on both sides. Training accuracy is on the rows each side fitted
+(the raw training rows); test accuracy on the test file (`ballast evaluate`). `--smote` adds a
+forest on SMOTE-balanced data (imbalanced-learn's SMOTE for the anchor, `--balance smote` for
+Ballast; every class raised to the majority; only the forest's fit is timed). Results also go to
+Benchmarks/results/trees_continuous.json.
 """
 import argparse
 import json
@@ -34,43 +38,49 @@ sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
 ANCHOR = r"""
 import json, sys, time
 import numpy as np, pandas as pd
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.tree import DecisionTreeClassifier
-from xgboost import XGBClassifier
-path, model, seeds, rounds, smote = sys.argv[1], sys.argv[2], [int(s) for s in sys.argv[3].split(",")], int(sys.argv[4]), sys.argv[5] == "1"
-frame = pd.read_csv(path)
-y = pd.Categorical(frame.pop("attack_cat")).codes.astype(int)
-symbolic = [c for c in frame.columns if frame[c].dtype == object]
-X = pd.get_dummies(frame, columns=symbolic).to_numpy(dtype=np.float32)
+train, test, model, seed, rounds, smote = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6] == "1"
+frames = [pd.read_csv(train), pd.read_csv(test)]
+labels = pd.Categorical(pd.concat([f["attack_cat"] for f in frames]))
+y, yt = labels.codes[:len(frames[0])].astype(int), labels.codes[len(frames[0]):].astype(int)
+for f in frames:
+    f.pop("attack_cat")
+symbolic = [c for c in frames[0].columns if frames[0][c].dtype == object]
+X = pd.get_dummies(frames[0], columns=symbolic)
+Xt = pd.get_dummies(frames[1], columns=symbolic).reindex(columns=X.columns, fill_value=0)
+X, Xt = X.to_numpy(dtype=np.float32), Xt.to_numpy(dtype=np.float32)
 Xfit, yfit = X, y
 if smote:
     from imblearn.over_sampling import SMOTE
     Xfit, yfit = SMOTE(random_state=0).fit_resample(X, y)
-for seed in seeds:
-    m = {"dt": lambda: DecisionTreeClassifier(random_state=seed),
-         "rf": lambda: RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=seed),
-         "gbdt": lambda: XGBClassifier(n_estimators=rounds, max_depth=6, learning_rate=0.3, tree_method="hist",
-                                       max_bin=256, n_jobs=2, random_state=seed)}[model]()
-    t, c = time.perf_counter(), time.process_time()
-    m.fit(Xfit, yfit)
-    fit, cpu = time.perf_counter() - t, time.process_time() - c
-    acc = float((m.predict(X) == y).mean())
-    print(json.dumps({"seed": seed, "fit_seconds": fit, "fit_cpu_seconds": cpu, "training_accuracy": acc, "rows": int(len(yfit)),
-                      "columns": int(X.shape[1])}), flush=True)
+if model == "dt":
+    from sklearn.tree import DecisionTreeClassifier
+    m = DecisionTreeClassifier(random_state=seed)
+elif model == "rf":
+    from sklearn.ensemble import RandomForestClassifier
+    m = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=seed)
+else:
+    from xgboost import XGBClassifier
+    m = XGBClassifier(n_estimators=rounds, max_depth=6, learning_rate=0.3, tree_method="hist", max_bin=256,
+                      n_jobs=2, random_state=seed)
+t, c = time.perf_counter(), time.process_time()
+m.fit(Xfit, yfit)
+fit, cpu = time.perf_counter() - t, time.process_time() - c
+print(json.dumps({"seed": seed, "fit_seconds": fit, "fit_cpu_seconds": cpu, "rows": int(len(yfit)),
+                  "columns": int(X.shape[1]), "training_accuracy": float((m.predict(X) == y).mean()),
+                  "test_accuracy": float((m.predict(Xt) == yt).mean())}), flush=True)
 """
 
 KDD_ANCHOR = r"""
 import json, sys
 import numpy as np
 from sklearn.tree import DecisionTreeClassifier
-d, seeds = sys.argv[1], [int(s) for s in sys.argv[2].split(",")]
+d, seed = sys.argv[1], int(sys.argv[2])
 X = np.fromfile(d + "/kdd_train_122.f32", dtype="<f4").reshape(-1, 122)
 y = np.loadtxt(d + "/kdd_train_labels.txt", dtype=int)
 Xt = np.fromfile(d + "/kdd_test_122.f32", dtype="<f4").reshape(-1, 122)
 yt = np.loadtxt(d + "/kdd_test_labels.txt", dtype=int)
-for seed in seeds:
-    m = DecisionTreeClassifier(random_state=seed).fit(X, y)
-    print(json.dumps({"seed": seed, "accuracy": float((m.predict(Xt) == yt).mean())}), flush=True)
+m = DecisionTreeClassifier(random_state=seed).fit(X, y)
+print(json.dumps({"seed": seed, "accuracy": float((m.predict(Xt) == yt).mean())}), flush=True)
 """
 
 
@@ -78,8 +88,13 @@ def env():
     return dict(os.environ, OMP_NUM_THREADS="2", OPENBLAS_NUM_THREADS="2", BALLAST_THREADS="2", BALLAST_BLAS="off")
 
 
-def json_lines(text):
-    return [json.loads(line) for line in text.strip().splitlines() if line.startswith("{")]
+def run_json(command):
+    """Runs `command` and returns the JSON object it prints last (the part from its first `{`)."""
+    done = subprocess.run(command, capture_output=True, text=True, env=env())
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command[:4])} ... failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    out = done.stdout
+    return json.loads(out[out.index("{"):])
 
 
 def find_key(obj, key):
@@ -99,10 +114,17 @@ def find_key(obj, key):
     return None
 
 
-def ballast_train(binary, data, spec, seed, out, extra=()):
-    command = [binary, "train", data, "--model", spec, "--seed", str(seed), "-o", out, "--json", *extra]
-    done = subprocess.run(command, check=True, capture_output=True, text=True, env=env())
-    return json.loads(done.stdout[done.stdout.index("{"):])
+def ballast(binary, train, test, spec, seed, bundle, extra=()):
+    """`ballast train` then `ballast evaluate`: fit seconds (wall, CPU), training and test accuracy."""
+    trained = run_json([binary, "train", train, "--model", spec, "--seed", str(seed), "-o", bundle, "--json", *extra])
+    evaluated = run_json([binary, "evaluate", bundle, test, "--json"])
+    return {"seed": seed, "fit_seconds": trained["fit_seconds"], "fit_cpu_seconds": trained["fit_cpu_seconds"],
+            "rows": sum(trained["fitted_rows"]), "training_accuracy": trained["training_accuracy"],
+            "test_accuracy": find_key(evaluated, "accuracy")}
+
+
+def load():
+    return "%.1f" % os.getloadavg()[0]
 
 
 def mean(rows, key):
@@ -112,77 +134,92 @@ def mean(rows, key):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=82_332)
+    parser.add_argument("--test-rows", type=int, default=41_166)
     parser.add_argument("--seeds", default="1,2,3")
+    parser.add_argument("--gbdt-seeds", default="1", help="seeds for gbdt / XGBoost (deterministic without subsampling)")
     parser.add_argument("--models", default="dt,rf,gbdt")
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--smote", action="store_true")
+    parser.add_argument("--smote-seeds", default="1", help="seeds for the forest on SMOTE-balanced data")
     parser.add_argument("--no-kdd", action="store_true")
     parser.add_argument("--ballast", default=os.path.join(ROOT, ".build", "release", "ballast"))
     args = parser.parse_args()
     if not os.path.exists(args.ballast):
         sys.exit(f"{args.ballast} is missing: swift build -c release --product ballast")
-    seeds = [int(s) for s in args.seeds.split(",")]
     os.makedirs(RESULTS, exist_ok=True)
-    data = os.path.join(RESULTS, f"flows10_{args.rows}_0.csv")
-    if not os.path.exists(data):
-        subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "flows10.py"), str(args.rows), "0", data], check=True)
+    train = os.path.join(RESULTS, f"flows10_train_{args.rows}_{args.test_rows}.csv")
+    test = os.path.join(RESULTS, f"flows10_test_{args.rows}_{args.test_rows}.csv")
+    if not (os.path.exists(train) and os.path.exists(test)):
+        import flows10
+        flows10.write_split(args.rows, args.test_rows, 0, train, test)
     specs = {"dt": "dt", "rf": "rf:trees=100", "gbdt": f"gbdt:rounds={args.rounds},depth=6,eta=0.3"}
     titles = {"dt": "sklearn DecisionTreeClassifier", "rf": "sklearn RandomForest(100, n_jobs=2)",
-              "gbdt": f"XGBoost hist ({args.rounds}, depth 6, eta 0.3)"}
-    runs = [(m, False) for m in args.models.split(",")]
+              "gbdt": f"XGBoost hist ({args.rounds}, depth 6, eta 0.3, 256 bins)"}
+    runs = [(m, False) for m in args.models.split(",") if m]
     if args.smote:
         runs.append(("rf", True))
-    print(f"simulated 10-class flows ({os.path.basename(data)}), fit seconds and training accuracy %, "
-          f"mean of seeds {args.seeds}")
-    header = f"{'model':<52} {'rows':>8} {'fit s':>9} {'fit CPU s':>10} {'train acc':>10}"
+    print(f"simulated 10-class flows: {os.path.basename(train)} -> {os.path.basename(test)}; "
+          f"fit seconds, training and test accuracy %, mean over seeds; load average {load()} at start")
+    header = f"{'model':<50} {'rows':>8} {'fit s':>8} {'fit CPU s':>10} {'train acc':>10} {'test acc':>9}"
     print(header)
     print("-" * len(header))
+    report = {"train": train, "test": test, "models": []}
     with tempfile.TemporaryDirectory() as tmp:
         for name, smote in runs:
-            model_seeds = seeds if name != "gbdt" else seeds[:1]
-            anchor = json_lines(subprocess.run(
-                [sys.executable, "-c", ANCHOR, data, name, ",".join(map(str, model_seeds)), str(args.rounds), "1" if smote else "0"],
-                check=True, capture_output=True, text=True, env=env()).stdout)
-            ours = []
-            for seed in model_seeds:
+            seeds = [int(s) for s in (args.gbdt_seeds if name == "gbdt" else args.smote_seeds if smote else args.seeds).split(",")]
+            anchor, ours, loads = [], [], []
+            for i, seed in enumerate(seeds):
+                before = load()
                 extra = ["--label", "attack_cat"] + (["--balance", "smote"] if smote else [])
-                result = ballast_train(args.ballast, data, specs[name], seed, os.path.join(tmp, "m.bundle"), extra)
-                ours.append({"fit_seconds": result["fit_seconds"], "fit_cpu_seconds": result["fit_cpu_seconds"],
-                             "training_accuracy": result["training_accuracy"],
-                             "rows": sum(result["fitted_rows"])})
+                sides = [
+                    lambda: anchor.append(run_json([sys.executable, "-c", ANCHOR, train, test, name, str(seed),
+                                                    str(args.rounds), "1" if smote else "0"])),
+                    lambda: ours.append(ballast(args.ballast, train, test, specs[name], seed,
+                                                os.path.join(tmp, "m.bundle"), extra)),
+                ]
+                for side in (sides if i % 2 == 0 else sides[::-1]):
+                    side()
+                loads.append(f"{before}-{load()}")
             suffix = " + SMOTE" if smote else ""
             for label, rows in [(titles[name] + suffix, anchor), (f"Ballast {specs[name]}{suffix}", ours)]:
-                print(f"{label:<52} {rows[0]['rows']:>8} {mean(rows, 'fit_seconds'):>9.2f} "
-                      f"{mean(rows, 'fit_cpu_seconds'):>10.2f} {100 * mean(rows, 'training_accuracy'):>10.2f}", flush=True)
+                print(f"{label:<50} {rows[0]['rows']:>8} {mean(rows, 'fit_seconds'):>8.2f} "
+                      f"{mean(rows, 'fit_cpu_seconds'):>10.2f} {100 * mean(rows, 'training_accuracy'):>10.2f} "
+                      f"{100 * mean(rows, 'test_accuracy'):>9.2f}", flush=True)
             ratio = mean(ours, "fit_seconds") / mean(anchor, "fit_seconds")
             cpu_ratio = mean(ours, "fit_cpu_seconds") / mean(anchor, "fit_cpu_seconds")
             gap = 100 * (mean(ours, "training_accuracy") - mean(anchor, "training_accuracy"))
-            print(f"{'  Ballast / anchor (wall, CPU), accuracy gap':<52} {'':>8} {ratio:>8.2f}x {cpu_ratio:>9.2f}x {gap:>+10.2f}",
-                  flush=True)
+            test_gap = 100 * (mean(ours, "test_accuracy") - mean(anchor, "test_accuracy"))
+            print(f"{'  Ballast / anchor: wall, CPU, accuracy gaps':<50} {'':>8} {ratio:>7.2f}x {cpu_ratio:>9.2f}x "
+                  f"{gap:>+10.2f} {test_gap:>+9.2f}   (load {', '.join(loads)})", flush=True)
+            report["models"].append({"model": name, "smote": smote, "anchor": anchor, "ballast": ours, "load": loads,
+                                     "wall_ratio": ratio, "cpu_ratio": cpu_ratio})
 
-        if args.no_kdd:
-            return
-        train, test = os.path.join(KDD, "KDDTrain+.txt"), os.path.join(KDD, "KDDTest+.txt")
-        if not (os.path.exists(train) and os.path.exists(test)):
-            print(f"NSL-KDD not found under {KDD}: skipping the KDDTest+ comparison")
-            return
-        if not os.path.exists(os.path.join(RESULTS, "kdd_test_122.f32")):
-            subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "prepare_kdd.py"), train], check=True)
-        anchor = json_lines(subprocess.run([sys.executable, "-c", KDD_ANCHOR, RESULTS, args.seeds], check=True,
-                                           capture_output=True, text=True, env=env()).stdout)
-        ours = []
-        for seed in seeds:
-            bundle = os.path.join(tmp, f"dt{seed}.bundle")
-            ballast_train(args.ballast, train, "dt", seed, bundle)
-            done = subprocess.run([args.ballast, "evaluate", bundle, test, "--json"], check=True, capture_output=True,
-                                  text=True, env=env())
-            ours.append({"seed": seed, "accuracy": find_key(json.loads(done.stdout[done.stdout.index("{"):]), "accuracy")})
-        print()
-        print("NSL-KDD KDDTrain+ -> KDDTest+, decision tree accuracy % per seed and mean")
-        for label, rows in [("sklearn DecisionTreeClassifier (min-max, prepare_kdd.py)", anchor),
-                            ("Ballast `train --model dt` + `evaluate` (default preprocessing)", ours)]:
-            per = " ".join(f"{100 * r['accuracy']:.2f}" for r in rows)
-            print(f"{label:<64} {per}  mean {100 * mean(rows, 'accuracy'):.2f}")
+        if not args.no_kdd:
+            kdd_train, kdd_test = os.path.join(KDD, "KDDTrain+.txt"), os.path.join(KDD, "KDDTest+.txt")
+            if not (os.path.exists(kdd_train) and os.path.exists(kdd_test)):
+                print(f"NSL-KDD not found under {KDD}: skipping the KDDTest+ comparison")
+            else:
+                if not os.path.exists(os.path.join(RESULTS, "kdd_test_122.f32")):
+                    subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "prepare_kdd.py"), kdd_train], check=True)
+                anchor, ours = [], []
+                for seed in [int(s) for s in args.seeds.split(",")]:
+                    anchor.append(run_json([sys.executable, "-c", KDD_ANCHOR, RESULTS, str(seed)]))
+                    bundle = os.path.join(tmp, f"dt{seed}.bundle")
+                    run_json([args.ballast, "train", kdd_train, "--model", "dt", "--seed", str(seed), "-o", bundle, "--json"])
+                    evaluated = run_json([args.ballast, "evaluate", bundle, kdd_test, "--json"])
+                    ours.append({"seed": seed, "accuracy": find_key(evaluated, "accuracy")})
+                print()
+                print("NSL-KDD KDDTrain+ -> KDDTest+, decision tree accuracy % per seed and mean")
+                for label, rows in [("sklearn DecisionTreeClassifier (min-max, prepare_kdd.py)", anchor),
+                                    ("Ballast `train --model dt` + `evaluate` (default preprocessing)", ours)]:
+                    per = " ".join(f"{100 * r['accuracy']:.2f}" for r in rows)
+                    print(f"{label:<64} {per}  mean {100 * mean(rows, 'accuracy'):.2f}")
+                report["kdd_dt"] = {"anchor": anchor, "ballast": ours}
+    print(f"load average {load()} at the end")
+    out = os.path.join(RESULTS, "trees_continuous.json")
+    with open(out + ".tmp", "w") as f:
+        json.dump(report, f, indent=1)
+    os.replace(out + ".tmp", out)
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ public struct DecisionTreeClassifier: Classifier {
             throw LearnError.invalidParameter(name: "minSamplesLeaf", value: "\(minSamplesLeaf)", expected: "≥ 1")
         }
         return ClassificationTreeGrower(
-            bins: bins, labels: data.labels.map { Int32($0) }, classCount: data.classNames.count, criterion: criterion,
+            bins: bins, rowCodes: RowMajorCodes(bins), labels: data.labels.map { Int32($0) }, classCount: data.classNames.count, criterion: criterion,
             maxDepth: maxDepth ?? Int.max, minSamplesSplit: minSamplesSplit, minSamplesLeaf: minSamplesLeaf,
             featuresPerSplit: try maxFeatures.count(of: data.features.columns), parallel: parallel)
     }

@@ -20,6 +20,11 @@ struct GrowState {
     let denseCapacity: Int
     /// Running left-side sums of a scan (`slots` doubles).
     let left: UnsafeMutablePointer<Double>
+    /// The codes of one feature for the node's rows, in the node's order.
+    let nodeCodes: UnsafeMutablePointer<UInt32>
+    /// The label and weight of each of the node's rows, in the node's order.
+    let nodeLabels: UnsafeMutablePointer<Int32>
+    let nodeWeights: UnsafeMutablePointer<Double>
     var histogramSize: Int { grower.bins.totalBins * grower.slots }
 
     static let digitBits = 11
@@ -40,6 +45,9 @@ struct GrowState {
         denseCapacity = max(1, min(widest * grower.slots, 2 * n))
         dense = .allocate(capacity: denseCapacity)
         left = .allocate(capacity: grower.slots)
+        nodeCodes = .allocate(capacity: n)
+        nodeLabels = .allocate(capacity: n)
+        nodeWeights = .allocate(capacity: n)
     }
 
     mutating func acquire() -> UnsafeMutablePointer<Double> {
@@ -58,6 +66,9 @@ struct GrowState {
         digitCounts.deallocate()
         dense.deallocate()
         left.deallocate()
+        nodeCodes.deallocate()
+        nodeLabels.deallocate()
+        nodeWeights.deallocate()
     }
 
     /// Fills `h` with the histogram of `rows` and `totals` with their class weights and row count.
@@ -126,7 +137,7 @@ struct GrowState {
             return node
         }
         let bins = grower.bins
-        let leftCount = bins.partition(rows, scratch: scratch, range: range, feature: best.feature, bin: best.bin)
+        let leftCount = partition(rows, scratch: scratch, range: range, feature: best.feature, bin: best.bin)
         let leftRange = range.lowerBound..<(range.lowerBound + leftCount)
         let rightRange = leftRange.upperBound..<range.upperBound
         let smallIsLeft = leftRange.count <= rightRange.count
@@ -191,6 +202,13 @@ struct GrowState {
         var pool: [Int] = []
         pool.reserveCapacity(constant.count)
         for f in constant.indices where !constant[f] { pool.append(f) }
+        if histogram == nil {
+            for (i, r32) in rows.enumerated() {
+                let r = Int(r32)
+                nodeLabels[i] = grower.labels[r]
+                nodeWeights[i] = Double(weights[r])
+            }
+        }
         var visited = 0
         while visited < grower.featuresPerSplit && !pool.isEmpty {
             let j = rng.nextInt(below: pool.count)
@@ -209,8 +227,9 @@ struct GrowState {
         return scan.result()
     }
 
-    /// Scans `count` consecutive histogram bins of one feature; returns whether more than one holds rows.
-    private func scanBins(_ h: UnsafePointer<Double>, count: Int, feature: Int, _ scan: inout SplitScan) -> Bool {
+    /// Scans `count` consecutive histogram bins of one feature, the first being bin `first`; returns
+    /// whether more than one holds rows.
+    private func scanBins(_ h: UnsafePointer<Double>, count: Int, first: Int = 0, feature: Int, _ scan: inout SplitScan) -> Bool {
         let s = grower.slots, k = grower.classCount
         for i in 0..<s { left[i] = 0 }
         var previous = -1
@@ -219,69 +238,109 @@ struct GrowState {
             let base = b * s
             if h[base + k] < 0.5 { continue }
             occupied += 1
-            if previous >= 0 && !scan.consider(left, feature: feature, bin: previous, upper: b) { return true }
+            if previous >= 0 && !scan.consider(left, feature: feature, bin: first + previous, upper: first + b) { return true }
             for i in 0..<s { left[i] += h[base + i] }
             previous = b
         }
         return occupied > 1
     }
 
-    /// Searches one feature from the node's rows: a per-feature histogram when the feature has few
-    /// bins for the node's size, the rows sorted by bin otherwise. Returns whether the feature varies.
-    private func scanRows(_ rows: UnsafeBufferPointer<Int32>, feature f: Int, _ scan: inout SplitScan) -> Bool {
-        let bins = grower.bins, s = grower.slots, k = grower.classCount, n = rows.count
-        let nb = bins.binCount(f)
+    /// Writes the code of `feature` for each of `rows` to ``nodeCodes`` (column-major codes for a node
+    /// holding many of the rows, row-major ones otherwise) and returns the smallest and largest.
+    private func gather(_ rows: UnsafeBufferPointer<Int32>, feature f: Int) -> (UInt32, UInt32) {
+        let bins = grower.bins
+        if rows.count * ClassificationTreeGrower.columnMajorDensity < bins.rows {
+            return grower.rowCodes.gather(rows, feature: f, into: nodeCodes)
+        }
         return bins.codes.withUnsafeBufferPointer { codes in
-            grower.labels.withUnsafeBufferPointer { labels in
-                weights.withUnsafeBufferPointer { w in
-                    let column = codes.baseAddress! + f * bins.rows
-                    if nb * s <= denseCapacity && nb * s <= 2 * n {
-                        dense.update(repeating: 0, count: nb * s)
-                        for r32 in rows {
-                            let r = Int(r32)
-                            let base = Int(column[r]) * s
-                            dense[base + Int(labels[r])] += Double(w[r])
-                            dense[base + k] += 1
-                        }
-                        return scanBins(dense, count: nb, feature: f, &scan)
-                    }
-                    for i in 0..<n { keys[i] = UInt64(column[Int(rows[i])]) << 32 | UInt64(i) }
-                    sortKeys(n, bins: nb)
-                    if keys[0] >> 32 == keys[n - 1] >> 32 { return false }
-                    for i in 0..<s { left[i] = 0 }
-                    if scan.entropy {
-                        for i in 0..<(n - 1) {
-                            let r = Int(rows[Int(keys[i] & 0xFFFF_FFFF)])
-                            left[Int(labels[r])] += Double(w[r])
-                            left[k] += 1
-                            let code = keys[i] >> 32, next = keys[i + 1] >> 32
-                            if code == next { continue }
-                            if !scan.consider(left, feature: f, bin: Int(code), upper: Int(next)) { break }
-                        }
-                        return true
-                    }
-                    // Gini: the sums of squared class weights move by one row at a time, so each
-                    // candidate costs O(1) instead of O(classes).
-                    var wl = 0.0, sl = 0.0, sr = 0.0
-                    for c in 0..<k { sr += scan.totals[c] * scan.totals[c] }
-                    for i in 0..<(n - 1) {
-                        let r = Int(rows[Int(keys[i] & 0xFFFF_FFFF)])
-                        let y = Int(labels[r]), wr = Double(w[r])
-                        let lc = left[y]
-                        sl += wr * (2 * lc + wr)
-                        sr += wr * (wr - 2 * (scan.totals[y] - lc))
-                        left[y] = lc + wr
-                        wl += wr
-                        let code = keys[i] >> 32, next = keys[i + 1] >> 32
-                        if code == next { continue }
-                        if !scan.considerGini(wl: wl, rows: Double(i + 1), sl: sl, sr: sr, feature: f, bin: Int(code), upper: Int(next)) {
-                            break
-                        }
-                    }
-                    return true
-                }
+            let column = codes.baseAddress! + f * bins.rows
+            var lo = UInt32.max, hi = UInt32.min
+            for i in 0..<rows.count {
+                let c = column[Int(rows[i])]
+                nodeCodes[i] = c
+                lo = min(lo, c)
+                hi = max(hi, c)
+            }
+            return (lo, hi)
+        }
+    }
+
+    /// Stable partition of `rows[range]` by a split: rows whose bin of `feature` is ≤ `bin` first.
+    /// - Returns: the number of rows that went left.
+    private func partition(_ rows: UnsafeMutableBufferPointer<Int32>, scratch: UnsafeMutableBufferPointer<Int32>, range: Range<Int>,
+                           feature: Int, bin: Int) -> Int {
+        _ = gather(UnsafeBufferPointer(rebasing: rows[range]), feature: feature)
+        let limit = UInt32(bin)
+        var l = range.lowerBound, r = 0
+        for i in range {
+            let row = rows[i]
+            if nodeCodes[i - range.lowerBound] <= limit { rows[l] = row; l += 1 } else { scratch[r] = row; r += 1 }
+        }
+        for j in 0..<r { rows[l + j] = scratch[j] }
+        return l - range.lowerBound
+    }
+
+    /// Searches one feature from the node's rows (whose labels and weights are in ``nodeLabels`` and
+    /// ``nodeWeights``): a per-feature histogram over the node's range of bins when it is small for
+    /// the node's size, the rows sorted by bin otherwise. Returns whether the feature varies.
+    private func scanRows(_ rows: UnsafeBufferPointer<Int32>, feature f: Int, _ scan: inout SplitScan) -> Bool {
+        let s = grower.slots, k = grower.classCount, n = rows.count
+        let (lo, hi) = gather(rows, feature: f)
+        if lo == hi { return false }
+        let span = Int(hi - lo) + 1
+        if span * s <= denseCapacity && span * s <= 2 * n {
+            // The node's smallest bin is its totals minus the other bins: on one-hot and mostly-zero
+            // columns most rows are in it and are skipped (a chain of additions to one bin otherwise).
+            dense.update(repeating: 0, count: span * s)
+            for i in 0..<n {
+                let code = nodeCodes[i] - lo
+                if code == 0 { continue }
+                let base = Int(code) * s
+                dense[base + Int(nodeLabels[i])] += nodeWeights[i]
+                dense[base + k] += 1
+            }
+            for j in 0..<s {
+                var rest = scan.totals[j]
+                for b in 1..<span { rest -= dense[b * s + j] }
+                dense[j] = rest
+            }
+            return scanBins(dense, count: span, first: Int(lo), feature: f, &scan)
+        }
+        for i in 0..<n { keys[i] = UInt64(nodeCodes[i] - lo) << 32 | UInt64(i) }
+        sortKeys(n, bins: span)
+        let first = UInt64(lo)
+        for i in 0..<s { left[i] = 0 }
+        if scan.entropy {
+            for i in 0..<(n - 1) {
+                let p = Int(keys[i] & 0xFFFF_FFFF)
+                left[Int(nodeLabels[p])] += nodeWeights[p]
+                left[k] += 1
+                let code = keys[i] >> 32, next = keys[i + 1] >> 32
+                if code == next { continue }
+                if !scan.consider(left, feature: f, bin: Int(code + first), upper: Int(next + first)) { break }
+            }
+            return true
+        }
+        // Gini: the sums of squared class weights move by one row at a time, so each candidate
+        // costs O(1) instead of O(classes).
+        var wl = 0.0, sl = 0.0, sr = 0.0
+        for c in 0..<k { sr += scan.totals[c] * scan.totals[c] }
+        for i in 0..<(n - 1) {
+            let p = Int(keys[i] & 0xFFFF_FFFF)
+            let y = Int(nodeLabels[p]), wr = nodeWeights[p]
+            let lc = left[y]
+            sl += wr * (2 * lc + wr)
+            sr += wr * (wr - 2 * (scan.totals[y] - lc))
+            left[y] = lc + wr
+            wl += wr
+            let code = keys[i] >> 32, next = keys[i + 1] >> 32
+            if code == next { continue }
+            if !scan.considerGini(wl: wl, rows: Double(i + 1), sl: sl, sr: sr, feature: f, bin: Int(code + first),
+                                  upper: Int(next + first)) {
+                break
             }
         }
+        return true
     }
 
     /// Sorts `keys[0..<n]` by their bin (the upper 32 bits; bins below `bins`): insertion sort for

@@ -13,10 +13,15 @@ import BallastCore
 ///  - from the node's own rows: a per-feature histogram when the feature has few bins for the
 ///    node's size, otherwise the rows sorted by bin (radix sort).
 /// All three visit the same candidate splits in the same order, so they choose the same split.
+/// A node's codes of a feature are read from column-major codes when the node holds at least
+/// 1/``columnMajorDensity`` of the rows, from ``RowMajorCodes`` otherwise (deep nodes: their rows'
+/// codes of every feature then share the cache lines the first candidate brought in).
 /// A split between a bin and the next one holding rows of the node gets the threshold halfway
 /// between the two neighbouring values, as in scikit-learn.
 struct ClassificationTreeGrower {
     let bins: FeatureBins<UInt32>
+    /// The same codes row by row, read for nodes holding few of the rows.
+    let rowCodes: RowMajorCodes
     /// Label per training row.
     let labels: [Int32]
     let classCount: Int
@@ -32,6 +37,9 @@ struct ClassificationTreeGrower {
 
     /// Doubles per bin: one weighted count per class, then the row count.
     var slots: Int { classCount + 1 }
+
+    /// A node holding at least 1/`columnMajorDensity` of the training rows reads column-major codes.
+    static let columnMajorDensity = 8
 
     /// The largest all-feature histogram (in doubles) worth building; data with more bins in total
     /// is split from the nodes' rows only.
