@@ -160,6 +160,13 @@ extension Matrix {
         rows += other.rows
     }
 
+    /// Reserves storage for `additionalRows` more rows, so that appending them copies nothing more
+    /// (when the storage is shared, this is the one copy, made at the final size).
+    public mutating func reserveCapacity(additionalRows: Int) {
+        precondition(additionalRows >= 0, "reserveCapacity: \(additionalRows) rows")
+        storage.reserveCapacity((rows + additionalRows) * columns)
+    }
+
     /// Appends one row.
     /// - Precondition: `values.count == columns` (or `self` is 0×0).
     public mutating func appendRow<C: Collection>(_ values: C) where C.Element == Float {

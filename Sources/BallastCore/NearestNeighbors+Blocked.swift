@@ -178,6 +178,7 @@ extension NearestNeighbors {
                                             a0 += qb
                                         }
                                     }
+                                    WorkProgress.report("neighbour search (rows)", done: queryStart[qg + 1], of: queries.rows)
                                 }
                             }
                         }

@@ -92,6 +92,7 @@ public enum NearestNeighbors {
                                     r0 += rb
                                 }
                                 q0 += qb
+                                WorkProgress.report("neighbour search (rows)", done: q0, of: nq)
                             }
                         }
                     }
@@ -170,6 +171,8 @@ public enum NeighborSearchError: Error, Equatable, CustomStringConvertible {
     case exclusionOutOfRange(index: Int, referenceRows: Int)
     /// A value is NaN or infinite.
     case nonFinite(matrix: String, row: Int, column: Int)
+    /// The part size of a partitioned search is not greater than `k`.
+    case invalidPartition(rows: Int, k: Int)
 
     public var description: String {
         switch self {
@@ -184,6 +187,8 @@ public enum NeighborSearchError: Error, Equatable, CustomStringConvertible {
             return "self-exclusion index \(index) is outside the \(referenceRows) reference rows"
         case let .nonFinite(matrix, row, column):
             return "\(matrix) row \(row), column \(column) is NaN or infinite"
+        case let .invalidPartition(rows, k):
+            return "a partition of \(rows) rows is invalid for k = \(k): expected more than k rows per part"
         }
     }
 }

@@ -73,15 +73,18 @@ struct BalanceCommand: ParsableCommand {
         progressOptions.apply()
         try reportingErrors {
             var resampler = try Catalog.resampler(method)
-            let loaded = try dataset.loader(nonFinite: .treatAsMissing).load(path: input)
-            Terminal.warnNonNumeric(loaded.nonNumericCells, in: input)
-            if let strategy {
-                resampler.strategy = try Self.parseStrategy(strategy, classNames: loaded.data.classNames)
+            let bar = ProgressBar("balance", json: json)
+            let outcome = try bar.showingWork { () throws -> BalanceOutcome in
+                bar.stage("reading \(input)")
+                let loaded = try dataset.loader(nonFinite: .treatAsMissing).load(path: input)
+                Terminal.warnNonNumeric(loaded.nonNumericCells, in: input)
+                if let strategy {
+                    resampler.strategy = try Self.parseStrategy(strategy, classNames: loaded.data.classNames)
+                }
+                bar.stage("\(method) on \(loaded.data.rowCount) rows")
+                var rng = Xoshiro256StarStar(seed: seed)
+                return try BalanceJob(resampler: resampler, method: method).run(loaded.data, using: &rng)
             }
-            let bar = ProgressBar("balance")
-            bar.stage("\(method) on \(loaded.data.rowCount) rows")
-            var rng = Xoshiro256StarStar(seed: seed)
-            let outcome = try BalanceJob(resampler: resampler, method: method).run(loaded.data, using: &rng)
             bar.stage("writing \(outcome.output.rowCount) rows")
             let written = markSynthetic ? try outcome.outputMarkingSynthetic() : outcome.output
             let labelColumn = dataset.label ?? "label"

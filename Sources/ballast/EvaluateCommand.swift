@@ -26,16 +26,24 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of tables.")
     var json = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func run() throws {
+        progress.apply()
         try reportingErrors {
             let bundle = try ModelBundle.read(from: model)
-            let records = try ErrorInFile.naming(test) { try bundle.readRecords(path: test) }
-            Terminal.warnNonNumeric(records.nonNumericCells, in: test)
-            guard let labels = records.labels else {
-                let column = bundle.options.labelColumn ?? "label"
-                throw ValidationFailure("\(test) has no label column '\(column)': evaluation needs labelled records (use `ballast predict` for unlabelled ones)")
+            let bar = ProgressBar("evaluate", json: json)
+            let evaluation = try bar.showingWork { () throws -> BundleEvaluation in
+                bar.stage("reading \(test)")
+                let records = try ErrorInFile.naming(test) { try bundle.readRecords(path: test) }
+                Terminal.warnNonNumeric(records.nonNumericCells, in: test)
+                guard let labels = records.labels else {
+                    let column = bundle.options.labelColumn ?? "label"
+                    throw ValidationFailure("\(test) has no label column '\(column)': evaluation needs labelled records (use `ballast predict` for unlabelled ones)")
+                }
+                return try ErrorInFile.naming(test) { try bundle.evaluate(records.features, labels: labels) }
             }
-            let evaluation = try ErrorInFile.naming(test) { try bundle.evaluate(records.features, labels: labels) }
+            bar.finish()
             if json {
                 print(String(decoding: try evaluation.jsonData(), as: UTF8.self))
             } else {

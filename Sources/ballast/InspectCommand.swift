@@ -58,11 +58,20 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of tables.")
     var json = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func run() throws {
+        progress.apply()
         try reportingErrors {
-            let loaded = try dataset.loader(nonFinite: .treatAsMissing).load(path: file)
-            let summary = DatasetSummary(loaded.data, invalidCounts: loaded.nonFiniteCounts,
-                                         droppedColumns: loaded.dropped.map(\.description), nonNumericCells: loaded.nonNumericCells)
+            let bar = ProgressBar("inspect", json: json)
+            let (loaded, summary) = try bar.showingWork {
+                bar.stage("reading \(file)")
+                let loaded = try dataset.loader(nonFinite: .treatAsMissing).load(path: file)
+                bar.stage("summarizing \(loaded.data.rowCount) rows")
+                return (loaded, DatasetSummary(loaded.data, invalidCounts: loaded.nonFiniteCounts,
+                                               droppedColumns: loaded.dropped.map(\.description), nonNumericCells: loaded.nonNumericCells))
+            }
+            bar.finish()
             if json {
                 print(String(decoding: try summary.jsonData(), as: UTF8.self))
             } else {

@@ -44,11 +44,14 @@ final class ProgressBar: @unchecked Sendable {
     private var throttle: ProgressThrottle
     private var lastLine = ""
     private var heartbeat: DispatchSourceTimer?
+    private var step = ""
+    private var stepStart = DispatchTime.now().uptimeNanoseconds
 
-    /// Creates progress titled `title` in the given style.
-    init(_ title: String, style: ProgressStyle = .current) {
+    /// Creates progress titled `title` in the given style; with `json` (the command prints JSON on
+    /// standard output), no bar is drawn unless `BALLAST_PROGRESS=bar` asks for it.
+    init(_ title: String, style: ProgressStyle = .current, json: Bool = false) {
         self.title = title
-        self.style = style
+        self.style = json && style == .bar && !ProgressStyle.isExplicit ? .quiet : style
         throttle = ProgressThrottle(delay: ProgressStyle.isExplicit ? 0 : ProgressThrottle.automaticDelay)
         if style == .lines {
             let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
@@ -67,6 +70,27 @@ final class ProgressBar: @unchecked Sendable {
     /// time left estimated from the rate so far (for work that advances evenly, such as records read).
     func update(_ fraction: Double, detail: String = "", eta showsETA: Bool = false) {
         lock.lock(); defer { lock.unlock() }
+        draw(fraction, detail: detail, eta: showsETA)
+    }
+
+    /// Runs `body` with the libraries' ``WorkProgress`` reports (boosting rounds, trees, rows
+    /// searched, bytes read, records scored) drawn as the bar's fraction, with what is counted and
+    /// the time left for that step (each step, e.g. each class's neighbour search, has its own ETA).
+    func showingWork<R>(_ body: () throws -> R) rethrows -> R {
+        try WorkProgress.reporting(to: { [self] what, done, total in
+            guard total > 0 else { return }
+            lock.lock(); defer { lock.unlock() }
+            if what != step {
+                step = what
+                stepStart = DispatchTime.now().uptimeNanoseconds
+                // A new step starts again from 0%: plain lines follow its own fraction.
+                throttle = ProgressThrottle(step: throttle.step, interval: throttle.interval, delay: throttle.delay)
+            }
+            draw(Double(done) / Double(total), detail: "\(what) \(done)/\(total)", eta: true)
+        }, body)
+    }
+
+    private func draw(_ fraction: Double, detail: String, eta showsETA: Bool) {
         let f = min(max(fraction, 0), 1)
         switch style {
         case .quiet: return
@@ -84,9 +108,10 @@ final class ProgressBar: @unchecked Sendable {
         }
     }
 
-    /// The estimated time left at `fraction` done (from the rate so far), once it means something.
+    /// The estimated time left at `fraction` done (from the rate so far in the current step), once
+    /// it means something.
     private func eta(_ fraction: Double) -> String {
-        let seconds = elapsed
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - stepStart) / 1e9
         guard fraction >= 0.01, fraction < 1, seconds >= 1 else { return "" }
         let left = Int((seconds * (1 - fraction) / fraction).rounded())
         return left >= 60 ? " ETA \(left / 60)m\(String(format: "%02d", left % 60))s" : " ETA \(left)s"

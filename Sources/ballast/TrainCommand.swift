@@ -102,20 +102,27 @@ struct TrainCommand: ParsableCommand {
         try reportingErrors {
             var loader = dataset.loader(nonFinite: .treatAsMissing)
             loader.unlabelledRows = try Catalog.classifier(model) is any SemiSupervisedClassifier
-            let loaded = try loader.load(path: train)
-            Terminal.warnNonNumeric(loaded.nonNumericCells, in: train)
-            var unlabelledRows = loaded.unlabelled
-            if let unlabelled {
-                let table = try Self.unlabelledTable(path: unlabelled, loader: loader, columns: loaded.data.features.columnNames)
-                unlabelledRows = try unlabelledRows.map { try $0.appendingRows(of: table) } ?? table
-            }
-            let strategy = try self.strategy.map { try BalanceCommand.parseStrategy($0, classNames: loaded.data.classNames) }
-            let bar = ProgressBar("train")
-            var outcome = try TrainJob(model: model, balance: balance, strategy: strategy, classWeight: classWeight,
+            let bar = ProgressBar("train", json: json)
+            var outcome = try bar.showingWork { () throws -> TrainOutcome in
+                bar.stage("reading \(train)")
+                let loaded = try loader.load(path: train)
+                Terminal.warnNonNumeric(loaded.nonNumericCells, in: train)
+                var unlabelledRows = loaded.unlabelled
+                if let unlabelled {
+                    let table = try Self.unlabelledTable(path: unlabelled, loader: loader, columns: loaded.data.features.columnNames)
+                    unlabelledRows = try unlabelledRows.map { try $0.appendingRows(of: table) } ?? table
+                }
+                let strategy = try self.strategy.map { try BalanceCommand.parseStrategy($0, classNames: loaded.data.classNames) }
+                let format = loaded.format
+                let job = try TrainJob(model: model, balance: balance, strategy: strategy, classWeight: classWeight,
                                        labelledFraction: labelledFraction)
-                .run(loaded.data, format: loaded.format.rawValue, labelColumn: dataset.label,
-                     labelMode: dataset.labelMode.rawValue, seed: seed, unlabelled: unlabelledRows) { bar.stage($0) }
-            if loaded.format == .csv { outcome.bundle.options.delimiter = dataset.delimiter }
+                // The job releases the typed table once it is preprocessed: the fit runs without it.
+                let table = (consume loaded).data
+                var outcome = try job.run(consume table, format: format.rawValue, labelColumn: dataset.label,
+                                          labelMode: dataset.labelMode.rawValue, seed: seed, unlabelled: unlabelledRows) { bar.stage($0) }
+                if format == .csv { outcome.bundle.options.delimiter = dataset.delimiter }
+                return outcome
+            }
             bar.stage("writing \(output)")
             try outcome.bundle.write(to: output)
             bar.finish()

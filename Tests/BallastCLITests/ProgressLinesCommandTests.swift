@@ -41,4 +41,26 @@ struct ProgressLinesCommandTests {
         #expect(quiet.status == 0, "\(quiet.stderr)")
         #expect(quiet.stderr.isEmpty, "-q: \(quiet.stderr)")
     }
+
+    @Test("inspect, train and evaluate: the share of the file read and of the records scored or rounds boosted; -q prints nothing")
+    func readingAndScoring() throws {
+        let runner = try #require(runner, "the ballast executable was not built")
+        let flows = try BalanceCommandTests.flows(), bundle = flows + ".bundle"
+        defer { for p in [flows, bundle] { try? FileManager.default.removeItem(atPath: p) } }
+        let environment = ["BALLAST_PROGRESS": "lines"]
+        let inspect = try runner.run(["inspect", flows, "--label", "label", "--json"], environment: environment)
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        #expect(inspect.stderr.contains("inspect: 100% bytes read"), "\(inspect.stderr)")
+        let train = try runner.run(["train", flows, "--label", "label", "--model", "gbdt:rounds=4", "-o", bundle], environment: environment)
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stderr.contains("train: 100% boosting rounds 4/4"), "\(train.stderr)")
+        let evaluate = try runner.run(["evaluate", bundle, flows], environment: environment)
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        #expect(evaluate.stderr.contains("evaluate: 100% records scored"), "\(evaluate.stderr)")
+        #expect(!evaluate.stderr.contains("\u{1B}[") && !evaluate.stderr.contains("\r"), "no bar drawing in a log: \(evaluate.stderr)")
+        for arguments in [["inspect", flows, "--label", "label", "-q"], ["evaluate", bundle, flows, "--quiet"]] {
+            let quiet = try runner.run(arguments, environment: environment)
+            #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(arguments): \(quiet.stderr)")
+        }
+    }
 }

@@ -95,3 +95,30 @@ struct ModelBundleCatalogTests {
         #expect(a.probabilities == b.probabilities)
     }
 }
+
+/// Evaluation scores the records block by block (bounded memory, progress); the result is the
+/// result of one whole prediction.
+@Suite("Model bundle evaluation in blocks")
+struct ModelBundleBlockEvaluationTests {
+    @Test("any block size gives the same report, unseen categories and progress up to every record")
+    func blocks() throws {
+        let (outcome, data) = try ModelBundleTests.trained(model: "gbdt:rounds=5", balance: nil)
+        let labels = data.labels.map { data.classNames[$0] }
+        let whole = try outcome.bundle.evaluate(data.features, labels: labels, blockRows: data.rowCount)
+        let reports = ProgressLog()
+        let blocked = try WorkProgress.reporting(to: { _, done, total in reports.add(done, total) }) {
+            try outcome.bundle.evaluate(data.features, labels: labels, blockRows: 97)
+        }
+        #expect(blocked.report == whole.report)
+        #expect(blocked.unseenCategories == whole.unseenCategories && blocked.rows == whole.rows)
+        #expect(reports.values.count == (data.rowCount + 96) / 97)
+        #expect(reports.values.last.map { $0 == (data.rowCount, data.rowCount) } == true)
+    }
+}
+
+private final class ProgressLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [(Int, Int)] = []
+    func add(_ done: Int, _ total: Int) { lock.lock(); stored.append((done, total)); lock.unlock() }
+    var values: [(Int, Int)] { lock.lock(); defer { lock.unlock() }; return stored }
+}

@@ -20,7 +20,7 @@ struct CatalogTests {
             #expect(e.description.contains("smote") && e.description.contains("smoot"))
         }
         do { _ = try Catalog.resampler("smote:kk=3"); Issue.record("no error") } catch let e as CatalogError {
-            #expect(e == .unknownParameter(algorithm: "smote", parameter: "kk", known: ["strategy", "k", "typed"]))
+            #expect(e == .unknownParameter(algorithm: "smote", parameter: "kk", known: ["strategy", "k", "typed", "knn-partition"]))
         }
         #expect(throws: CatalogError.invalidValue(algorithm: "smote", parameter: "k", value: "0", expected: "an integer in 1...10000")) {
             try Catalog.resampler("smote:k=0")
@@ -35,7 +35,7 @@ struct CatalogTests {
         let p = try #require(try Catalog.resampler("ros+kmeans-under:clusters=9+oss") as? ResamplingPipeline)
         #expect(p.steps.count == 3 && (p.steps[1] as? KMeansUnderSampler)?.clusters == 9)
         #expect(Catalog.resamplers.allSatisfy { !$0.summary.isEmpty })
-        #expect(Catalog.resamplers.first { $0.name == "smote" }?.parameters.map(\.name) == ["strategy", "k", "typed"])
+        #expect(Catalog.resamplers.first { $0.name == "smote" }?.parameters.map(\.name) == ["strategy", "k", "typed", "knn-partition"])
     }
 
     @Test("optional numbers show their keyword, not a -1 sentinel; the keyword, a value or a legacy negative number parse")

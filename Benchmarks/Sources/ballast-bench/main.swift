@@ -23,6 +23,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "sample": benchSampling,
     "generator-epoch": benchGeneratorEpoch,
     "ssl": benchSemiSupervised,
+    "knn-recall": benchKNNRecall,
 ]
 guard let name = arguments.first, let run = benchmarks[name] else {
     let names = benchmarks.keys.sorted().joined(separator: ", ")

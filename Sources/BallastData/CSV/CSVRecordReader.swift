@@ -141,14 +141,21 @@ struct Reader {
         let offsets = starts, capacity = reserved
         // Missing and text fields stay NaN; the columns are allocated in parallel (page faults).
         var values = Parallel.mapChunks(0..<columns) { part in part.map { _ in [Double](repeating: .nan, count: capacity) } }.flatMap { $0 }
+        let progress = WorkProgressCounter("bytes read", total: ranges.reduce(0) { $0 + $1.count })
         let results: [ChunkResult] = values.withMutableBases { pointers in
             let shared = PointerBox(pointers)
             if ranges.count > 1 {
                 return Parallel.mapChunks(0..<ranges.count) { part in
-                    part.map { box.parser.parse(ranges[$0], into: shared.pointers, at: offsets[$0], capacity: bounds[$0]) }
+                    part.map { i in
+                        defer { progress.advance(by: ranges[i].count) }
+                        return box.parser.parse(ranges[i], into: shared.pointers, at: offsets[i], capacity: bounds[i])
+                    }
                 }.flatMap { $0 }
             }
-            return ranges.indices.map { parser.parse(ranges[$0], into: pointers, at: offsets[$0], capacity: bounds[$0]) }
+            return ranges.indices.map { i in
+                defer { progress.advance(by: ranges[i].count) }
+                return parser.parse(ranges[i], into: pointers, at: offsets[i], capacity: bounds[i])
+            }
         }
         for r in results {
             if let f = r.failure { throw error(f) }

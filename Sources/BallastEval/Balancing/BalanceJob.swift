@@ -35,12 +35,9 @@ public struct BalanceJob: Sendable {
     public func run(_ input: LabeledTable, using rng: inout some RandomNumberGenerator) throws -> BalanceOutcome {
         let start = Date()
         let fitted = try preprocessing.fit(input.features)
-        let matrix = try input.labeledMatrix(using: fitted)
-        let result = try resampler.fitResample(matrix, schema: FeatureSchema(preprocessor: fitted), using: &rng)
-        guard result.data.count > 0 else { throw ResamplingError.noRowsLeft(method: method) }
-        let sources = Self.provenance(of: result.data, in: matrix)
-        let syntheticRows = sources.indices.filter { sources[$0] == nil }
-        let synthetic = try fitted.inverseTransform(result.data.features.gatherRows(syntheticRows))
+        let (sources, labels, syntheticMatrix, warnings, generators) = try resample(input, fitted: fitted, using: &rng)
+        let syntheticCount = syntheticMatrix.rows
+        let synthetic = try fitted.inverseTransform(syntheticMatrix)
         let stacked = try input.features.appendingRows(of: synthetic)
         var syntheticSlot = input.rowCount
         let order = sources.map { source -> Int in
@@ -48,17 +45,39 @@ public struct BalanceJob: Sendable {
             defer { syntheticSlot += 1 }
             return syntheticSlot
         }
-        let output = LabeledTable(features: stacked.gatherRows(order), labels: result.data.labels,
+        // Over-samplers keep every input row in place and append the new ones: no reordering copy.
+        let isIdentity = order.count == stacked.rowCount && order.enumerated().allSatisfy { $0.offset == $0.element }
+        let output = LabeledTable(features: isIdentity ? stacked : stacked.gatherRows(order), labels: labels,
                                   classNames: input.classNames, source: input.source)
         return BalanceOutcome(method: method, classNames: input.classNames, before: input.classCounts,
-                              after: output.classCounts, syntheticRows: syntheticRows.count, warnings: result.warnings,
-                              generators: result.generators, seconds: Date().timeIntervalSince(start), output: output,
+                              after: output.classCounts, syntheticRows: syntheticCount, warnings: warnings,
+                              generators: generators, seconds: Date().timeIntervalSince(start), output: output,
                               featureNames: fitted.featureNames, isSynthetic: sources.map { $0 == nil })
+    }
+
+    /// Resamples the preprocessed input. The preprocessed matrix and the resampled one are released
+    /// when this returns (only the synthetic rows are kept), before the raw records are rebuilt.
+    /// - Returns: each output row's input row (`nil`: synthetic), the output labels, the synthetic
+    ///   rows in output order, warnings and generator reports.
+    private func resample(_ input: LabeledTable, fitted: FittedPreprocessor, using rng: inout some RandomNumberGenerator) throws
+        -> (sources: [Int?], labels: [Int], synthetic: Matrix, warnings: [ResamplingWarning], generators: [GeneratorReport]) {
+        let matrix = try input.labeledMatrix(using: fitted)
+        let result = try resampler.fitResample(matrix, schema: FeatureSchema(preprocessor: fitted), using: &rng)
+        guard result.data.count > 0 else { throw ResamplingError.noRowsLeft(method: method) }
+        let sources = Self.provenance(of: result.data, in: matrix)
+        let syntheticRows = sources.indices.filter { sources[$0] == nil }
+        return (sources, result.data.labels, result.data.features.gatherRows(syntheticRows), result.warnings, result.generators)
     }
 
     /// For each output row, the input row it is (the earliest unused identical row with the same label
     /// at or after the previous match), or `nil` for a synthetic row.
     static func provenance(of output: LabeledMatrix, in input: LabeledMatrix) -> [Int?] {
+        // Fast path (every over-sampler): the output starts with the input rows in order. The general
+        // search below gives the same answer then (each of those rows matches itself, and no later
+        // row can match an input row before the last one), without hashing every row.
+        if output.count >= input.count, (0..<input.count).allSatisfy({ same(output, $0, input, $0) }) {
+            return (0..<output.count).map { $0 < input.count ? $0 : nil }
+        }
         var byHash: [Int: [Int]] = [:]
         for i in 0..<input.count { byHash[rowHash(input, i), default: []].append(i) }
         var cursor: [Int: Int] = [:]

@@ -73,18 +73,45 @@ extension ModelBundle {
                                 unseenCategories: Dictionary(uniqueKeysWithValues: zip(report.columnNames, report.unseenCategoryCounts).filter { $0.1 > 0 }))
     }
 
+    /// Records ``evaluate(_:labels:)`` scores at a time.
+    public static let evaluationBlockRows = 65_536
+
     /// Scores the model on labelled records: per-class metrics over the rows whose label the model
     /// knows; rows with other labels are counted and left out (a model cannot predict a class it never saw).
+    ///
+    /// The records are scored `blockRows` at a time (memory for one block's matrix, and
+    /// ``WorkProgress`` reports of records scored), with the same result as one whole prediction.
+    /// - Parameters:
+    ///   - features: the records' feature columns.
+    ///   - labels: their class names.
+    ///   - blockRows: records scored at a time (at least 1; default ``evaluationBlockRows``).
     /// - Throws: as ``predict(_:)``; ``DataError`` (`badLabel`) when no record has a label the model knows.
-    public func evaluate(_ features: Table, labels: [String]) throws -> BundleEvaluation {
-        let prediction = try predict(features)
+    public func evaluate(_ features: Table, labels: [String], blockRows: Int = evaluationBlockRows) throws -> BundleEvaluation {
+        let n = features.rowCount, blockRows = max(1, blockRows)
+        var predictedLabels: [Int] = []
+        predictedLabels.reserveCapacity(n)
+        var unseenCategories: [String: Int] = [:]
+        var start = 0
+        repeat {
+            let end = min(n, start + blockRows)
+            let block: BundlePrediction
+            do {
+                block = try predict(start == 0 && end == n ? features : features.gatherRows(start..<end))
+            } catch let error as PreprocessingError {
+                throw error.offsettingRows(by: start)
+            }
+            predictedLabels.append(contentsOf: block.labels)
+            unseenCategories.merge(block.unseenCategories, uniquingKeysWith: +)
+            WorkProgress.report("records scored", done: end, of: n)
+            start = end
+        } while start < n
         var index: [String: Int] = [:]
         for (i, name) in classNames.enumerated() { index[name] = i }
         var truth: [Int] = [], predicted: [Int] = [], unknown: [String: Int] = [:]
         for (r, label) in labels.enumerated() {
             if let c = index[label] {
                 truth.append(c)
-                predicted.append(prediction.labels[r])
+                predicted.append(predictedLabels[r])
             } else {
                 unknown[label.isEmpty ? "(missing)" : label, default: 0] += 1
             }
@@ -96,7 +123,7 @@ extension ModelBundle {
                 + (found.count > 10 ? ", … (\(found.count) in all)" : ""))
         }
         let report = try ClassificationReport(truth: truth, predicted: predicted, classNames: classNames)
-        return BundleEvaluation(report: report, rows: labels.count, unknownLabels: unknown, unseenCategories: prediction.unseenCategories)
+        return BundleEvaluation(report: report, rows: labels.count, unknownLabels: unknown, unseenCategories: unseenCategories)
     }
 }
 

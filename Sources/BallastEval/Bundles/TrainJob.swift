@@ -49,7 +49,9 @@ public struct TrainJob: Sendable {
 
     /// Runs the job.
     /// - Parameters:
-    ///   - data: the labelled training table.
+    ///   - data: the labelled training table. It is released once the features are preprocessed, so
+    ///     pass it with `consume` when the caller no longer needs it: the fit then runs without the
+    ///     typed table in memory.
     ///   - format: the dataset format name, recorded in the bundle.
     ///   - labelColumn: the CSV label column, recorded in the bundle.
     ///   - labelMode: the NSL-KDD label mode, recorded in the bundle.
@@ -59,7 +61,7 @@ public struct TrainJob: Sendable {
     ///   - progress: receives stage names.
     /// - Throws: ``CatalogError``, ``PreprocessingError``, ``LearnError``, ``SemiSupervisedError``,
     ///   ``SplitError`` or ``ResamplingError``.
-    public func run(_ data: LabeledTable, format: String, labelColumn: String?, labelMode: String, seed: UInt64,
+    public func run(_ data: consuming LabeledTable, format: String, labelColumn: String?, labelMode: String, seed: UInt64,
                     unlabelled: Table? = nil, progress: (String) -> Void = { _ in }) throws -> TrainOutcome {
         let spec = try modelSpecification()
         let classifier = try Catalog.classifier(spec.description)
@@ -69,6 +71,8 @@ public struct TrainJob: Sendable {
         progress("preprocessing \(data.rowCount) rows")
         let fitted = try preprocessing.fit(data.features)
         let all = try data.labeledMatrix(using: fitted)
+        let classNames = data.classNames, source = data.source, columnNames = data.features.columnNames
+        _ = consume data
         var matrix = all
         var unlabelledRows = Matrix(rows: 0, columns: all.features.columns)
         if let labelledFraction {
@@ -96,10 +100,10 @@ public struct TrainJob: Sendable {
         let (model, usedUnlabelled) = try fitWithUnlabelled(classifier, labelled: training, unlabelled: unlabelledRows, using: &rng)
         let fitSeconds = Date().timeIntervalSince(start), fitCPUSeconds = processCPUSeconds() - startCPU
         let trainingReport = try ClassificationReport(truth: matrix.labels, predicted: model.predict(matrix.features),
-                                                      classNames: data.classNames)
+                                                      classNames: classNames)
         var bundle = ModelBundle(
-            preprocessor: fitted, model: model, classNames: data.classNames,
-            training: TrainingFingerprint(source: data.source, columns: data.features.columnNames, data: all,
+            preprocessor: fitted, model: model, classNames: classNames,
+            training: TrainingFingerprint(source: source, columns: columnNames, data: all,
                                           fittedClassCounts: training.classCounts),
             options: TrainingOptions(model: spec.description, balance: balance, seed: seed, format: format,
                                      labelColumn: labelColumn, labelMode: labelMode))

@@ -57,7 +57,11 @@ extension Catalog {
             RandomUnderSampler(strategy: try p.strategy())
         },
         CatalogEntry(name: "smote", summary: "SMOTE: interpolate between a class row and one of its k class neighbours") { p in
-            SMOTE(strategy: try p.strategy(), k: try p.neighbors(), typeAware: try p.typed())
+            SMOTE(strategy: try p.strategy(), k: try p.neighbors(), typeAware: try p.typed(),
+                  neighborPartitionRows: try p.optionalInt("knn-partition", in: 2...100_000_000,
+                                                           "bounded neighbour search for large classes: a class of more rows is searched "
+                                                           + "in k-means parts of about this many rows (approximate, cost linear in rows; "
+                                                           + "none: exact search, cost grows with rows²)"))
         },
         CatalogEntry(name: "smote-nc", aliases: ["smotenc"], summary: "SMOTE-NC: SMOTE for numeric + categorical features (categories by neighbour vote)") { p in
             SMOTENC(strategy: try p.strategy(), k: try p.neighbors(), typeAware: try p.typed())

@@ -166,6 +166,7 @@ public struct GradientBoostingClassifier: Classifier {
                 if let validation { Self.addLeafValues(tree, validation.features, class: c, classCount: k, to: &validationMargins) }
             }
             trees.append(contentsOf: roundTrees)
+            WorkProgress.report("boosting rounds", done: round + 1, of: rounds)
             if let validation, let patience = earlyStoppingRounds {
                 let loss = Self.logLoss(validationMargins, labels: validation.labels, classCount: k)
                 if loss < bestLoss - 1e-12 {

@@ -59,6 +59,7 @@ public struct RandomForestClassifier: Classifier {
         let classWeightOfRow = try classWeights.sampleWeights(labels: data.labels, classCount: data.classNames.count)
         let seeds = rng.childSeeds(trees)
         let n = data.count, bootstrap = self.bootstrap, keepCounts = oobScore
+        let progress = WorkProgressCounter("trees", total: trees)
         let grown = Parallel.mapChunks(0..<trees, chunksPerThread: 4) { range in
             range.map { t -> (FlatTree, [Double], [UInt8]) in
                 var treeRNG = Xoshiro256StarStar(seed: seeds[t])
@@ -71,6 +72,7 @@ public struct RandomForestClassifier: Classifier {
                     if keepCounts { counts = drawn.map { UInt8(min($0, 255)) } }
                 }
                 let (tree, raw) = grower.grow(weights: weights, using: &treeRNG)
+                progress.advance()
                 return (tree, normalized(raw), counts)
             }
         }.flatMap { $0 }

@@ -75,15 +75,20 @@ enum ResamplingSupport {
         let targets = try overSamplingTargets(strategy, byClass: byClass, data: data)
         let schema = try effectiveSchema(schema, typeAware: typeAware, data: data)
         var warnings: [ResamplingWarning] = []
-        var synthetic = Matrix(rows: 0, columns: data.features.columns)
-        var labels: [Int] = []
+        // The output is allocated once at its final size; each class's new rows are snapped and
+        // appended as they are made (snapping is row by row, so this equals snapping them all at the end).
+        var out = data
+        let total = zip(byClass, targets).reduce(0) { $0 + max(0, $1.1 - $1.0.count) }
+        out.features.reserveCapacity(additionalRows: total)
+        out.labels.reserveCapacity(data.count + total)
         for (c, rows) in byClass.enumerated() where targets[c] > rows.count {
             let n = targets[c] - rows.count
-            let made = try make(c, rows, n, &warnings, &rng)
+            var made = try WorkProgress.labelled("class \(data.classNames[c])") { try make(c, rows, n, &warnings, &rng) }
             precondition(made.rows == n, "an over-sampler made \(made.rows) rows for class \(c), not \(n)")
-            synthetic.appendRows(made)
-            labels.append(contentsOf: repeatElement(c, count: n))
+            if let schema, made.rows > 0 { schema.snap(&made) }
+            out.features.appendRows(made)
+            out.labels.append(contentsOf: repeatElement(c, count: n))
         }
-        return ResamplingResult(data: appending(data, synthetic: synthetic, labels: labels, schema: schema), warnings: warnings)
+        return ResamplingResult(data: out, warnings: warnings)
     }
 }

@@ -21,11 +21,26 @@ enum SMOTEEngine {
     ///   - warnings: receives ``ResamplingWarning/neighborsReduced(method:className:requested:used:)``.
     static func neighbors(within points: Matrix, k: Int, method: String, className: String,
                           warnings: inout [ResamplingWarning]) throws -> ClassNeighbors {
+        var unused = SplitMix64(seed: 0)
+        return try neighbors(within: points, k: k, method: method, className: className, partitionRows: nil,
+                             warnings: &warnings, using: &unused)
+    }
+
+    /// As ``neighbors(within:k:method:className:warnings:)``; with `partitionRows`, a class of more
+    /// rows is searched in k-means parts (approximate, linear cost), drawing from a child of `rng`.
+    /// Without it (or for a smaller class) `rng` is not touched, so exact runs keep their draws.
+    static func neighbors(within points: Matrix, k: Int, method: String, className: String, partitionRows: Int?,
+                          warnings: inout [ResamplingWarning], using rng: inout some RandomNumberGenerator) throws -> ClassNeighbors {
         let used = min(k, points.rows - 1)
         if used < k {
             warnings.append(.neighborsReduced(method: method, className: className, requested: k, used: max(used, 0)))
         }
         guard used >= 1 else { return ClassNeighbors(list: nil, k: 0) }
+        if let partitionRows, points.rows > partitionRows {
+            var child = Xoshiro256StarStar(seed: rng.next())
+            return ClassNeighbors(list: try NearestNeighbors.searchWithinPartitioned(points, k: used, partitionRows: partitionRows,
+                                                                                     using: &child), k: used)
+        }
         return ClassNeighbors(list: try NearestNeighbors.searchWithin(points, k: used), k: used)
     }
 

@@ -1,0 +1,91 @@
+extension NearestNeighbors {
+    /// Rows of the k-means sample drawn per part when ``searchWithinPartitioned(_:k:partitionRows:using:)``
+    /// splits a set (at least 20,000 rows in all, or every row when there are fewer).
+    public static let partitionSamplePerPart = 32
+
+    /// Approximate `k` nearest other rows of every row of `points`, with a cost bounded by
+    /// `partitionRows`: the rows are split into parts of about `partitionRows` rows by k-means and
+    /// each part is searched exactly on its own.
+    ///
+    /// With at most `partitionRows` rows this is ``searchWithin(_:k:)`` (exact). Otherwise
+    /// ⌈n / partitionRows⌉ centres are fitted by k-means (k-means++ seeding, 8 iterations) on a random
+    /// sample of about ``partitionSamplePerPart`` rows per part, every row goes to its nearest centre,
+    /// and the rows of each part are searched among themselves. A part larger than 2 × `partitionRows`
+    /// is split again the same way; a part that k-means cannot split (identical rows) is cut in row
+    /// order; the rows of a part with `k` rows or fewer are searched exactly against all the rows. So
+    /// the distance work is at most about 2 × `partitionRows` × n × columns instead of n² × columns:
+    /// linear in n.
+    ///
+    /// A neighbour found is always another row of `points`, and its distance is exact; what can be
+    /// missed is a true neighbour that fell in another part (near the border between two parts).
+    ///
+    /// - Parameters:
+    ///   - points: the rows.
+    ///   - k: neighbours per row, at most `points.rows - 1`.
+    ///   - partitionRows: the part size, greater than `k`.
+    ///   - rng: draws the k-means sample and seeds (used only when the rows are split).
+    /// - Throws: ``NeighborSearchError`` as ``searchWithin(_:k:)``, and
+    ///   ``NeighborSearchError/invalidPartition(rows:k:)`` when `partitionRows <= k`.
+    public static func searchWithinPartitioned(_ points: Matrix, k: Int, partitionRows: Int,
+                                               using rng: inout some RandomNumberGenerator) throws -> NeighborList {
+        guard k >= 1 else { throw NeighborSearchError.invalidK(k) }
+        guard partitionRows > k else { throw NeighborSearchError.invalidPartition(rows: partitionRows, k: k) }
+        let n = points.rows
+        guard n > partitionRows else { return try searchWithin(points, k: k) }
+        guard k <= n - 1 else { throw NeighborSearchError.notEnoughRows(k: k, available: n - 1) }
+        if let (r, c) = points.firstNonFinite() { throw NeighborSearchError.nonFinite(matrix: "reference", row: r, column: c) }
+
+        var indices = [Int32](repeating: -1, count: n * k)
+        var distances = [Float](repeating: .infinity, count: n * k)
+        var small: [Int] = []
+        let parts = try WorkProgress.silenced { try partition(points, rows: Array(0..<n), partitionRows: partitionRows, using: &rng) }
+        var searched = 0
+        for part in parts {
+            searched += part.count
+            guard part.count > k else { small.append(contentsOf: part); continue }
+            let found = try WorkProgress.silenced { try searchWithin(points.gatherRows(part), k: k) }
+            WorkProgress.report("partitioned neighbour search (rows)", done: searched, of: n)
+            for (local, row) in part.enumerated() {
+                for j in 0..<k {
+                    indices[row * k + j] = Int32(part[Int(found.indices[local * k + j])])
+                    distances[row * k + j] = found.squaredDistances[local * k + j]
+                }
+            }
+        }
+        if !small.isEmpty {
+            let found = try search(reference: points, queries: points.gatherRows(small), k: k, excluding: small)
+            for (local, row) in small.enumerated() {
+                for j in 0..<k {
+                    indices[row * k + j] = found.indices[local * k + j]
+                    distances[row * k + j] = found.squaredDistances[local * k + j]
+                }
+            }
+        }
+        return NeighborList(k: k, indices: indices, squaredDistances: distances)
+    }
+
+    /// Splits `rows` (indices into `points`) into parts of at most 2 × `partitionRows` rows.
+    private static func partition(_ points: Matrix, rows: [Int], partitionRows: Int,
+                                  using rng: inout some RandomNumberGenerator) throws -> [[Int]] {
+        guard rows.count > 2 * partitionRows else { return [rows] }
+        let parts = (rows.count + partitionRows - 1) / partitionRows
+        let sampleSize = min(rows.count, max(20_000, parts * partitionSamplePerPart))
+        let sample = rng.sampleWithoutReplacement(from: rows.count, count: sampleSize).map { rows[$0] }
+        let model = try KMeans(clusterCount: parts, maxIterations: 8).fit(points.gatherRows(sample), using: &rng)
+        let labels = try model.predict(points.gatherRows(rows))
+        var groups = Array(repeating: [Int](), count: parts)
+        for (i, label) in labels.enumerated() { groups[label].append(rows[i]) }
+        var result: [[Int]] = []
+        for group in groups where !group.isEmpty {
+            if group.count == rows.count {
+                // k-means did not split these rows (e.g. all identical): cut them in row order.
+                result.append(contentsOf: stride(from: 0, to: group.count, by: partitionRows).map {
+                    Array(group[$0..<min($0 + partitionRows, group.count)])
+                })
+            } else {
+                result.append(contentsOf: try partition(points, rows: group, partitionRows: partitionRows, using: &rng))
+            }
+        }
+        return result
+    }
+}
