@@ -61,6 +61,10 @@ final class WorkerPool: @unchecked Sendable {
     /// or has no workers.
     func run(tasks count: Int, _ body: (Int) -> Void) -> Bool {
         guard count >= 1, workers > 0 else { return false }
+        if count == 1 {  // nothing to share: no need to wake the workers
+            body(0)
+            return true
+        }
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             return false
         }

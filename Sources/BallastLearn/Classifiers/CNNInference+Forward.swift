@@ -147,7 +147,6 @@ extension CNNInference {
                      stride: Int, scratch: Scratch) {
         let h = lstm.hiddenSize, g = 4 * h, steps = lstm.sequenceLength, width = lstm.inputSize + h
         let projected = scratch.projected, gates = scratch.gates, cellTanh = scratch.cellTanh, joined = scratch.joined
-        let stacked = lstm.inputWeights + lstm.hiddenWeights  // (inputSize + h) × 4h
         for s in 0..<steps {
             let t = lstm.reverse ? steps - 1 - s : s
             Self.fillRows(projected, with: lstm.bias, rows: rows)
@@ -157,7 +156,7 @@ extension CNNInference {
                 if s > 0 { (row + lstm.inputSize).update(from: hidden + r * stride, count: h) }
             }
             // h₀ = 0: the first step multiplies by the input weights only.
-            stacked.withUnsafeBufferPointer { w in
+            lstm.weights.withUnsafeBufferPointer { w in
                 GEMM.multiply(transposeA: .none, transposeB: .none, m: rows, n: g, k: s > 0 ? width : lstm.inputSize, alpha: 1,
                               a: joined, lda: width, b: w.baseAddress!, ldb: g, beta: 1, c: projected, ldc: g, parallel: false)
             }

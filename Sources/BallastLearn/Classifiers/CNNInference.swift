@@ -52,10 +52,9 @@ struct CNNInference: Sendable, Equatable {
         var hiddenSize: Int
         var sequenceLength: Int
         var reverse: Bool
-        /// `inputSize × 4·hiddenSize`, `W_ihᵀ`.
-        var inputWeights: [Float]
-        /// `hiddenSize × 4·hiddenSize`, `W_hhᵀ`.
-        var hiddenWeights: [Float]
+        /// `(inputSize + hiddenSize) × 4·hiddenSize`: `W_ihᵀ` stacked on `W_hhᵀ`, so that one GEMM of a
+        /// step's `[x_t | h]` gives its gates.
+        var weights: [Float]
         /// `b_ih + b_hh`.
         var bias: [Float]
     }
@@ -220,7 +219,7 @@ extension CNNInference.Recurrent {
                      && lstm.sequenceLength == length,
                      "CNNInference: the LSTM must read the \(channels)×\(length) maps and return its last hidden state")
         self.init(inputSize: channels, hiddenSize: lstm.hiddenSize, sequenceLength: length, reverse: lstm.direction == .reverse,
-                  inputWeights: lstm.inputWeight.value.transposed().storage, hiddenWeights: lstm.hiddenWeight.value.transposed().storage,
+                  weights: lstm.inputWeight.value.transposed().storage + lstm.hiddenWeight.value.transposed().storage,
                   bias: zip(lstm.inputBias.value.storage, lstm.hiddenBias.value.storage).map { $0 + $1 })
     }
 }
