@@ -13,8 +13,10 @@ extension Tape {
         precondition(loss.rows == 1 && loss.columns == 1, "Tape.backward: loss is \(loss.rows)×\(loss.columns), expected 1×1")
         // Gradient buffers are allocated once per record and zeroed when first reached, so values
         // the loss does not depend on cost nothing.
+        // A view (`reshape`) shares its root's buffer; the root comes first, so it is allocated.
         for i in nodes.indices where nodes[i].needsGradient && nodes[i].gradient < 0 {
-            nodes[i].gradient = allocate(nodes[i].rows * nodes[i].columns)
+            let root = nodes[i].root
+            nodes[i].gradient = root == i ? allocate(nodes[i].rows * nodes[i].columns) : nodes[root].gradient
         }
         if touched.count < nodes.count { touched.append(contentsOf: [Bool](repeating: false, count: nodes.count - touched.count)) }
         touched.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
@@ -34,14 +36,19 @@ extension Tape {
 
     /// The gradient address of node `id` if it needs one, else `nil`; the first time in a backward
     /// pass, the buffer is zeroed and the node marked as reached.
+    ///
+    /// Views share their root's buffer, so "first time" is the buffer's: the root is marked when
+    /// any node sharing it is first written, and the view itself is marked too (its backward step
+    /// has nothing to do; the root's runs because it is marked).
     @inline(__always)
     func gradientTarget(_ id: Int) -> UnsafeMutablePointer<Scalar>? {
         guard nodes[id].needsGradient else { return nil }
-        let g = pointer(nodes[id].gradient)
-        if !touched[id] {
-            touched[id] = true
+        let g = pointer(nodes[id].gradient), root = nodes[id].root
+        if !touched[root] {
+            touched[root] = true
             Scalar.fill(g, with: 0, count: nodes[id].rows * nodes[id].columns)
         }
+        touched[id] = true
         return g
     }
 
@@ -50,10 +57,11 @@ extension Tape {
     @inline(__always)
     func overwritableTarget(_ id: Int) -> (pointer: UnsafeMutablePointer<Scalar>, beta: Scalar)? {
         guard nodes[id].needsGradient else { return nil }
-        let g = pointer(nodes[id].gradient)
-        if touched[id] { return (g, 1) }
+        let g = pointer(nodes[id].gradient), root = nodes[id].root
+        let first = !touched[root]
+        touched[root] = true
         touched[id] = true
-        return (g, 0)
+        return (g, first ? 0 : 1)
     }
 
     /// Propagates the gradient of node `i` into its inputs.
@@ -126,8 +134,8 @@ extension Tape {
                 Scalar.rowMaxBackward(x: valuePointer(a), y: y, outputGradient: gy, inputGradient: ga,
                                       rows: rows, columns: nodes[a].columns)
             }
-        case .reshape(let a):
-            if let ga = gradientTarget(a) { Scalar.accumulate(gy, into: ga, scale: 1, count: rows * columns) }
+        case .reshape:
+            break  // a view: its gradient already is its operand's
         case .batchNorm(let a, let statistics, let training, let length):
             if let ga = gradientTarget(a) {
                 if length == 1 {

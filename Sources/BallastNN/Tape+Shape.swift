@@ -98,8 +98,10 @@ extension Tape {
     public func reshape(_ a: Tensor, rows: Int, columns: Int) -> Tensor {
         check(a)
         precondition(rows * columns == a.count, "Tape.reshape: \(a.rows)×\(a.columns) to \(rows)×\(columns)")
-        let (t, out) = record(rows: rows, columns: columns, needsGradient: needs(a), op: .reshape(a.id))
-        Scalar.copy(valuePointer(a.id), to: out, count: t.count)
-        return t
+        // A view: the node shares its operand's value, and (in `backward`) its gradient buffer.
+        let source = nodes[a.id]
+        nodes.append(Node(rows: rows, columns: columns, value: source.value, gradient: -1, needsGradient: source.needsGradient,
+                          op: .reshape(a.id), root: source.root))
+        return Tensor(rows: rows, columns: columns, id: nodes.count - 1)
     }
 }

@@ -34,6 +34,9 @@ public final class Tape<Scalar: NNScalar> {
         var gradient: Int
         var needsGradient: Bool
         var op: Op
+        /// The node whose value and gradient buffers this one shares: itself, or for a `reshape`
+        /// the root of its operand (a reshape is a view: no copy forward, nothing to do backward).
+        var root: Int
     }
 
     /// What an op did, with the node ids (and arena offsets of saved data) its backward step needs.
@@ -153,7 +156,8 @@ public final class Tape<Scalar: NNScalar> {
     /// Appends a node with a freshly allocated value and returns it with the value's address.
     func record(rows: Int, columns: Int, needsGradient: Bool, op: Op) -> (Tensor, UnsafeMutablePointer<Scalar>) {
         let offset = allocate(rows * columns)
-        nodes.append(Node(rows: rows, columns: columns, value: offset, gradient: -1, needsGradient: needsGradient, op: op))
+        nodes.append(Node(rows: rows, columns: columns, value: offset, gradient: -1, needsGradient: needsGradient, op: op,
+                          root: nodes.count))
         return (Tensor(rows: rows, columns: columns, id: nodes.count - 1), storage + offset)
     }
 
@@ -236,7 +240,8 @@ public final class Tape<Scalar: NNScalar> {
     public func detach(_ t: Tensor) -> Tensor {
         check(t)
         let node = nodes[t.id]
-        nodes.append(Node(rows: node.rows, columns: node.columns, value: node.value, gradient: -1, needsGradient: false, op: .input))
+        nodes.append(Node(rows: node.rows, columns: node.columns, value: node.value, gradient: -1, needsGradient: false, op: .input,
+                          root: nodes.count))
         return Tensor(rows: t.rows, columns: t.columns, id: nodes.count - 1)
     }
 
@@ -276,7 +281,8 @@ public final class Tape<Scalar: NNScalar> {
         check(t)
         let offset = nodes[t.id].gradient
         guard offset >= 0 else { return nil }
-        guard t.id < touched.count, touched[t.id] else { return Array(repeating: 0, count: t.count) }
+        let root = nodes[t.id].root
+        guard root < touched.count, touched[root] else { return Array(repeating: 0, count: t.count) }
         return Array(UnsafeBufferPointer(start: pointer(offset), count: t.count))
     }
 
