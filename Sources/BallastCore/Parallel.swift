@@ -57,6 +57,25 @@ public enum Parallel {
         }
     }
 
+    /// Runs `body` over `0..<count` for a short kernel (an element-wise pass of a training step):
+    /// in up to ``threadCount`` contiguous chunks of at least `minimumChunk` indices on the
+    /// persistent workers of ``WorkerPool`` when they are awake and free, otherwise in one call on
+    /// the calling thread. Unlike ``forEachChunk(_:minimumChunk:chunksPerThread:_:)`` it never wakes
+    /// a parked worker or falls back to Dispatch (both cost more than such a kernel), and `body`
+    /// need not be `Sendable`: the caller guarantees that chunks write disjoint memory.
+    ///
+    /// Which chunks run where does not change what is computed, so an element-wise `body` gives the
+    /// same bits on any number of threads; a reduction across chunks must not be written this way.
+    @inline(__always)
+    public static func split(_ count: Int, minimumChunk: Int, _ body: (Range<Int>) -> Void) {
+        let parts = Swift.min(threadCount, count / Swift.max(1, minimumChunk))
+        if parts >= 2, #available(macOS 15, *),
+           WorkerPool.shared.run(tasks: parts, onlyIfAwake: true, { c in body(count * c / parts ..< count * (c + 1) / parts) }) {
+            return
+        }
+        if count > 0 { body(0..<count) }
+    }
+
     /// Maps each chunk of `range` to a partial result, in parallel, and returns the partial results in
     /// chunk order (so a reduction over them is deterministic).
     public static func mapChunks<T: Sendable>(

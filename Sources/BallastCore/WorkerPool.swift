@@ -58,9 +58,11 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Runs `body(task)` once for every task in `0..<count`, on the calling thread and the workers,
     /// and returns when all are done. Returns `false` without running anything when the pool is busy
-    /// or has no workers.
-    func run(tasks count: Int, _ body: (Int) -> Void) -> Bool {
+    /// or has no workers, or, with `onlyIfAwake`, when a worker is parked or none has started.
+    func run(tasks count: Int, onlyIfAwake: Bool = false, _ body: (Int) -> Void) -> Bool {
         guard count >= 1, workers > 0 else { return false }
+        // A job of a few microseconds is not worth waking a parked worker (tens of microseconds).
+        if onlyIfAwake && (!started.load(ordering: .relaxed) || sleepers.load(ordering: .relaxed) > 0) { return false }
         if count == 1 {  // nothing to share: no need to wake the workers
             body(0)
             return true

@@ -1,7 +1,10 @@
 // Batch normalization of channel-major rows (`rows × (channels·length)`): statistics per channel
 // over the batch and the positions, PyTorch's `BatchNorm1d` on `(N, C, L)`. With `length == 1`
 // these are ``NNScalar/batchNormForward(_:_:rows:columns:statistics:runningMean:runningVariance:momentum:epsilon:training:)``
-// and its backward, which the tape calls instead.
+// and its backward, which the tape calls instead. Channels are independent, so they are split over
+// the awake workers (each channel's sums run in the same order wherever it runs).
+
+import BallastCore
 
 extension NNScalar {
     /// Normalizes each channel of channel-major rows: element `(r, c, t)` at `r·channels·length +
@@ -12,7 +15,37 @@ extension NNScalar {
         statistics invStd: UnsafeMutablePointer<Self>, runningMean: UnsafeMutablePointer<Float>,
         runningVariance: UnsafeMutablePointer<Float>, momentum: Double, epsilon: Double, training: Bool
     ) {
-        let eps = Self(epsilon), width = channels * length
+        let width = channels * length
+        Parallel.split(channels, minimumChunk: Swift.max(1, parallelGrain / Swift.max(rows * length, 1))) { part in
+            let c = part.lowerBound
+            channelBatchNormForwardPart(x + c * length, y + c * length, rows: rows, channels: part.count, length: length, width: width,
+                                        statistics: invStd + c, runningMean: runningMean + c, runningVariance: runningVariance + c,
+                                        momentum: momentum, epsilon: epsilon, training: training)
+        }
+    }
+
+    /// Accumulates the input gradient of ``channelBatchNormForward(_:_:rows:channels:length:statistics:runningMean:runningVariance:momentum:epsilon:training:)``
+    /// from its output `y` (the normalized values): per channel, `gx += invStd · (g − mean(g) − ŷ·mean(g·ŷ))`
+    /// in training, `gx += invStd · g` in inference.
+    public static func channelBatchNormBackward(
+        y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>,
+        rows: Int, channels: Int, length: Int, statistics invStd: UnsafePointer<Self>, training: Bool
+    ) {
+        let width = channels * length
+        Parallel.split(channels, minimumChunk: Swift.max(1, parallelGrain / Swift.max(rows * length, 1))) { part in
+            let o = part.lowerBound * length
+            channelBatchNormBackwardPart(y: y + o, outputGradient: gy + o, inputGradient: gx + o, rows: rows, channels: part.count,
+                                         length: length, width: width, statistics: invStd + part.lowerBound, training: training)
+        }
+    }
+
+    /// One piece of ``channelBatchNormForward``, in the calling thread.
+    static func channelBatchNormForwardPart(
+        _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, channels: Int, length: Int, width: Int,
+        statistics invStd: UnsafeMutablePointer<Self>, runningMean: UnsafeMutablePointer<Float>,
+        runningVariance: UnsafeMutablePointer<Float>, momentum: Double, epsilon: Double, training: Bool
+    ) {
+        let eps = Self(epsilon)
         if training {
             let count = rows * length
             let m = Float(momentum), unbiased = count > 1 ? Float(count) / Float(count - 1) : 1
@@ -54,14 +87,12 @@ extension NNScalar {
         }
     }
 
-    /// Accumulates the input gradient of ``channelBatchNormForward(_:_:rows:channels:length:statistics:runningMean:runningVariance:momentum:epsilon:training:)``
-    /// from its output `y` (the normalized values): per channel, `gx += invStd · (g − mean(g) − ŷ·mean(g·ŷ))`
-    /// in training, `gx += invStd · g` in inference.
-    public static func channelBatchNormBackward(
+    /// One piece of ``channelBatchNormBackward``, in the calling thread.
+    static func channelBatchNormBackwardPart(
         y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>,
-        rows: Int, channels: Int, length: Int, statistics invStd: UnsafePointer<Self>, training: Bool
+        rows: Int, channels: Int, length: Int, width: Int, statistics invStd: UnsafePointer<Self>, training: Bool
     ) {
-        let width = channels * length, inverseCount = 1 / Self(Swift.max(rows * length, 1))
+        let inverseCount = 1 / Self(Swift.max(rows * length, 1))
         for c in 0..<channels {
             var meanG: Self = 0, meanGY: Self = 0
             if training {

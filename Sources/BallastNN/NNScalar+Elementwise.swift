@@ -1,29 +1,138 @@
 // Element-wise kernels of ``NNScalar``: one generic body each, instantiated per conformance.
 // `switch` statements sit outside the loops so every loop is a plain, vectorizable pass.
+// Kernels over more than ``parallelGrain`` elements are split over the awake workers
+// (``Parallel/split(_:minimumChunk:_:)``): each element is computed the same way wherever it runs,
+// so results do not depend on the thread count.
+
+import BallastCore
 
 extension NNScalar {
+    /// Elements (or rows × columns) below which a kernel runs in one piece: splitting a pass over
+    /// fewer than about 8,000 floats costs more in hand-over than it saves.
+    public static var parallelGrain: Int { 8192 }
+
+    /// The chunk of rows, at least ``parallelGrain`` elements, for a row-wise kernel.
+    @inline(__always)
+    static func rowGrain(_ columns: Int) -> Int { Swift.max(1, parallelGrain / Swift.max(columns, 1)) }
+
     /// Converts `count` Float values into this type.
     public static func load(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Self>, count: Int) {
-        for i in 0..<count { destination[i] = Self(source[i]) }
+        Parallel.split(count, minimumChunk: parallelGrain) { part in
+            loadPart(source + part.lowerBound, into: destination + part.lowerBound, count: part.count)
+        }
     }
 
     /// Adds `count` values of this type into Float storage.
     public static func addGradient(_ source: UnsafePointer<Self>, into destination: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { destination[i] += Float(source[i]) }
+        Parallel.split(count, minimumChunk: parallelGrain) { part in
+            addGradientPart(source + part.lowerBound, into: destination + part.lowerBound, count: part.count)
+        }
     }
 
     /// Sets `count` elements to `value`.
     public static func fill(_ destination: UnsafeMutablePointer<Self>, with value: Self, count: Int) {
-        for i in 0..<count { destination[i] = value }
+        Parallel.split(count, minimumChunk: parallelGrain) { part in
+            fillPart(destination + part.lowerBound, with: value, count: part.count)
+        }
     }
 
     /// Copies `count` elements.
     public static func copy(_ source: UnsafePointer<Self>, to destination: UnsafeMutablePointer<Self>, count: Int) {
-        for i in 0..<count { destination[i] = source[i] }
+        Parallel.split(count, minimumChunk: parallelGrain) { part in
+            copyPart(source + part.lowerBound, to: destination + part.lowerBound, count: part.count)
+        }
     }
 
     /// `destination += scale · source`.
     public static func accumulate(_ source: UnsafePointer<Self>, into destination: UnsafeMutablePointer<Self>, scale: Self, count: Int) {
+        Parallel.split(count, minimumChunk: parallelGrain) { part in
+            accumulatePart(source + part.lowerBound, into: destination + part.lowerBound, scale: scale, count: part.count)
+        }
+    }
+
+    /// Copies `row` into every row of `destination`.
+    public static func fillRows(with row: UnsafePointer<Self>, _ destination: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
+        Parallel.split(rows, minimumChunk: rowGrain(columns)) { part in
+            fillRowsPart(with: row, destination + part.lowerBound * columns, rows: part.count, columns: columns)
+        }
+    }
+
+    /// `y = f(x)`.
+    public static func unaryForward(_ f: UnaryFunction, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count n: Int) {
+        Parallel.split(n, minimumChunk: parallelGrain) { part in
+            unaryForwardPart(f, x + part.lowerBound, y + part.lowerBound, count: part.count)
+        }
+    }
+
+    /// `gx += f′(x) · gy`.
+    public static func unaryBackward(
+        _ f: UnaryFunction, x: UnsafePointer<Self>, y: UnsafePointer<Self>,
+        outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>, count n: Int
+    ) {
+        Parallel.split(n, minimumChunk: parallelGrain) { part in
+            let o = part.lowerBound
+            unaryBackwardPart(f, x: x + o, y: y + o, outputGradient: gy + o, inputGradient: gx + o, count: part.count)
+        }
+    }
+
+    /// `out = f(a, b)` with `b` broadcast.
+    public static func binaryForward(
+        _ f: BinaryFunction, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>,
+        rows: Int, columns: Int, broadcast: Broadcast
+    ) {
+        Parallel.split(rows, minimumChunk: rowGrain(columns)) { part in
+            let o = part.lowerBound * columns
+            let bPart = switch broadcast {
+            case .none: b + o
+            case .column: b + part.lowerBound
+            case .row, .scalar: b
+            }
+            binaryForwardPart(f, a + o, bPart, out + o, rows: part.count, columns: columns, broadcast: broadcast)
+        }
+    }
+
+    /// Accumulates the gradients of `out = f(a, b)`. A `b` broadcast over rows (`.row`, `.scalar`)
+    /// sums its gradient over all rows, so that case runs in one piece.
+    public static func binaryBackward(
+        _ f: BinaryFunction, a: UnsafePointer<Self>, b: UnsafePointer<Self>, out: UnsafePointer<Self>,
+        outputGradient gy: UnsafePointer<Self>, gradientA ga: UnsafeMutablePointer<Self>?,
+        gradientB gb: UnsafeMutablePointer<Self>?, rows: Int, columns: Int, broadcast: Broadcast
+    ) {
+        let reducesB = gb != nil && (broadcast == .row || broadcast == .scalar)
+        Parallel.split(rows, minimumChunk: reducesB ? Int.max : rowGrain(columns)) { part in
+            let o = part.lowerBound * columns
+            let bOffset = switch broadcast {
+            case .none: o
+            case .column: part.lowerBound
+            case .row, .scalar: 0
+            }
+            binaryBackwardPart(f, a: a + o, b: b + bOffset, out: out + o, outputGradient: gy + o, gradientA: ga.map { $0 + o },
+                               gradientB: gb.map { $0 + bOffset }, rows: part.count, columns: columns, broadcast: broadcast)
+        }
+    }
+
+    /// One piece of ``load``, in the calling thread.
+    static func loadPart(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { destination[i] = Self(source[i]) }
+    }
+
+    /// One piece of ``addGradient``, in the calling thread.
+    static func addGradientPart(_ source: UnsafePointer<Self>, into destination: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { destination[i] += Float(source[i]) }
+    }
+
+    /// One piece of ``fill``, in the calling thread.
+    static func fillPart(_ destination: UnsafeMutablePointer<Self>, with value: Self, count: Int) {
+        for i in 0..<count { destination[i] = value }
+    }
+
+    /// One piece of ``copy``, in the calling thread.
+    static func copyPart(_ source: UnsafePointer<Self>, to destination: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { destination[i] = source[i] }
+    }
+
+    /// One piece of ``accumulate``, in the calling thread.
+    static func accumulatePart(_ source: UnsafePointer<Self>, into destination: UnsafeMutablePointer<Self>, scale: Self, count: Int) {
         if scale == 1 {
             for i in 0..<count { destination[i] += source[i] }
         } else {
@@ -31,8 +140,8 @@ extension NNScalar {
         }
     }
 
-    /// Copies `row` into every row of `destination`.
-    public static func fillRows(with row: UnsafePointer<Self>, _ destination: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
+    /// One piece of ``fillRows``, in the calling thread.
+    static func fillRowsPart(with row: UnsafePointer<Self>, _ destination: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
         for r in 0..<rows {
             let d = destination + r * columns
             for c in 0..<columns { d[c] = row[c] }
@@ -47,8 +156,8 @@ extension NNScalar {
         return e / (1 + e)
     }
 
-    /// `y = f(x)`.
-    public static func unaryForward(_ f: UnaryFunction, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count n: Int) {
+    /// One piece of ``unaryForward``, in the calling thread.
+    static func unaryForwardPart(_ f: UnaryFunction, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count n: Int) {
         switch f {
         case .exp: vectorExp(x, y, count: n)
         case .log: for i in 0..<n { y[i] = nnLog(x[i]) }
@@ -97,8 +206,8 @@ extension NNScalar {
         }
     }
 
-    /// `gx += f′(x) · gy`.
-    public static func unaryBackward(
+    /// One piece of ``unaryBackward``, in the calling thread.
+    static func unaryBackwardPart(
         _ f: UnaryFunction, x: UnsafePointer<Self>, y: UnsafePointer<Self>,
         outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>, count n: Int
     ) {
@@ -151,8 +260,8 @@ extension NNScalar {
         }
     }
 
-    /// `out = f(a, b)` with `b` broadcast.
-    public static func binaryForward(
+    /// One piece of ``binaryForward``, in the calling thread.
+    static func binaryForwardPart(
         _ f: BinaryFunction, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>,
         rows: Int, columns: Int, broadcast: Broadcast
     ) {
@@ -179,8 +288,8 @@ extension NNScalar {
         }
     }
 
-    /// Accumulates the gradients of `out = f(a, b)`.
-    public static func binaryBackward(
+    /// One piece of ``binaryBackward``, in the calling thread.
+    static func binaryBackwardPart(
         _ f: BinaryFunction, a: UnsafePointer<Self>, b: UnsafePointer<Self>, out: UnsafePointer<Self>,
         outputGradient gy: UnsafePointer<Self>, gradientA ga: UnsafeMutablePointer<Self>?,
         gradientB gb: UnsafeMutablePointer<Self>?, rows: Int, columns: Int, broadcast: Broadcast

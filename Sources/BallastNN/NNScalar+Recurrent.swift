@@ -3,11 +3,64 @@
 // Gate columns are PyTorch's order: input `i`, forget `f`, candidate `g`, output `o`, each `h` wide.
 // `activations` holds `[σ(i) | σ(f) | tanh(g) | σ(o)]` per row, then `tanh(c)` (`5h` per row in all).
 // The sigmoid is computed as `½ + ½·tanh(x/2)`, the same function without a second vector kernel.
+// Rows are independent, so they are split over the awake workers.
+
+import BallastCore
 
 extension NNScalar {
     /// `c = σ(f) ⊙ previous + σ(i) ⊙ tanh(g)` (no `previous`: `c₀ = 0`); writes the four gate
     /// activations into `activations` (row stride `5h`).
     public static func lstmCellForward(
+        gates: UnsafePointer<Self>, previous: UnsafePointer<Self>?, activations: UnsafeMutablePointer<Self>,
+        cell: UnsafeMutablePointer<Self>, rows: Int, hidden h: Int
+    ) {
+        Parallel.split(rows, minimumChunk: rowGrain(4 * h)) { part in
+            let r = part.lowerBound
+            lstmCellForwardPart(gates: gates + r * 4 * h, previous: previous.map { $0 + r * h }, activations: activations + r * 5 * h,
+                                cell: cell + r * h, rows: part.count, hidden: h)
+        }
+    }
+
+    /// `hidden = σ(o) ⊙ tanh(c)`; writes `tanh(c)` after the gate activations.
+    public static func lstmHiddenForward(
+        cell: UnsafePointer<Self>, activations: UnsafeMutablePointer<Self>, hidden: UnsafeMutablePointer<Self>,
+        rows: Int, hidden h: Int
+    ) {
+        Parallel.split(rows, minimumChunk: rowGrain(2 * h)) { part in
+            let r = part.lowerBound
+            lstmHiddenForwardPart(cell: cell + r * h, activations: activations + r * 5 * h, hidden: hidden + r * h, rows: part.count, hidden: h)
+        }
+    }
+
+    /// Accumulates the gradients of `hidden` into the output gate's columns of `gates` and into `cell`.
+    public static func lstmHiddenBackward(
+        activations: UnsafePointer<Self>, outputGradient gh: UnsafePointer<Self>,
+        gatesGradient: UnsafeMutablePointer<Self>?, cellGradient: UnsafeMutablePointer<Self>?, rows: Int, hidden h: Int
+    ) {
+        Parallel.split(rows, minimumChunk: rowGrain(2 * h)) { part in
+            let r = part.lowerBound
+            lstmHiddenBackwardPart(activations: activations + r * 5 * h, outputGradient: gh + r * h,
+                                   gatesGradient: gatesGradient.map { $0 + r * 4 * h }, cellGradient: cellGradient.map { $0 + r * h },
+                                   rows: part.count, hidden: h)
+        }
+    }
+
+    /// Accumulates the gradients of `cell` into the input, forget and candidate columns of `gates`
+    /// and into `previous`.
+    public static func lstmCellBackward(
+        activations: UnsafePointer<Self>, previous: UnsafePointer<Self>?, outputGradient gc: UnsafePointer<Self>,
+        gatesGradient: UnsafeMutablePointer<Self>?, previousGradient: UnsafeMutablePointer<Self>?, rows: Int, hidden h: Int
+    ) {
+        Parallel.split(rows, minimumChunk: rowGrain(4 * h)) { part in
+            let r = part.lowerBound
+            lstmCellBackwardPart(activations: activations + r * 5 * h, previous: previous.map { $0 + r * h }, outputGradient: gc + r * h,
+                                 gatesGradient: gatesGradient.map { $0 + r * 4 * h },
+                                 previousGradient: previousGradient.map { $0 + r * h }, rows: part.count, hidden: h)
+        }
+    }
+
+    /// One piece of ``lstmCellForward``, in the calling thread.
+    static func lstmCellForwardPart(
         gates: UnsafePointer<Self>, previous: UnsafePointer<Self>?, activations: UnsafeMutablePointer<Self>,
         cell: UnsafeMutablePointer<Self>, rows: Int, hidden h: Int
     ) {
@@ -26,8 +79,8 @@ extension NNScalar {
         }
     }
 
-    /// `hidden = σ(o) ⊙ tanh(c)`; writes `tanh(c)` after the gate activations.
-    public static func lstmHiddenForward(
+    /// One piece of ``lstmHiddenForward``, in the calling thread.
+    static func lstmHiddenForwardPart(
         cell: UnsafePointer<Self>, activations: UnsafeMutablePointer<Self>, hidden: UnsafeMutablePointer<Self>,
         rows: Int, hidden h: Int
     ) {
@@ -38,8 +91,8 @@ extension NNScalar {
         }
     }
 
-    /// Accumulates the gradients of `hidden` into the output gate's columns of `gates` and into `cell`.
-    public static func lstmHiddenBackward(
+    /// One piece of ``lstmHiddenBackward``, in the calling thread.
+    static func lstmHiddenBackwardPart(
         activations: UnsafePointer<Self>, outputGradient gh: UnsafePointer<Self>,
         gatesGradient: UnsafeMutablePointer<Self>?, cellGradient: UnsafeMutablePointer<Self>?, rows: Int, hidden h: Int
     ) {
@@ -59,9 +112,8 @@ extension NNScalar {
         }
     }
 
-    /// Accumulates the gradients of `cell` into the input, forget and candidate columns of `gates`
-    /// and into `previous`.
-    public static func lstmCellBackward(
+    /// One piece of ``lstmCellBackward``, in the calling thread.
+    static func lstmCellBackwardPart(
         activations: UnsafePointer<Self>, previous: UnsafePointer<Self>?, outputGradient gc: UnsafePointer<Self>,
         gatesGradient: UnsafeMutablePointer<Self>?, previousGradient: UnsafeMutablePointer<Self>?, rows: Int, hidden h: Int
     ) {

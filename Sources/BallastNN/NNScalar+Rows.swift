@@ -1,6 +1,81 @@
 // Row- and column-wise kernels of ``NNScalar``: reductions, copies, gathers, softmax, batch norm.
+// Row-wise kernels split their rows over the awake workers (see `NNScalar+Elementwise.swift`);
+// reductions across rows run in one piece.
+
+import BallastCore
 
 extension NNScalar {
+    /// `gx += scale · g` broadcast back over `axis`.
+    public static func broadcastAccumulate(
+        _ g: UnsafePointer<Self>, rows: Int, columns: Int, axis: Axis?, scale: Self, into gx: UnsafeMutablePointer<Self>
+    ) {
+        Parallel.split(rows, minimumChunk: rowGrain(columns)) { part in
+            broadcastAccumulatePart(axis == .columns ? g + part.lowerBound : g, rows: part.count, columns: columns, axis: axis,
+                                    scale: scale, into: gx + part.lowerBound * columns)
+        }
+    }
+
+    /// Copies or adds a `rows × width` block.
+    public static func copyColumns(
+        from source: UnsafePointer<Self>, stride sourceStride: Int, offset sourceOffset: Int,
+        to destination: UnsafeMutablePointer<Self>, stride destinationStride: Int, offset destinationOffset: Int,
+        rows: Int, width: Int, accumulate: Bool
+    ) {
+        Parallel.split(rows, minimumChunk: rowGrain(width)) { part in
+            copyColumnsPart(from: source + part.lowerBound * sourceStride, stride: sourceStride, offset: sourceOffset,
+                            to: destination + part.lowerBound * destinationStride, stride: destinationStride,
+                            offset: destinationOffset, rows: part.count, width: width, accumulate: accumulate)
+        }
+    }
+
+    /// `destination[r] = source[indices[r]]`.
+    public static func gatherRows(
+        _ source: UnsafePointer<Self>, columns: Int, indices: UnsafePointer<Int>, count: Int,
+        into destination: UnsafeMutablePointer<Self>
+    ) {
+        Parallel.split(count, minimumChunk: rowGrain(columns)) { part in
+            gatherRowsPart(source, columns: columns, indices: indices + part.lowerBound, count: part.count,
+                           into: destination + part.lowerBound * columns)
+        }
+    }
+
+    /// Row-wise log-softmax.
+    public static func logSoftmaxForward(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
+        Parallel.split(rows, minimumChunk: rowGrain(columns)) { part in
+            logSoftmaxForwardPart(x + part.lowerBound * columns, y + part.lowerBound * columns, rows: part.count, columns: columns)
+        }
+    }
+
+    /// `gx += gy − softmax · Σ gy`.
+    public static func logSoftmaxBackward(
+        y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>,
+        rows: Int, columns: Int
+    ) {
+        Parallel.split(rows, minimumChunk: rowGrain(columns)) { part in
+            let o = part.lowerBound * columns
+            logSoftmaxBackwardPart(y: y + o, outputGradient: gy + o, inputGradient: gx + o, rows: part.count, columns: columns)
+        }
+    }
+
+    /// `y[r] = max_c x[r, c]`.
+    public static func rowMaxForward(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
+        Parallel.split(rows, minimumChunk: rowGrain(columns)) { part in
+            rowMaxForwardPart(x + part.lowerBound * columns, y + part.lowerBound, rows: part.count, columns: columns)
+        }
+    }
+
+    /// Routes `gy[r]` to the first maximal column of row `r`.
+    public static func rowMaxBackward(
+        x: UnsafePointer<Self>, y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>,
+        inputGradient gx: UnsafeMutablePointer<Self>, rows: Int, columns: Int
+    ) {
+        Parallel.split(rows, minimumChunk: rowGrain(columns)) { part in
+            let o = part.lowerBound * columns
+            rowMaxBackwardPart(x: x + o, y: y + part.lowerBound, outputGradient: gy + part.lowerBound, inputGradient: gx + o,
+                               rows: part.count, columns: columns)
+        }
+    }
+
     /// `out = scale · Σ x` over `axis`.
     public static func reduceSum(
         _ x: UnsafePointer<Self>, rows: Int, columns: Int, axis: Axis?, scale: Self,
@@ -34,8 +109,8 @@ extension NNScalar {
         }
     }
 
-    /// `gx += scale · g` broadcast back over `axis`.
-    public static func broadcastAccumulate(
+    /// One piece of ``broadcastAccumulate``, in the calling thread.
+    static func broadcastAccumulatePart(
         _ g: UnsafePointer<Self>, rows: Int, columns: Int, axis: Axis?, scale: Self, into gx: UnsafeMutablePointer<Self>
     ) {
         for r in 0..<rows {
@@ -52,8 +127,8 @@ extension NNScalar {
         }
     }
 
-    /// Copies or adds a `rows × width` block.
-    public static func copyColumns(
+    /// One piece of ``copyColumns``, in the calling thread.
+    static func copyColumnsPart(
         from source: UnsafePointer<Self>, stride sourceStride: Int, offset sourceOffset: Int,
         to destination: UnsafeMutablePointer<Self>, stride destinationStride: Int, offset destinationOffset: Int,
         rows: Int, width: Int, accumulate: Bool
@@ -69,8 +144,8 @@ extension NNScalar {
         }
     }
 
-    /// `destination[r] = source[indices[r]]`.
-    public static func gatherRows(
+    /// One piece of ``gatherRows``, in the calling thread.
+    static func gatherRowsPart(
         _ source: UnsafePointer<Self>, columns: Int, indices: UnsafePointer<Int>, count: Int,
         into destination: UnsafeMutablePointer<Self>
     ) {
@@ -91,8 +166,8 @@ extension NNScalar {
         }
     }
 
-    /// Row-wise log-softmax.
-    public static func logSoftmaxForward(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
+    /// One piece of ``logSoftmaxForward``, in the calling thread.
+    static func logSoftmaxForwardPart(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
         for r in 0..<rows {
             let xr = x + r * columns, yr = y + r * columns
             var m = -Self.infinity
@@ -104,8 +179,8 @@ extension NNScalar {
         }
     }
 
-    /// `gx += gy − softmax · Σ gy`.
-    public static func logSoftmaxBackward(
+    /// One piece of ``logSoftmaxBackward``, in the calling thread.
+    static func logSoftmaxBackwardPart(
         y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>,
         rows: Int, columns: Int
     ) {
@@ -117,8 +192,8 @@ extension NNScalar {
         }
     }
 
-    /// `y[r] = max_c x[r, c]`.
-    public static func rowMaxForward(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
+    /// One piece of ``rowMaxForward``, in the calling thread.
+    static func rowMaxForwardPart(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
         for r in 0..<rows {
             let xr = x + r * columns
             var m = -Self.infinity
@@ -127,8 +202,8 @@ extension NNScalar {
         }
     }
 
-    /// Routes `gy[r]` to the first maximal column of row `r`.
-    public static func rowMaxBackward(
+    /// One piece of ``rowMaxBackward``, in the calling thread.
+    static func rowMaxBackwardPart(
         x: UnsafePointer<Self>, y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>,
         inputGradient gx: UnsafeMutablePointer<Self>, rows: Int, columns: Int
     ) {

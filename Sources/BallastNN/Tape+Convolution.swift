@@ -4,6 +4,8 @@
 // copyColumns, gemm, reduceSum), so the generic tape code makes one dynamic call per run, never
 // one per element.
 
+import BallastCore
+
 /// Layout of the integer record of a `Tape.Op.convolution(start:)` node in the tape's `indices`.
 enum ConvolutionField {
     static let input = 0, weight = 1, bias = 2, channels = 3, length = 4, kernel = 5, stride = 6, padding = 7
@@ -70,13 +72,15 @@ extension Tape {
 
         let windows = pointer(indices[start + ConvolutionField.windows])
         let product = pointer(indices[start + ConvolutionField.product])
-        let input = UnsafePointer(valuePointer(x.id))
-        for c in 0..<channels {
-            for k in 0..<kernelSize {
-                let row = windows + (c * kernelSize + k) * columns
-                for n in 0..<batch {
-                    gatherRun(input + n * x.columns + c * length, into: row + n * positions, tap: k, length: length,
-                              positions: positions, stride: stride, padding: padding)
+        let input = UnsafePointer(valuePointer(x.id)), rowGrain = Swift.max(1, Scalar.parallelGrain / Swift.max(taps * positions, 1))
+        Parallel.split(batch, minimumChunk: rowGrain) { records in  // record n fills columns n·positions… of every row
+            for c in 0..<channels {
+                for k in 0..<kernelSize {
+                    let row = windows + (c * kernelSize + k) * columns
+                    for n in records {
+                        gatherRun(input + n * x.columns + c * length, into: row + n * positions, tap: k, length: length,
+                                  positions: positions, stride: stride, padding: padding)
+                    }
                 }
             }
         }
@@ -88,9 +92,11 @@ extension Tape {
                     a: valuePointer(weight.id), lda: taps, b: windows, ldb: columns,
                     beta: bias == nil ? 0 : 1, c: product, ldc: columns)
         let out = valuePointer(t.id)
-        for n in 0..<batch {
-            Scalar.copyColumns(from: product, stride: columns, offset: n * positions, to: out + n * t.columns,
-                               stride: positions, offset: 0, rows: filters, width: positions, accumulate: false)
+        Parallel.split(batch, minimumChunk: Swift.max(1, Scalar.parallelGrain / Swift.max(t.columns, 1))) { records in
+            for n in records {
+                Scalar.copyColumns(from: product, stride: columns, offset: n * positions, to: out + n * t.columns,
+                                   stride: positions, offset: 0, rows: filters, width: positions, accumulate: false)
+            }
         }
         return t
     }
@@ -151,9 +157,12 @@ extension Tape {
         let gy = UnsafePointer(pointer(nodes[i].gradient))
         let productGradient = pointer(field(ConvolutionField.product))
         let windows = UnsafePointer(pointer(field(ConvolutionField.windows)))
-        for n in 0..<batch {
-            Scalar.copyColumns(from: gy + n * nodes[i].columns, stride: positions, offset: 0, to: productGradient,
-                               stride: columns, offset: n * positions, rows: filters, width: positions, accumulate: false)
+        let outputColumns = nodes[i].columns
+        Parallel.split(batch, minimumChunk: Swift.max(1, Scalar.parallelGrain / Swift.max(outputColumns, 1))) { records in
+            for n in records {
+                Scalar.copyColumns(from: gy + n * outputColumns, stride: positions, offset: 0, to: productGradient,
+                                   stride: columns, offset: n * positions, rows: filters, width: positions, accumulate: false)
+            }
         }
         if let gw = gradientTarget(weight) {  // dW = dY · windowsᵀ
             Scalar.gemm(transposeA: false, transposeB: true, m: filters, n: taps, k: columns, alpha: 1,
@@ -167,13 +176,17 @@ extension Tape {
             Scalar.gemm(transposeA: true, transposeB: false, m: taps, n: columns, k: filters, alpha: 1,
                         a: valuePointer(weight), lda: taps, b: productGradient, ldb: columns, beta: 0,
                         c: windowsGradient, ldc: columns)
+            // Split by record (each writes only its own row of gx); per element the taps still add
+            // in order k = 0, 1, …, so the sums do not depend on the split.
             let inputColumns = nodes[x].columns
-            for c in 0..<channels {
-                for k in 0..<kernelSize {
-                    let row = UnsafePointer(windowsGradient + (c * kernelSize + k) * columns)
-                    for n in 0..<batch {
-                        scatterRun(row + n * positions, into: gx + n * inputColumns + c * length, tap: k,
-                                   length: length, positions: positions, stride: stride, padding: padding)
+            Parallel.split(batch, minimumChunk: Swift.max(1, Scalar.parallelGrain / Swift.max(taps * positions, 1))) { records in
+                for c in 0..<channels {
+                    for k in 0..<kernelSize {
+                        let row = UnsafePointer(windowsGradient + (c * kernelSize + k) * columns)
+                        for n in records {
+                            scatterRun(row + n * positions, into: gx + n * inputColumns + c * length, tap: k,
+                                       length: length, positions: positions, stride: stride, padding: padding)
+                        }
                     }
                 }
             }
