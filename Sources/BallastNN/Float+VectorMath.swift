@@ -1,5 +1,5 @@
-// SIMD exponential and hyperbolic tangent for the Float tape (Cephes' single-precision
-// approximations, about 2 ulp), eight lanes at a time; the scalar tail uses the same formulas.
+// SIMD exponential (Cephes' single-precision approximation, about 2 ulp) and hyperbolic tangent (a
+// rational minimax fit) for the Float tape, eight lanes at a time; the scalar tail uses the same formulas.
 
 extension Float {
     /// `eˣ` for eight lanes: `x = n·ln 2 + r`, a degree-6 polynomial for `eʳ`, `2ⁿ` from the exponent
@@ -26,20 +26,28 @@ extension Float {
         return (p * scale).replacing(with: v, where: v .!= v)
     }
 
-    /// `tanh x` for eight lanes: an odd polynomial below |x| = 0.625, `1 − 2 / (e^{2|x|} + 1)` above.
+    /// `tanh x` for eight lanes: an odd rational function of degrees 13 / 6 on `x` clamped to
+    /// ±7.9053 (beyond it `tanh` rounds to ±1 in Float), the minimax fit Eigen, XLA and ONNX Runtime
+    /// use. Eleven FMAs and one division, no exponential; within 3e-7 of `tanh` everywhere
+    /// (`VectorMathTests`), and odd, so small arguments keep their relative accuracy. NaN stays NaN.
     @inline(__always)
-    static func tanh8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    static func tanh8(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        let limit = SIMD8<Float>(repeating: 7.90531110763549805)
+        var x = v.replacing(with: limit, where: v .> limit)
+        x = x.replacing(with: -limit, where: x .< -limit)
         let z = x * x
-        var p = SIMD8<Float>(repeating: -5.70498872745e-3)
-        p = p * z + 2.06390887954e-2
-        p = p * z - 5.37397155531e-2
-        p = p * z + 1.33314422036e-1
-        p = p * z - 3.33332819422e-1
-        let small = p * z * x + x
-        let a = x.replacing(with: -x, where: x .< 0)
-        let large = 1 - 2 / (exp8(2 * a) + 1)
-        let signed = large.replacing(with: -large, where: x .< 0)
-        return signed.replacing(with: small, where: a .< 0.625)
+        var p = SIMD8<Float>(repeating: -2.76076847742355e-16)
+        p = p * z + 2.00018790482477e-13
+        p = p * z - 8.60467152213735e-11
+        p = p * z + 5.12229709037114e-08
+        p = p * z + 1.48572235717979e-05
+        p = p * z + 6.37261928875436e-04
+        p = p * z + 4.89352455891786e-03
+        var q = SIMD8<Float>(repeating: 1.19825839466702e-06)
+        q = q * z + 1.18534705686654e-04
+        q = q * z + 2.26843463243900e-03
+        q = q * z + 4.89352518554385e-03
+        return x * p / q
     }
 
     /// Vectorized `eˣ`.

@@ -138,53 +138,37 @@ extension CNNInference {
     /// An LSTM over the `rows × (sequenceLength·inputSize)` time-major `input`; the last hidden
     /// state of row `r` goes to `hidden + r·stride`.
     ///
-    /// Step by step, all rows at once: `[x_t | h]` is copied into one `rows × (inputSize + h)` block
-    /// and multiplied by the stacked weights `[W_ih; W_hh]ᵀ` in a single GEMM onto the bias, so a
-    /// step's working set (the block and its `rows × 4h` gates) stays in cache. Projecting every
-    /// step's input first wrote `rows · steps · 4h` floats (7.5 MB for a task of 256 rows and 30
-    /// steps) that each step then read back from memory.
+    /// Step by step, all rows at once: `[x_t | h]` sits in one `rows × (inputSize + h)` block,
+    /// multiplied by the stacked weights `[W_ih; W_hh]ᵀ` in a single GEMM onto the bias, so a step's
+    /// working set (the block and its `rows × 4h` gates) stays in cache. Each step copies `x_t` into
+    /// the block and writes the new `h` straight into it for the next step. The gate columns of the
+    /// weights are pre-halved, so one `tanh` pass gives every gate (see ``Recurrent/weights``).
     private func run(_ lstm: Recurrent, _ input: UnsafePointer<Float>, rows: Int, into hidden: UnsafeMutablePointer<Float>,
                      stride: Int, scratch: Scratch) {
-        let h = lstm.hiddenSize, g = 4 * h, steps = lstm.sequenceLength, width = lstm.inputSize + h
+        let h = lstm.hiddenSize, g = 4 * h, steps = lstm.sequenceLength, inputSize = lstm.inputSize, width = inputSize + h
         let projected = scratch.projected, gates = scratch.gates, cellTanh = scratch.cellTanh, joined = scratch.joined
         for s in 0..<steps {
             let t = lstm.reverse ? steps - 1 - s : s
             Self.fillRows(projected, with: lstm.bias, rows: rows)
-            for r in 0..<rows {
-                let row = joined + r * width
-                row.update(from: input + (r * steps + t) * lstm.inputSize, count: lstm.inputSize)
-                if s > 0 { (row + lstm.inputSize).update(from: hidden + r * stride, count: h) }
-            }
+            for r in 0..<rows { (joined + r * width).update(from: input + (r * steps + t) * inputSize, count: inputSize) }
             // h₀ = 0: the first step multiplies by the input weights only.
             lstm.weights.withUnsafeBufferPointer { w in
-                GEMM.multiply(transposeA: .none, transposeB: .none, m: rows, n: g, k: s > 0 ? width : lstm.inputSize, alpha: 1,
+                GEMM.multiply(transposeA: .none, transposeB: .none, m: rows, n: g, k: s > 0 ? width : inputSize, alpha: 1,
                               a: joined, lda: width, b: w.baseAddress!, ldb: g, beta: 1, c: projected, ldc: g, parallel: false)
             }
             for r in 0..<rows {
-                let z = projected + r * g
-                Self.sigmoid(z, gates, count: 2 * h)  // input, forget
-                Float.vectorTanh(z + 2 * h, gates + 2 * h, count: h)  // cell candidate
-                Self.sigmoid(z + 3 * h, gates + 3 * h, count: h)  // output
-                let cell = scratch.cell + r * h, state = hidden + r * stride
+                Float.vectorTanh(projected + r * g, gates, count: g)  // tanh(i/2), tanh(f/2), tanh(g), tanh(o/2)
+                let cell = scratch.cell + r * h, state = joined + r * width + inputSize
                 if s == 0 {  // c₀ = 0
-                    for j in 0..<h { cell[j] = gates[j] * gates[2 * h + j] }
+                    for j in 0..<h { cell[j] = (0.5 + 0.5 * gates[j]) * gates[2 * h + j] }
                 } else {
-                    for j in 0..<h { cell[j] = gates[h + j] * cell[j] + gates[j] * gates[2 * h + j] }
+                    for j in 0..<h { cell[j] = (0.5 + 0.5 * gates[h + j]) * cell[j] + (0.5 + 0.5 * gates[j]) * gates[2 * h + j] }
                 }
                 Float.vectorTanh(cell, cellTanh, count: h)
-                for j in 0..<h { state[j] = gates[3 * h + j] * cellTanh[j] }
+                for j in 0..<h { state[j] = (0.5 + 0.5 * gates[3 * h + j]) * cellTanh[j] }
             }
         }
-    }
-
-    /// `1 / (1 + e⁻ˣ)` from `e^−|x|`, as the tape's sigmoid (`y` must not be `x`).
-    private static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { y[i] = -abs(x[i]) }
-        Float.vectorExp(y, y, count: count)
-        for i in 0..<count {
-            let e = y[i]
-            y[i] = x[i] >= 0 ? 1 / (1 + e) : e / (1 + e)
-        }
+        for r in 0..<rows { (hidden + r * stride).update(from: joined + r * width + inputSize, count: h) }
     }
 
     /// Copies `row` into each of the `rows` rows of `target`.

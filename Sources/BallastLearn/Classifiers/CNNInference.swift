@@ -53,9 +53,11 @@ struct CNNInference: Sendable, Equatable {
         var sequenceLength: Int
         var reverse: Bool
         /// `(inputSize + hiddenSize) × 4·hiddenSize`: `W_ihᵀ` stacked on `W_hhᵀ`, so that one GEMM of a
-        /// step's `[x_t | h]` gives its gates.
+        /// step's `[x_t | h]` gives its gates. The columns of the input, forget and output gates are
+        /// halved (exactly: a power of two), so one `tanh` pass over a row's four gates gives all of
+        /// them, `σ(z) = ½ + ½·tanh(z/2)`, as the training tape computes them.
         var weights: [Float]
-        /// `b_ih + b_hh`.
+        /// `b_ih + b_hh`, the same columns halved.
         var bias: [Float]
     }
 
@@ -218,9 +220,14 @@ extension CNNInference.Recurrent {
         precondition(lstm.output == .lastHidden && lstm.inputLayout == .channelMajor && lstm.inputSize == channels
                      && lstm.sequenceLength == length,
                      "CNNInference: the LSTM must read the \(channels)×\(length) maps and return its last hidden state")
-        self.init(inputSize: channels, hiddenSize: lstm.hiddenSize, sequenceLength: length, reverse: lstm.direction == .reverse,
-                  weights: lstm.inputWeight.value.transposed().storage + lstm.hiddenWeight.value.transposed().storage,
-                  bias: zip(lstm.inputBias.value.storage, lstm.hiddenBias.value.storage).map { $0 + $1 })
+        let h = lstm.hiddenSize, g = 4 * h
+        // Gate columns are PyTorch's order i, f, g, o; only the candidate g keeps its scale.
+        func halved(_ values: [Float]) -> [Float] {
+            values.enumerated().map { index, v in (2 * h ..< 3 * h).contains(index % g) ? v : v / 2 }
+        }
+        self.init(inputSize: channels, hiddenSize: h, sequenceLength: length, reverse: lstm.direction == .reverse,
+                  weights: halved(lstm.inputWeight.value.transposed().storage + lstm.hiddenWeight.value.transposed().storage),
+                  bias: halved(zip(lstm.inputBias.value.storage, lstm.hiddenBias.value.storage).map { $0 + $1 }))
     }
 }
 
