@@ -233,7 +233,7 @@ def main():
                         run_json([args.ballast, "train", kdd_train, "--model", specs[name], "--seed", str(seed), "-o", bundle, "--json"])
                         evaluated = run_json([args.ballast, "evaluate", bundle, kdd_test, "--json"])
                         sides["ballast"].append({"seed": seed, "accuracy": find_key(evaluated, "accuracy"),
-                                                 "macro_f1": find_key(evaluated, "macro_f1")})
+                                                 "macro_f1": (find_key(evaluated, "macro") or {}).get("f1")})
                     anchor = titles[name].split(" (")[0]
                     for label, rows in [(f"{anchor} on prepare_kdd.py's min-max matrix", sides["minmax"]),
                                         (f"{anchor} on the raw values (float64)", sides["raw"]),

@@ -1,6 +1,7 @@
 import BallastCore
 import BallastData
 import BallastLearn
+import Foundation
 import Testing
 
 /// Trees fitted with the preprocessing's schema split a `log1p` column where a tree on the raw data
@@ -64,6 +65,42 @@ struct RawMidpointSplitTests {
         #expect(raw.tree.feature[0] == 0)
         #expect(raw.tree.threshold[0] == prep.columns[0].output(ofRaw: 5_005))
         #expect(plain.tree.threshold[0] < raw.tree.threshold[0])
+    }
+
+    @Test("with the schema, log1p no longer changes a tree's predictions on raw records", arguments: [
+        ("dt", DecisionTreeClassifier() as any Classifier), ("rf", RandomForestClassifier(trees: 5)),
+    ] as [(String, any Classifier)])
+    func invariantToLog(name: String, classifier: any Classifier) throws {
+        // Byte counts spread over four decades, classes by band with 10% of the labels flipped (deep
+        // trees); test records lie a quarter of a byte from every raw midpoint, far above the `Float`
+        // resolution of either preprocessing at these sizes.
+        var rng = Xoshiro256StarStar(seed: 11)
+        var bytes: [Double] = [], rate: [Double] = [], labels: [Int] = []
+        for _ in 0..<600 {
+            let b = (exp(rng.nextUniform() * 10.5)).rounded(.down)
+            bytes.append(b)
+            rate.append((rng.nextUniform() * 100).rounded() / 100)
+            let band = b < 50 ? 0 : (b < 2_000 ? 1 : 2)
+            labels.append(rng.nextUniform() < 0.1 ? (band + 1) % 3 : band)
+        }
+        let features = Table(columns: [TableColumn(name: "bytes", values: .numeric(bytes)), TableColumn(name: "rate", values: .numeric(rate))])
+        let table = LabeledTable(features: features, labels: labels, classNames: ["a", "b", "c"], source: "test")
+        let testBytes = (0..<2_000).map { _ in (exp(rng.nextUniform() * 10.6)).rounded(.down) + 0.25 }
+        let testRate = (0..<2_000).map { _ in rng.nextUniform() }
+        let test = Table(columns: [TableColumn(name: "bytes", values: .numeric(testBytes)), TableColumn(name: "rate", values: .numeric(testRate))])
+        var predictions: [[Int]] = []
+        for log in [Preprocessor.LogTransform.columns(["bytes"]), .none] {
+            let prep = try Preprocessor(logTransform: log).fit(features)
+            var fitRNG = Xoshiro256StarStar(seed: 5)
+            let model = try classifier.fitErased(table.labeledMatrix(using: prep), schema: FeatureSchema(preprocessor: prep), using: &fitRNG)
+            predictions.append(try model.predict(prep.transform(test)))
+        }
+        #expect(predictions[0] == predictions[1], "\(name): \(zip(predictions[0], predictions[1]).filter { $0 != $1 }.count) records differ")
+        // Without the schema the log1p tree splits at midpoints of the logarithms, and records differ.
+        let prep = try Preprocessor(logTransform: .columns(["bytes"])).fit(features)
+        var fitRNG = Xoshiro256StarStar(seed: 5)
+        let plain = try classifier.fitErased(table.labeledMatrix(using: prep), using: &fitRNG)
+        #expect(try plain.predict(prep.transform(test)) != predictions[1], "\(name) without the schema")
     }
 
     @Test("a schema of rows without log1p columns, or an inferred one, changes nothing")

@@ -3,19 +3,42 @@ import BallastData
 import BallastLearn
 import Foundation
 
-/// `ballast-bench tree-thresholds TRAIN TEST SPEC [SEED...]`: where a tree's thresholds lie, measured.
+/// `ballast-bench tree-thresholds TRAIN TEST SPEC [SEED...] [--label COLUMN]`: where a tree's
+/// thresholds lie, measured.
 ///
-/// Fits the default preprocessing (one-hot, `log1p` of heavy-tailed counters, z-score) on the NSL-KDD
-/// file TRAIN, then fits the catalogue model SPEC (`dt`, `rf:trees=100`, `gbdt`) twice per seed on
+/// Fits the default preprocessing (one-hot, `log1p` of heavy-tailed counters, z-score) on TRAIN (an
+/// NSL-KDD file, or a flow CSV whose class column is COLUMN), then fits the catalogue model SPEC (`dt`, `rf:trees=100`, `gbdt`) twice per seed on
 /// the same rows with the same seed: once without a schema (thresholds halfway between the
 /// preprocessed values, as before) and once with the preprocessing's schema (thresholds at the image of
 /// the raw midpoint in `log1p` columns, what `ballast train` does). Both are scored on TEST. Prints
 /// one JSON line per seed: accuracy and macro-F1 of both, how many test rows reach a different leaf
 /// of the first tree and get a different class, whether the first trees have the same shape, and
-/// how many of their splits and of their moved thresholds are in `log1p` columns.
+/// how many of their splits and of their moved thresholds are in `log1p` columns, and how many distinct
+/// raw training values the preprocessing merged into one output.
 func benchTreeThresholds(_ arguments: [String]) throws {
-    guard arguments.count >= 3 else { throw BenchError("usage: ballast-bench tree-thresholds TRAIN TEST SPEC [SEED...]") }
-    let trainTable = try NSLKDD.load(path: arguments[0]), testTable = try NSLKDD.load(path: arguments[1])
+    var arguments = arguments
+    var label: String?
+    if let i = arguments.firstIndex(of: "--label"), i + 1 < arguments.count {
+        label = arguments[i + 1]
+        arguments.removeSubrange(i...(i + 1))
+    }
+    guard arguments.count >= 3 else {
+        throw BenchError("usage: ballast-bench tree-thresholds TRAIN TEST SPEC [SEED...] [--label COLUMN]")
+    }
+    let trainTable: LabeledTable, testTable: LabeledTable
+    if let label {
+        trainTable = try FlowCSV.load(path: arguments[0], label: label).data
+        let read = try FlowCSV.load(path: arguments[1], label: label).data
+        let index = try read.classNames.map { name in
+            guard let i = trainTable.classNames.firstIndex(of: name) else { throw BenchError("test class \(name) is not a training class") }
+            return i
+        }
+        testTable = LabeledTable(features: read.features, labels: read.labels.map { index[$0] }, classNames: trainTable.classNames,
+                                 source: read.source)
+    } else {
+        trainTable = try NSLKDD.load(path: arguments[0])
+        testTable = try NSLKDD.load(path: arguments[1])
+    }
     let prep = try Preprocessor().fit(trainTable.features)
     let train = try trainTable.labeledMatrix(using: prep), test = try testTable.labeledMatrix(using: prep)
     let schema = FeatureSchema(preprocessor: prep)
@@ -23,14 +46,30 @@ func benchTreeThresholds(_ arguments: [String]) throws {
         let source = prep.columns[prep.outputColumns[j].sourceColumn]
         return source.kind != .categorical && source.logTransformed
     })
+    // Distinct raw training values that share an output after log1p, scaling and Float rounding
+    // (the tie-breaks should leave none), summed over the numeric columns.
+    var merged = 0
+    for (j, column) in trainTable.features.columns.enumerated() {
+        guard case let .numeric(values) = column.values else { continue }
+        let output = prep.columns[j].outputRange.lowerBound
+        let raw = Set(values.filter { !$0.isNaN }).count
+        let outputs = Set((0..<train.count).map { train.features[$0, output] }).count
+        merged += raw - outputs
+    }
     let classifier = try Catalog.classifier(arguments[2])
     let seeds = arguments.count > 3 ? arguments.dropFirst(3).compactMap { UInt64($0) } : [1]
     for seed in seeds {
-        var rng = Xoshiro256StarStar(seed: seed)
+        // The two fits alternate which goes first from seed to seed (the machine may be shared).
         var before: AnyClassifierModel?, after: AnyClassifierModel?
-        let fitBefore = try seconds { before = try classifier.fitErased(train, using: &rng) }
-        rng = Xoshiro256StarStar(seed: seed)
-        let fitAfter = try seconds { after = try classifier.fitErased(train, schema: schema, using: &rng) }
+        var fitBefore = 0.0, fitAfter = 0.0
+        for withSchema in seed % 2 == 0 ? [true, false] : [false, true] {
+            var rng = Xoshiro256StarStar(seed: seed)
+            if withSchema {
+                fitAfter = try seconds { after = try classifier.fitErased(train, schema: schema, using: &rng) }
+            } else {
+                fitBefore = try seconds { before = try classifier.fitErased(train, using: &rng) }
+            }
+        }
         guard let before, let after else { throw BenchError("fit produced no model") }
         let p0 = try before.predict(test.features), p1 = try after.predict(test.features)
         let (a0, f0) = accuracyAndMacroF1(truth: test.labels, predicted: p0, classCount: train.classNames.count)
@@ -44,6 +83,7 @@ func benchTreeThresholds(_ arguments: [String]) throws {
             "test_rows_right_only_raw": zip(zip(p0, p1), test.labels).filter { $0.1 == $1 && $0.0 != $1 }.count,
             "test_rows_right_only_value": zip(zip(p0, p1), test.labels).filter { $0.0 == $1 && $0.1 != $1 }.count,
             "log1p_columns": logColumns.sorted().map { prep.outputColumns[$0].name },
+            "raw_values_merged_by_preprocessing": merged,
         ]
         if let t0 = firstTree(before), let t1 = firstTree(after) {
             let sameShape = t0.feature == t1.feature && t0.left == t1.left && t0.right == t1.right
