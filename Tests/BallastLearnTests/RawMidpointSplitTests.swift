@@ -63,7 +63,7 @@ struct RawMidpointSplitTests {
         let plain = try DecisionTreeClassifier().fit(train, using: &rng)
         #expect(raw.tree.feature == plain.tree.feature && raw.tree.left == plain.tree.left && raw.tree.values == plain.tree.values)
         #expect(raw.tree.feature[0] == 0)
-        #expect(raw.tree.threshold[0] == prep.columns[0].output(ofRaw: 5_005))
+        #expect(abs(prep.columns[0].rawValue(ofOutput: raw.tree.threshold[0]) - 5_005) < 0.05)
         #expect(plain.tree.threshold[0] < raw.tree.threshold[0])
     }
 
@@ -114,7 +114,8 @@ struct RawMidpointSplitTests {
             var rng = Xoshiro256StarStar(seed: 1)
             let with = try DecisionTreeClassifier().fit(train, schema: schema, using: &rng)
             rng = Xoshiro256StarStar(seed: 1)
-            #expect(with == (try DecisionTreeClassifier().fit(train, using: &rng)))
+            let without = try DecisionTreeClassifier().fit(train, using: &rng)
+            #expect(with == without)
         }
     }
 
