@@ -1,6 +1,7 @@
 """Trees on continuous, many-class flow data: scikit-learn DecisionTree / RandomForest (100 trees,
 n_jobs=2) and XGBoost `hist` against `ballast train --model dt|rf|gbdt`, on the same CSV files in
-the same run; and the decision tree on NSL-KDD (KDDTrain+ -> KDDTest+ accuracy, seeds 1-3).
+the same run; and the decision tree and forest on NSL-KDD (KDDTrain+ -> KDDTest+ accuracy and
+macro-F1, seeds 1-3; scikit-learn on prepare_kdd.py's min-max matrix and on the raw values).
 
 Data: Benchmarks/flows10.py's simulated 10-class flow records (UNSW-NB15's shape: 39 numeric
 columns with many distinct float values -- rates, loads, jitters, TCP sequence bases -- and 3
@@ -12,6 +13,7 @@ default preprocessing (one-hot, log1p of heavy-tailed counters, z-score), as `ba
 Run from the repository root after `swift build -c release --product ballast`:
     python Benchmarks/trees_continuous.py [--rows N] [--test-rows N] [--seeds 1,2,3]
         [--models dt,rf,gbdt] [--rounds 100] [--gbdt-seeds 1] [--smote] [--smote-seeds 1] [--no-kdd]
+        [--kdd-models dt,rf]
         [--ballast PATH]
 Every (model, seed) runs both sides one after the other, each in a fresh process with 2 threads
 (Ballast with BALLAST_BLAS=off), alternating which side goes first, and prints the load average
@@ -72,15 +74,31 @@ print(json.dumps({"seed": seed, "fit_seconds": fit, "fit_cpu_seconds": cpu, "row
 
 KDD_ANCHOR = r"""
 import json, sys
-import numpy as np
-from sklearn.tree import DecisionTreeClassifier
-d, seed = sys.argv[1], int(sys.argv[2])
-X = np.fromfile(d + "/kdd_train_122.f32", dtype="<f4").reshape(-1, 122)
-y = np.loadtxt(d + "/kdd_train_labels.txt", dtype=int)
-Xt = np.fromfile(d + "/kdd_test_122.f32", dtype="<f4").reshape(-1, 122)
-yt = np.loadtxt(d + "/kdd_test_labels.txt", dtype=int)
-m = DecisionTreeClassifier(random_state=seed).fit(X, y)
-print(json.dumps({"seed": seed, "accuracy": float((m.predict(Xt) == yt).mean())}), flush=True)
+import numpy as np, pandas as pd
+from sklearn.metrics import f1_score
+results, kdd, model, variant, seed = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+if variant == "minmax":
+    X = np.fromfile(results + "/kdd_train_122.f32", dtype="<f4").reshape(-1, 122)
+    y = np.loadtxt(results + "/kdd_train_labels.txt", dtype=int)
+    Xt = np.fromfile(results + "/kdd_test_122.f32", dtype="<f4").reshape(-1, 122)
+    yt = np.loadtxt(results + "/kdd_test_labels.txt", dtype=int)
+else:
+    sys.path.insert(0, sys.argv[6])
+    from prepare_kdd import CATEGORY
+    frames = [pd.read_csv(kdd + "/KDDTrain+.txt", header=None), pd.read_csv(kdd + "/KDDTest+.txt", header=None)]
+    y, yt = (f[41].map(CATEGORY).to_numpy() for f in frames)
+    numeric = [f.drop(columns=[1, 2, 3, 41, 42]).to_numpy(dtype=np.float64) for f in frames]
+    onehot = pd.get_dummies(frames[0][[1, 2, 3]].astype(str)).astype(np.float64)
+    onehot_t = pd.get_dummies(frames[1][[1, 2, 3]].astype(str)).astype(np.float64).reindex(columns=onehot.columns, fill_value=0.0)
+    X, Xt = np.hstack([numeric[0], onehot.to_numpy()]), np.hstack([numeric[1], onehot_t.to_numpy()])
+if model == "dt":
+    from sklearn.tree import DecisionTreeClassifier
+    m = DecisionTreeClassifier(random_state=seed)
+else:
+    from sklearn.ensemble import RandomForestClassifier
+    m = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=seed)
+p = m.fit(X, y).predict(Xt)
+print(json.dumps({"seed": seed, "accuracy": float((p == yt).mean()), "macro_f1": float(f1_score(yt, p, average="macro"))}), flush=True)
 """
 
 
@@ -142,6 +160,7 @@ def main():
     parser.add_argument("--smote", action="store_true")
     parser.add_argument("--smote-seeds", default="1", help="seeds for the forest on SMOTE-balanced data")
     parser.add_argument("--no-kdd", action="store_true")
+    parser.add_argument("--kdd-models", default="dt,rf", help="tree models compared on NSL-KDD (dt, rf)")
     parser.add_argument("--ballast", default=os.path.join(ROOT, ".build", "release", "ballast"))
     args = parser.parse_args()
     if not os.path.exists(args.ballast):
@@ -201,20 +220,28 @@ def main():
             else:
                 if not os.path.exists(os.path.join(RESULTS, "kdd_test_122.f32")):
                     subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "prepare_kdd.py"), kdd_train], check=True)
-                anchor, ours = [], []
-                for seed in [int(s) for s in args.seeds.split(",")]:
-                    anchor.append(run_json([sys.executable, "-c", KDD_ANCHOR, RESULTS, str(seed)]))
-                    bundle = os.path.join(tmp, f"dt{seed}.bundle")
-                    run_json([args.ballast, "train", kdd_train, "--model", "dt", "--seed", str(seed), "-o", bundle, "--json"])
-                    evaluated = run_json([args.ballast, "evaluate", bundle, kdd_test, "--json"])
-                    ours.append({"seed": seed, "accuracy": find_key(evaluated, "accuracy")})
                 print()
-                print("NSL-KDD KDDTrain+ -> KDDTest+, decision tree accuracy % per seed and mean")
-                for label, rows in [("sklearn DecisionTreeClassifier (min-max, prepare_kdd.py)", anchor),
-                                    ("Ballast `train --model dt` + `evaluate` (default preprocessing)", ours)]:
-                    per = " ".join(f"{100 * r['accuracy']:.2f}" for r in rows)
-                    print(f"{label:<64} {per}  mean {100 * mean(rows, 'accuracy'):.2f}")
-                report["kdd_dt"] = {"anchor": anchor, "ballast": ours}
+                print("NSL-KDD KDDTrain+ -> KDDTest+: accuracy % per seed, mean accuracy and mean macro-F1 %")
+                report["kdd"] = {}
+                for name in [m for m in args.kdd_models.split(",") if m]:
+                    sides = {"minmax": [], "raw": [], "ballast": []}
+                    for seed in [int(s) for s in args.seeds.split(",")]:
+                        for variant in ("minmax", "raw"):
+                            sides[variant].append(run_json([sys.executable, "-c", KDD_ANCHOR, RESULTS, KDD, name, variant,
+                                                            str(seed), os.path.join(ROOT, "Benchmarks")]))
+                        bundle = os.path.join(tmp, f"{name}{seed}.bundle")
+                        run_json([args.ballast, "train", kdd_train, "--model", specs[name], "--seed", str(seed), "-o", bundle, "--json"])
+                        evaluated = run_json([args.ballast, "evaluate", bundle, kdd_test, "--json"])
+                        sides["ballast"].append({"seed": seed, "accuracy": find_key(evaluated, "accuracy"),
+                                                 "macro_f1": (find_key(evaluated, "macro") or {}).get("f1")})
+                    anchor = titles[name].split(" (")[0]
+                    for label, rows in [(f"{anchor} on prepare_kdd.py's min-max matrix", sides["minmax"]),
+                                        (f"{anchor} on the raw values (float64)", sides["raw"]),
+                                        (f"Ballast `train --model {specs[name]}` + `evaluate`", sides["ballast"])]:
+                        per = " ".join(f"{100 * r['accuracy']:.2f}" for r in rows)
+                        f1 = f"{100 * mean(rows, 'macro_f1'):.2f}" if all(r.get("macro_f1") is not None for r in rows) else "-"
+                        print(f"{label:<72} {per}  mean {100 * mean(rows, 'accuracy'):.2f}  macro-F1 {f1}", flush=True)
+                    report["kdd"][name] = sides
     print(f"load average {load()} at the end")
     out = os.path.join(RESULTS, "trees_continuous.json")
     with open(out + ".tmp", "w") as f:

@@ -24,6 +24,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "generator-epoch": benchGeneratorEpoch,
     "ssl": benchSemiSupervised,
     "knn-recall": benchKNNRecall,
+    "tree-thresholds": benchTreeThresholds,
 ]
 guard let name = arguments.first, let run = benchmarks[name] else {
     let names = benchmarks.keys.sorted().joined(separator: ", ")

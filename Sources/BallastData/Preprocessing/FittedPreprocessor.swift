@@ -204,13 +204,9 @@ public struct FittedPreprocessor: Sendable, Equatable {
                 throw PreprocessingError.nonFinite(column: f.name, row: r, value: x)
             }
             if clip { x = min(max(x, lo), hi) }
-            let raw = x
-            if useLog {
-                if x <= -1 { throw PreprocessingError.negativeValueForLog(column: f.name, row: r, value: x) }
-                x = log1p(x)
-            }
-            let plain = Float((x - shift) * factor + base)
-            dst[r * stride + offset] = tieBreaks?.output(raw, plain: plain) ?? plain
+            if useLog && x <= -1 { throw PreprocessingError.negativeValueForLog(column: f.name, row: r, value: x) }
+            dst[r * stride + offset] = FittedColumn.output(raw: x, logTransformed: useLog, shift: shift, factor: factor, base: base,
+                                                           tieBreaks: tieBreaks)
         }
         return imputed
     }

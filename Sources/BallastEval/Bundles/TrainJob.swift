@@ -87,17 +87,19 @@ public struct TrainJob: Sendable {
         var training = matrix
         var warnings: [ResamplingWarning] = []
         var balanceSeconds = 0.0
+        let schema = FeatureSchema(preprocessor: fitted)
         if let resampler, let balance {
             progress("balancing with \(balance)")
             let start = Date()
-            let result = try resampler.fitResample(matrix, schema: FeatureSchema(preprocessor: fitted), using: &rng)
+            let result = try resampler.fitResample(matrix, schema: schema, using: &rng)
             balanceSeconds = Date().timeIntervalSince(start)
             training = result.data
             warnings = result.warnings
         }
         progress("fitting \(spec.description) on \(training.count) rows")
         let start = Date(), startCPU = processCPUSeconds()
-        let (model, usedUnlabelled) = try fitWithUnlabelled(classifier, labelled: training, unlabelled: unlabelledRows, using: &rng)
+        let (model, usedUnlabelled) = try fitWithUnlabelled(classifier, labelled: training, unlabelled: unlabelledRows, schema: schema,
+                                                            using: &rng)
         let fitSeconds = Date().timeIntervalSince(start), fitCPUSeconds = processCPUSeconds() - startCPU
         let trainingReport = try ClassificationReport(truth: matrix.labels, predicted: model.predict(matrix.features),
                                                       classNames: classNames)

@@ -348,7 +348,8 @@ public struct ExperimentRunner: Sendable {
         do {
             let classifier = try choice.classifier(classWeights: unit.balancing.isClassWeights, quick: spec.quick)
             let fitClock = Stopwatch()
-            let (model, usedUnlabelled) = try fitWithUnlabelled(classifier, labelled: balanced, unlabelled: prepared.unlabelled, using: &rng)
+            let (model, usedUnlabelled) = try fitWithUnlabelled(classifier, labelled: balanced, unlabelled: prepared.unlabelled,
+                                                                 schema: prepared.schema, using: &rng)
             cell.fitSeconds = fitClock.seconds
             cell.unlabelledRows = usedUnlabelled ? prepared.unlabelled.rows : nil
             for test in prepared.tests {

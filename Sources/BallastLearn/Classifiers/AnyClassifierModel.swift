@@ -81,4 +81,11 @@ extension Classifier {
     public func fitErased(_ data: LabeledMatrix, using rng: inout some RandomNumberGenerator) throws -> AnyClassifierModel {
         try AnyClassifierModel(erasing: fit(data, using: &rng))
     }
+
+    /// Fits on rows described by `schema` (see ``Classifier/fit(_:schema:using:)``) and type-erases the model.
+    /// - Throws: as ``Classifier/fit(_:schema:using:)``, or when the model type is not registered.
+    public func fitErased(_ data: LabeledMatrix, schema: FeatureSchema?, using rng: inout some RandomNumberGenerator) throws
+        -> AnyClassifierModel {
+        try AnyClassifierModel(erasing: fit(data, schema: schema, using: &rng))
+    }
 }

@@ -16,6 +16,28 @@ public protocol Classifier: Sendable {
     /// - Throws: ``LearnError`` for empty data, a single class, non-finite features, mismatched label
     ///   counts or invalid hyperparameters.
     func fit(_ data: LabeledMatrix, using rng: inout some RandomNumberGenerator) throws -> Model
+
+    /// Learns a model from labelled rows whose columns `schema` describes.
+    ///
+    /// Pass the schema of the preprocessing that produced the rows (``FeatureSchema/init(preprocessor:)``)
+    /// so that a detector can take the raw values into account: decision trees, forests and boosted
+    /// trees place a split between two `log1p` values at the image of their *raw* midpoint, as a tree
+    /// trained on the raw data would. The default implementation ignores the schema.
+    /// - Parameters:
+    ///   - data: training rows and labels (validated: see ``LearnError``).
+    ///   - schema: the columns' description, or `nil` (as ``fit(_:using:)``).
+    ///   - rng: the only source of randomness.
+    /// - Throws: as ``fit(_:using:)``; ``LearnError/invalidParameter(name:value:expected:)`` naming
+    ///   `schema` when it describes a different number of columns.
+    func fit(_ data: LabeledMatrix, schema: FeatureSchema?, using rng: inout some RandomNumberGenerator) throws -> Model
+}
+
+extension Classifier {
+    /// Learns a model from labelled rows; the schema is not used.
+    /// - Throws: as ``fit(_:using:)``.
+    public func fit(_ data: LabeledMatrix, schema: FeatureSchema?, using rng: inout some RandomNumberGenerator) throws -> Model {
+        try fit(data, using: &rng)
+    }
 }
 
 /// A fitted detector: class probabilities and predicted labels for new rows.

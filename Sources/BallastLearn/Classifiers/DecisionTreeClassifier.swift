@@ -3,9 +3,11 @@ import BallastCore
 /// A CART classification tree (Breiman, Friedman, Olshen & Stone 1984).
 ///
 /// By default the split search is exact, as scikit-learn's: every distinct value of a column is a
-/// candidate, and a threshold lies halfway between the two neighbouring values of the node's rows.
-/// With `maxBins`, columns with more distinct values are split at that many quantile bins (faster,
-/// rarely much worse). Leaves hold weighted class proportions.
+/// candidate, and a threshold lies halfway between the two neighbouring values of the node's rows —
+/// halfway between their *raw* values when fitted with the preprocessing's schema
+/// (``fit(_:schema:using:)``, as `ballast train` does), so a `log1p` column splits where a tree on
+/// the raw data would. With `maxBins`, columns with more distinct values are split at that many
+/// quantile bins (faster, rarely much worse). Leaves hold weighted class proportions.
 ///
 /// ```swift
 /// let tree = DecisionTreeClassifier(criterion: .entropy, maxDepth: 10)
@@ -48,12 +50,20 @@ public struct DecisionTreeClassifier: Classifier {
         self.classWeights = classWeights
     }
 
-    /// Grows the tree.
+    /// Grows the tree; thresholds lie halfway between feature values.
     /// - Throws: ``LearnError`` for invalid data or hyperparameters.
     public func fit(_ data: LabeledMatrix, using rng: inout some RandomNumberGenerator) throws -> DecisionTreeModel {
+        try fit(data, schema: nil, using: &rng)
+    }
+
+    /// Grows the tree on preprocessed rows; a threshold in a `log1p` column of `schema`'s
+    /// preprocessing lies at the image of the raw values' midpoint.
+    /// - Throws: ``LearnError`` for invalid data, hyperparameters or a schema of another width.
+    public func fit(_ data: LabeledMatrix, schema: FeatureSchema?, using rng: inout some RandomNumberGenerator) throws -> DecisionTreeModel {
         try data.validateForTraining()
+        let placement = try SplitPlacement(schema: schema, width: data.features.columns)
         let bins = ClassificationTreeGrower.bins(data.features, maxBins: try validatedBins(), classCount: data.classNames.count)
-        let grower = try makeGrower(bins: bins, data: data, parallel: true)
+        let grower = try makeGrower(bins: bins, data: data, placement: placement, parallel: true)
         let weights = try classWeights.sampleWeights(labels: data.labels, classCount: data.classNames.count)
         let (tree, raw) = grower.grow(weights: weights, using: &rng)
         return DecisionTreeModel(classNames: data.classNames, tree: tree, featureImportances: normalized(raw))
@@ -67,7 +77,8 @@ public struct DecisionTreeClassifier: Classifier {
     }
 
     /// The grower for these hyperparameters (validated) on binned training data.
-    func makeGrower(bins: FeatureBins<UInt32>, data: LabeledMatrix, parallel: Bool) throws -> ClassificationTreeGrower {
+    func makeGrower(bins: FeatureBins<UInt32>, data: LabeledMatrix, placement: SplitPlacement, parallel: Bool) throws
+        -> ClassificationTreeGrower {
         if let maxDepth, maxDepth < 1 {
             throw LearnError.invalidParameter(name: "maxDepth", value: "\(maxDepth)", expected: "≥ 1, or none for unlimited")
         }
@@ -80,7 +91,7 @@ public struct DecisionTreeClassifier: Classifier {
         return ClassificationTreeGrower(
             bins: bins, rowCodes: RowMajorCodes(bins), labels: data.labels.map { Int32($0) }, classCount: data.classNames.count, criterion: criterion,
             maxDepth: maxDepth ?? Int.max, minSamplesSplit: minSamplesSplit, minSamplesLeaf: minSamplesLeaf,
-            featuresPerSplit: try maxFeatures.count(of: data.features.columns), parallel: parallel)
+            featuresPerSplit: try maxFeatures.count(of: data.features.columns), placement: placement, parallel: parallel)
     }
 }
 

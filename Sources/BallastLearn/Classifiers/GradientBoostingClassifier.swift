@@ -7,7 +7,9 @@ import BallastCore
 /// trees are limited by depth and optionally by leaf count (then grown best-first).
 /// Margins start from the log class shares (as XGBoost ≥ 3.1 estimates per-class intercepts).
 ///
-/// Features are quantized to at most `maxBins` quantile bins. Each round may see a random fraction of
+/// Features are quantized to at most `maxBins` quantile bins; a bin edge lies halfway between the
+/// neighbouring values — between their raw values in a `log1p` column when fitted with the
+/// preprocessing's schema (``fit(_:schema:using:)``), as for ``DecisionTreeClassifier``. Each round may see a random fraction of
 /// the rows (`subsample`) and each tree a random fraction of the features (`columnSubsample`). With
 /// `earlyStoppingRounds`, a stratified `validationFraction` of the training rows is held out and
 /// boosting stops once the validation log-loss has not improved for that many rounds; the model
@@ -83,8 +85,17 @@ public struct GradientBoostingClassifier: Classifier {
     /// - Throws: ``LearnError`` for invalid data or hyperparameters, or when the validation split
     ///   for early stopping leaves fewer than two classes to train on.
     public func fit(_ data: LabeledMatrix, using rng: inout some RandomNumberGenerator) throws -> GradientBoostingModel {
+        try fit(data, schema: nil, using: &rng)
+    }
+
+    /// Boosts the trees on preprocessed rows; a bin edge in a `log1p` column of `schema`'s
+    /// preprocessing lies at the image of the raw values' midpoint.
+    /// - Throws: as ``fit(_:using:)``, or ``LearnError`` for a schema of another width.
+    public func fit(_ data: LabeledMatrix, schema: FeatureSchema?, using rng: inout some RandomNumberGenerator) throws
+        -> GradientBoostingModel {
         try data.validateForTraining()
         try validateParameters()
+        let placement = try SplitPlacement(schema: schema, width: data.features.columns)
         var train = data
         var validation: LabeledMatrix?
         if earlyStoppingRounds != nil {
@@ -94,7 +105,7 @@ public struct GradientBoostingClassifier: Classifier {
             validation = v
         }
         let k = data.classNames.count, n = train.count, m = data.features.columns
-        let bins = FeatureBins<UInt16>(train.features, maxBins: maxBins)
+        let bins = FeatureBins<UInt16>(train.features, maxBins: maxBins, placement: placement)
         let grower = GradientTreeGrower(bins: bins, maxDepth: maxDepth, maxLeaves: maxLeaves, lambda: lambda, gamma: gamma,
                                         minChildWeight: minChildWeight, shrinkage: learningRate)
         let rowWeights = try classWeights.sampleWeights(labels: train.labels, classCount: k)

@@ -47,6 +47,13 @@ public struct RandomForestClassifier: Classifier {
     /// Grows the forest.
     /// - Throws: ``LearnError`` for invalid data or hyperparameters.
     public func fit(_ data: LabeledMatrix, using rng: inout some RandomNumberGenerator) throws -> RandomForestModel {
+        try fit(data, schema: nil, using: &rng)
+    }
+
+    /// Grows the forest on preprocessed rows; a threshold in a `log1p` column of `schema`'s
+    /// preprocessing lies at the image of the raw values' midpoint (see ``DecisionTreeClassifier``).
+    /// - Throws: ``LearnError`` for invalid data, hyperparameters or a schema of another width.
+    public func fit(_ data: LabeledMatrix, schema: FeatureSchema?, using rng: inout some RandomNumberGenerator) throws -> RandomForestModel {
         try data.validateForTraining()
         guard trees >= 1 else { throw LearnError.invalidParameter(name: "trees", value: "\(trees)", expected: "≥ 1") }
         guard bootstrap || !oobScore else {
@@ -55,7 +62,8 @@ public struct RandomForestClassifier: Classifier {
         let tree = DecisionTreeClassifier(criterion: criterion, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
                                           minSamplesLeaf: minSamplesLeaf, maxFeatures: maxFeatures, maxBins: maxBins)
         let bins = ClassificationTreeGrower.bins(data.features, maxBins: try tree.validatedBins(), classCount: data.classNames.count)
-        let grower = try tree.makeGrower(bins: bins, data: data, parallel: false)
+        let grower = try tree.makeGrower(bins: bins, data: data, placement: try SplitPlacement(schema: schema, width: data.features.columns),
+                                         parallel: false)
         let classWeightOfRow = try classWeights.sampleWeights(labels: data.labels, classCount: data.classNames.count)
         let seeds = rng.childSeeds(trees)
         let n = data.count, bootstrap = self.bootstrap, keepCounts = oobScore

@@ -37,6 +37,12 @@ public struct VotingClassifier: Classifier {
     /// - Throws: ``LearnError`` for invalid data, no members, or weights of the wrong count or sign;
     ///   any member's error.
     public func fit(_ data: LabeledMatrix, using rng: inout some RandomNumberGenerator) throws -> VotingModel {
+        try fit(data, schema: nil, using: &rng)
+    }
+
+    /// Fits every member on the same data, passing each the schema (see ``Classifier/fit(_:schema:using:)``).
+    /// - Throws: as ``fit(_:using:)``.
+    public func fit(_ data: LabeledMatrix, schema: FeatureSchema?, using rng: inout some RandomNumberGenerator) throws -> VotingModel {
         try data.validateForTraining()
         guard !members.isEmpty else { throw LearnError.invalidParameter(name: "members", value: "[]", expected: "at least one classifier") }
         let w = weights ?? Array(repeating: 1, count: members.count)
@@ -48,7 +54,7 @@ public struct VotingClassifier: Classifier {
         var fitted: [AnyClassifierModel] = []
         for (member, seed) in zip(members, seeds) {
             var memberRNG = Xoshiro256StarStar(seed: seed)
-            fitted.append(try member.fitErased(data, using: &memberRNG))
+            fitted.append(try member.fitErased(data, schema: schema, using: &memberRNG))
         }
         return VotingModel(members: fitted, weights: w, voting: voting)
     }

@@ -49,12 +49,13 @@ extension SemiSupervisedClassifier {
 
 /// Fits `classifier` on the labelled rows, and on the unlabelled rows too when it is a
 /// ``SemiSupervisedClassifier`` (a supervised detector sees only the labelled rows).
+/// A supervised detector gets `schema` (see ``Classifier/fit(_:schema:using:)``).
 /// - Returns: the model and whether the unlabelled rows were used.
 /// - Throws: as the classifier's `fit`.
-public func fitWithUnlabelled(_ classifier: any Classifier, labelled: LabeledMatrix, unlabelled: Matrix,
+public func fitWithUnlabelled(_ classifier: any Classifier, labelled: LabeledMatrix, unlabelled: Matrix, schema: FeatureSchema? = nil,
                               using rng: inout some RandomNumberGenerator) throws -> (model: AnyClassifierModel, usedUnlabelled: Bool) {
     if unlabelled.rows > 0, let semi = classifier as? any SemiSupervisedClassifier {
         return (try semi.fitErased(labelled, unlabelled: unlabelled, using: &rng), true)
     }
-    return (try classifier.fitErased(labelled, using: &rng), false)
+    return (try classifier.fitErased(labelled, schema: schema, using: &rng), false)
 }

@@ -172,7 +172,8 @@ struct GrowState {
         importances[best.feature] += max(0, decrease)
 
         tree.feature[node] = Int32(best.feature)
-        tree.threshold[node] = FeatureBins<UInt32>.midpoint(bins.highs[best.feature][best.bin], bins.lows[best.feature][best.upper])
+        tree.threshold[node] = grower.placement.threshold(feature: best.feature, below: bins.highs[best.feature][best.bin],
+                                                          above: bins.lows[best.feature][best.upper])
         let l = split(rows: rows, scratch: scratch, range: leftRange, depth: depth + 1, histogram: leftHistogram,
                       totals: leftTotals, constant: constant, tree: &tree, importances: &importances, rng: &rng)
         let r = split(rows: rows, scratch: scratch, range: rightRange, depth: depth + 1, histogram: rightHistogram,

@@ -17,7 +17,8 @@ import BallastCore
 /// 1/``columnMajorDensity`` of the rows, from ``RowMajorCodes`` otherwise (deep nodes: their rows'
 /// codes of every feature then share the cache lines the first candidate brought in).
 /// A split between a bin and the next one holding rows of the node gets the threshold halfway
-/// between the two neighbouring values, as in scikit-learn.
+/// between the two neighbouring values, as in scikit-learn — or, through ``SplitPlacement``, at the
+/// image of their raw midpoint when the column went through `log1p`.
 struct ClassificationTreeGrower {
     let bins: FeatureBins<UInt32>
     /// The same codes row by row, read for nodes holding few of the rows.
@@ -31,6 +32,8 @@ struct ClassificationTreeGrower {
     let minSamplesLeaf: Int
     /// Candidate features per split (`bins.columns` for all).
     let featuresPerSplit: Int
+    /// Where a chosen split's threshold lies between the node's neighbouring values.
+    let placement: SplitPlacement
     /// Whether large histograms are built on all threads (false inside a forest, which is parallel
     /// over trees).
     let parallel: Bool

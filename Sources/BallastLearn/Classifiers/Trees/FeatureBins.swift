@@ -51,7 +51,9 @@ struct FeatureBins<Code: FixedWidthInteger & UnsignedInteger & Sendable>: Sendab
     ///   - maxBins: at least 2 and at most `Code.max + 1`; `Int.max` keeps every distinct value (exact).
     ///   - sparseRowsUpTo: the row-wise sparse entries are built only when the total bin count is at
     ///     most this (the histograms that need them grow with it).
-    init(_ features: Matrix, maxBins: Int, sparseRowsUpTo: Int = Int.max) {
+    ///   - placement: where ``thresholds`` lie between the neighbouring values of two bins (the
+    ///     codes do not depend on it).
+    init(_ features: Matrix, maxBins: Int, sparseRowsUpTo: Int = Int.max, placement: SplitPlacement = .valueMidpoints) {
         precondition(maxBins >= 2, "FeatureBins: maxBins \(maxBins) below 2")
         let n = features.rows, m = features.columns
         let bins = min(maxBins, Int(Code.max) + 1)
@@ -68,7 +70,10 @@ struct FeatureBins<Code: FixedWidthInteger & UnsignedInteger & Sendable>: Sendab
                     range.map { f -> (Edges, Code) in
                         var column = [Float](repeating: 0, count: n)
                         for r in 0..<n { column[r] = src.buffer[r * m + f] }
-                        let edges = FeatureBins.edges(column, maxBins: bins)
+                        var edges = FeatureBins.edges(column, maxBins: bins)
+                        for b in edges.thresholds.indices where f < placement.columns.count {
+                            edges.thresholds[b] = placement.threshold(feature: f, below: edges.highs[b], above: edges.lows[b + 1])
+                        }
                         var histogram = [Int](repeating: 0, count: edges.lows.count)
                         let out = dst.baseAddress! + f * n
                         for r in 0..<n {
