@@ -40,6 +40,9 @@ struct CSVChunkParser {
     let markerLengths: UInt64
     /// `markerStarts[b]` is true when some non-empty marker starts with byte `b`.
     let markerStarts: [Bool]
+    /// Whether numeric fields are read in one pass with ``NumberParser/parsePlain(_:limit:delimiter:into:)``:
+    /// not when the delimiter could be part of a number or a missing marker is a plain number.
+    let plainNumbers: Bool
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: CSVOptions, columnCount: Int, textColumns: Set<Int>) {
         self.bytes = bytes
@@ -51,6 +54,14 @@ struct CSVChunkParser {
         var starts = [Bool](repeating: false, count: 256)
         for m in markers { if let b = m.first { starts[Int(b)] = true } }
         self.markerStarts = starts
+        let delimiter = options.delimiter
+        let numberBytes = Array("0123456789+-.".utf8)
+        self.plainNumbers = !numberBytes.contains(delimiter) && !markers.contains { marker in
+            var ignored = 0.0
+            return marker.withUnsafeBufferPointer { m in
+                m.baseAddress.map { NumberParser.parsePlain($0, limit: m.count, delimiter: delimiter, into: &ignored) >= 0 } ?? false
+            }
+        }
     }
 
     /// The most records `range` can hold: exactly its non-blank lines when it has no quote and no
@@ -85,8 +96,10 @@ struct CSVChunkParser {
     }
 
     /// Parses the records in `range` (which starts at a record boundary), writing the numbers of
-    /// column `c` to `columns[c][offset...]` (fields that are missing, text or non-finite are left
-    /// as they are: NaN). At most `capacity` (``recordBound(_:)``) rows are written.
+    /// column `c` to `columns[c][offset...]`, NaN for fields that are missing or non-finite. Text
+    /// fields are not written (their rows are in ``ChunkResult/codes``; the caller writes NaN there
+    /// when the column is used as numbers), every other row is, so the columns need not be
+    /// initialized before. At most `capacity` (``recordBound(_:)``) rows are written.
     func parse(_ range: Range<Int>, into columns: [UnsafeMutablePointer<Double>], at offset: Int, capacity lineEnds: Int) -> ChunkResult {
         let base = bytes.baseAddress!
         let nc = columnCount
@@ -109,6 +122,7 @@ struct CSVChunkParser {
             var rows = 0
             let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), delim = options.delimiter
             let reject = options.nonFinite == .reject
+            let plain = plainNumbers
             var i = range.lowerBound
             let end = range.upperBound
             var scratch: [UInt8] = []
@@ -116,6 +130,7 @@ struct CSVChunkParser {
             func store(_ p: UnsafePointer<UInt8>, _ n: Int, _ slot: Int, _ field: Int, _ start: Int) -> Bool {
                 let marker = missingMarker(p, n)
                 if marker >= 0 {
+                    columns[field][offset + slot] = .nan
                     missing[field] += 1
                     markerUse[field * markerCount + marker] += 1
                     return true
@@ -127,6 +142,7 @@ struct CSVChunkParser {
                         columns[field][offset + slot] = v
                         numeric[field] += 1
                     case .nonFinite:
+                        columns[field][offset + slot] = .nan
                         if reject {
                             let t = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
                             failure = (start, .nonFinite, "the value '\(t)' is not a finite number; NaN and infinity are not accepted as features", field)
@@ -160,7 +176,7 @@ struct CSVChunkParser {
                 var field = 0
                 let rowBase = rows
                 while true {
-                    var start = i, stop = i, escapes = false
+                    var start = i, stop = i, escapes = false, stored = false
                     if i < end, base[i] == quote {
                         i += 1
                         start = i
@@ -187,14 +203,26 @@ struct CSVChunkParser {
                             break recordLoop
                         }
                     } else {
-                        while i < end {
-                            let b = base[i]
-                            if b == delim || b == lf || b == cr { break }
-                            i += 1
+                        if plain, field < nc, !textColumns[field] {
+                            var value = 0.0
+                            let length = NumberParser.parsePlain(base + i, limit: end - i, delimiter: delim, into: &value)
+                            if length >= 0 {
+                                columns[field][offset + rowBase] = value
+                                numeric[field] += 1
+                                i += length
+                                stored = true
+                            }
+                        }
+                        if !stored {
+                            while i < end {
+                                let b = base[i]
+                                if b == delim || b == lf || b == cr { break }
+                                i += 1
+                            }
                         }
                         stop = i
                     }
-                    if field < nc {
+                    if field < nc && !stored {
                         let slot = rowBase
                         let ok: Bool
                         if escapes {
@@ -212,6 +240,7 @@ struct CSVChunkParser {
                         i += 1
                         if i >= end {
                             if field < nc {
+                                columns[field][offset + rowBase] = .nan
                                 let marker = missingMarker(base + i, 0)
                                 if marker >= 0 {
                                     missing[field] += 1

@@ -30,8 +30,7 @@ struct Reader {
 
     func run() throws -> CSVReadResult {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { throw DataError(.empty, "\(name) is empty") }
-        if let nul = memchr(base, 0, bytes.count) {
-            let offset = UnsafeRawPointer(nul) - UnsafeRawPointer(base)
+        if let offset = firstOffset(of: 0, from: 0) {
             throw DataError(.notText, "\(name), line \(line(of: offset)): byte \(offset) is a NUL byte; this is not a text (CSV) file")
         }
         var start = 0
@@ -91,7 +90,8 @@ struct Reader {
     /// Merged chunk columns and counts.
     struct Parsed {
         var chunks: [ChunkResult]
-        /// Per column, the numbers of every row (NaN where missing or text), `rows` long.
+        /// Per column, the numbers of every row (NaN where missing or text), `rows` long; empty for a
+        /// column whose every row is text.
         var values: [[Double]]
         /// Columns read as numbers whatever their content (``CSVOptions/numericColumns``).
         var numeric: Set<Int> = []
@@ -131,7 +131,7 @@ struct Reader {
         let parser = CSVChunkParser(bytes: bytes, options: options, columnCount: columns, textColumns: text)
         let box = ChunkBox(parser)
         let bounds = ranges.count > 1
-            ? Parallel.mapChunks(0..<ranges.count) { part in part.map { box.parser.recordBound(ranges[$0]) } }.flatMap { $0 }
+            ? Parallel.mapChunks(0..<ranges.count, chunksPerThread: ranges.count) { part in part.map { box.parser.recordBound(ranges[$0]) } }.flatMap { $0 }
             : ranges.map { parser.recordBound($0) }
         var starts: [Int] = [], reserved = 0
         for b in bounds {
@@ -139,13 +139,18 @@ struct Reader {
             reserved += b
         }
         let offsets = starts, capacity = reserved
-        // Missing and text fields stay NaN; the columns are allocated in parallel (page faults).
-        var values = Parallel.mapChunks(0..<columns) { part in part.map { _ in [Double](repeating: .nan, count: capacity) } }.flatMap { $0 }
+        // The columns are left uninitialized: the parse writes every row it counts (NaN where a field
+        // is missing, text or not finite), and the rows after a range's last are dropped below. Their
+        // pages are first touched by the thread that parses those rows, in parallel.
+        var values = (0..<columns).map { _ in [Double](unsafeUninitializedCapacity: capacity) { _, count in count = capacity } }
         let progress = WorkProgressCounter("bytes read", total: ranges.reduce(0) { $0 + $1.count })
         let results: [ChunkResult] = values.withMutableBases { pointers in
             let shared = PointerBox(pointers)
             if ranges.count > 1 {
-                return Parallel.mapChunks(0..<ranges.count) { part in
+                // One task per range, claimed by whichever thread is free: ranges parse at uneven
+                // speeds (and a thread may lose its core for a while), so a fixed half each would
+                // leave one thread waiting for the other.
+                return Parallel.mapChunks(0..<ranges.count, chunksPerThread: ranges.count) { part in
                     part.map { i in
                         defer { progress.advance(by: ranges[i].count) }
                         return box.parser.parse(ranges[i], into: shared.pointers, at: offsets[i], capacity: bounds[i])
@@ -160,10 +165,25 @@ struct Reader {
         for r in results {
             if let f = r.failure { throw error(f) }
         }
-        // Close the gaps a range left below its bound, then drop the unused rows at the end.
         let rows = results.reduce(0) { $0 + $1.rows }
+        // Text fields were not written: NaN in their rows, unless every row of the column is text
+        // (then its pages were never touched; ``finish(_:names:header:)`` makes NaNs if it needs them).
+        for c in 0..<columns {
+            let textRows = results.reduce(0) { $0 + $1.textCounts[c] }
+            if textRows == 0 { continue }
+            if textRows == rows {
+                values[c] = []
+                continue
+            }
+            values[c].withUnsafeMutableBufferPointer { column in
+                for r in results where !r.codes[c].isEmpty {
+                    for (slot, code) in r.codes[c].prefix(r.rows).enumerated() where code >= 0 { column[r.offset + slot] = .nan }
+                }
+            }
+        }
+        // Close the gaps a range left below its bound, then drop the unused rows at the end.
         if results.contains(where: { $0.rows != $0.capacity }) {
-            for c in 0..<columns {
+            for c in 0..<columns where !values[c].isEmpty {
                 values[c].withUnsafeMutableBufferPointer { column in
                     var to = 0
                     for r in results {
@@ -177,16 +197,20 @@ struct Reader {
         return Parsed(chunks: results, values: values)
     }
 
+    /// About how many bytes a parallel chunk holds (more chunks than threads, so that the threads
+    /// finish together).
+    static let chunkBytes = 8 << 20
+
     /// Splits `start..<end` at line ends into chunks for parallel parsing; one chunk when the file
     /// is small or contains quotes (a split could fall inside a quoted field).
     func chunkRanges(from start: Int) -> [Range<Int>] {
         let end = bytes.count
         let length = end - start
         let threads = Parallel.threadCount
-        guard threads > 1, length > options.parallelThreshold, memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\"")), length) == nil else {
+        guard threads > 1, length > options.parallelThreshold, firstOffset(of: UInt8(ascii: "\""), from: start) == nil else {
             return [start..<end]
         }
-        let parts = threads * 2
+        let parts = min(256, max(threads * 2, length / Self.chunkBytes))
         var ranges: [Range<Int>] = []
         var lo = start
         for p in 1..<parts {
@@ -199,6 +223,23 @@ struct Reader {
         }
         ranges.append(lo..<end)
         return ranges
+    }
+
+    /// The offset of the first `byte` at or after `start`, or `nil`; a large buffer is searched in
+    /// parallel parts.
+    func firstOffset(of byte: UInt8, from start: Int) -> Int? {
+        guard let base = bytes.baseAddress, start < bytes.count else { return nil }
+        let length = bytes.count - start
+        let parts = length > options.parallelThreshold ? Parallel.threadCount * 4 : 1
+        let box = ByteSearchBox(base)
+        let hits = Parallel.mapChunks(0..<parts, chunksPerThread: parts) { part in
+            part.compactMap { p -> Int? in
+                let lo = start + length * p / parts, hi = start + length * (p + 1) / parts
+                guard hi > lo, let hit = memchr(box.base + lo, Int32(byte), hi - lo) else { return nil }
+                return UnsafeRawPointer(hit) - UnsafeRawPointer(box.base)
+            }
+        }.flatMap { $0 }
+        return hits.min()
     }
 
     /// Tokenizes the first record into strings and returns where the next record starts.
@@ -282,10 +323,12 @@ struct Reader {
             missing[c] += parsed.textCount(c)
         }
         let total = parsed.rows
-        columns = Parallel.mapChunks(0..<nc) { range in
+        // One task per column: the few categorical columns cost far more than the numeric ones.
+        columns = Parallel.mapChunks(0..<nc, chunksPerThread: nc) { range in
             range.map { c in
                 textual[c] ? Self.categoricalColumn(c, names[c], chunks.chunks, nc, total)
-                           : TableColumn(name: names[c], values: .numeric(chunks.values[c]))
+                           : TableColumn(name: names[c], values: .numeric(chunks.values[c].isEmpty
+                                                                           ? [Double](repeating: .nan, count: total) : chunks.values[c]))
             }
         }.flatMap { $0 }
         let markers = options.missingMarkers.sorted()
@@ -409,6 +452,12 @@ extension Array where Element == [Double] {
             return nest(0)
         }
     }
+}
+
+/// Lets parallel parts search the buffer.
+private struct ByteSearchBox: @unchecked Sendable {
+    let base: UnsafePointer<UInt8>
+    init(_ base: UnsafePointer<UInt8>) { self.base = base }
 }
 
 /// Lets the chunk parser (which holds an unsafe buffer) be used from parallel chunks.
