@@ -16,7 +16,7 @@ extension NNScalar {
         runningVariance: UnsafeMutablePointer<Float>, momentum: Double, epsilon: Double, training: Bool
     ) {
         let width = channels * length
-        Parallel.split(channels, minimumChunk: Swift.max(1, parallelGrain / Swift.max(rows * length, 1))) { part in
+        Parallel.split(channels, minimumChunk: rowGrain(rows * length)) { part in
             let c = part.lowerBound
             channelBatchNormForwardPart(x + c * length, y + c * length, rows: rows, channels: part.count, length: length, width: width,
                                         statistics: invStd + c, runningMean: runningMean + c, runningVariance: runningVariance + c,
@@ -32,7 +32,7 @@ extension NNScalar {
         rows: Int, channels: Int, length: Int, statistics invStd: UnsafePointer<Self>, training: Bool
     ) {
         let width = channels * length
-        Parallel.split(channels, minimumChunk: Swift.max(1, parallelGrain / Swift.max(rows * length, 1))) { part in
+        Parallel.split(channels, minimumChunk: rowGrain(rows * length)) { part in
             let o = part.lowerBound * length
             channelBatchNormBackwardPart(y: y + o, outputGradient: gy + o, inputGradient: gx + o, rows: rows, channels: part.count,
                                          length: length, width: width, statistics: invStd + part.lowerBound, training: training)

@@ -11,7 +11,8 @@ extension NNScalar {
     /// fewer than about 8,000 floats costs more in hand-over than it saves.
     public static var parallelGrain: Int { 8192 }
 
-    /// The chunk of rows, at least ``parallelGrain`` elements, for a row-wise kernel.
+    /// The smallest chunk of rows (or records, channels) of `columns` elements each worth a thread:
+    /// at least ``parallelGrain`` elements.
     @inline(__always)
     static func rowGrain(_ columns: Int) -> Int { Swift.max(1, parallelGrain / Swift.max(columns, 1)) }
 
@@ -98,8 +99,12 @@ extension NNScalar {
         outputGradient gy: UnsafePointer<Self>, gradientA ga: UnsafeMutablePointer<Self>?,
         gradientB gb: UnsafeMutablePointer<Self>?, rows: Int, columns: Int, broadcast: Broadcast
     ) {
-        let reducesB = gb != nil && (broadcast == .row || broadcast == .scalar)
-        Parallel.split(rows, minimumChunk: reducesB ? Int.max : rowGrain(columns)) { part in
+        if gb != nil && (broadcast == .row || broadcast == .scalar) {
+            binaryBackwardPart(f, a: a, b: b, out: out, outputGradient: gy, gradientA: ga, gradientB: gb, rows: rows, columns: columns,
+                               broadcast: broadcast)
+            return
+        }
+        Parallel.split(rows, minimumChunk: rowGrain(columns)) { part in
             let o = part.lowerBound * columns
             let bOffset = switch broadcast {
             case .none: o

@@ -72,8 +72,8 @@ extension Tape {
 
         let windows = pointer(indices[start + ConvolutionField.windows])
         let product = pointer(indices[start + ConvolutionField.product])
-        let input = UnsafePointer(valuePointer(x.id)), rowGrain = Swift.max(1, Scalar.parallelGrain / Swift.max(taps * positions, 1))
-        Parallel.split(batch, minimumChunk: rowGrain) { records in  // record n fills columns n·positions… of every row
+        let input = UnsafePointer(valuePointer(x.id))
+        Parallel.split(batch, minimumChunk: Scalar.rowGrain(taps * positions)) { records in  // record n fills columns n·positions… of every row
             for c in 0..<channels {
                 for k in 0..<kernelSize {
                     let row = windows + (c * kernelSize + k) * columns
@@ -92,7 +92,7 @@ extension Tape {
                     a: valuePointer(weight.id), lda: taps, b: windows, ldb: columns,
                     beta: bias == nil ? 0 : 1, c: product, ldc: columns)
         let out = valuePointer(t.id)
-        Parallel.split(batch, minimumChunk: Swift.max(1, Scalar.parallelGrain / Swift.max(t.columns, 1))) { records in
+        Parallel.split(batch, minimumChunk: Scalar.rowGrain(t.columns)) { records in
             for n in records {
                 Scalar.copyColumns(from: product, stride: columns, offset: n * positions, to: out + n * t.columns,
                                    stride: positions, offset: 0, rows: filters, width: positions, accumulate: false)
@@ -158,7 +158,7 @@ extension Tape {
         let productGradient = pointer(field(ConvolutionField.product))
         let windows = UnsafePointer(pointer(field(ConvolutionField.windows)))
         let outputColumns = nodes[i].columns
-        Parallel.split(batch, minimumChunk: Swift.max(1, Scalar.parallelGrain / Swift.max(outputColumns, 1))) { records in
+        Parallel.split(batch, minimumChunk: Scalar.rowGrain(outputColumns)) { records in
             for n in records {
                 Scalar.copyColumns(from: gy + n * outputColumns, stride: positions, offset: 0, to: productGradient,
                                    stride: columns, offset: n * positions, rows: filters, width: positions, accumulate: false)
@@ -179,7 +179,7 @@ extension Tape {
             // Split by record (each writes only its own row of gx); per element the taps still add
             // in order k = 0, 1, …, so the sums do not depend on the split.
             let inputColumns = nodes[x].columns
-            Parallel.split(batch, minimumChunk: Swift.max(1, Scalar.parallelGrain / Swift.max(taps * positions, 1))) { records in
+            Parallel.split(batch, minimumChunk: Scalar.rowGrain(taps * positions)) { records in
                 for c in 0..<channels {
                     for k in 0..<kernelSize {
                         let row = UnsafePointer(windowsGradient + (c * kernelSize + k) * columns)
