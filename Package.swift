@@ -3,18 +3,34 @@
 // Ballast — imbalanced network-intrusion detection toolkit.
 //
 // Release builds of the numeric targets are compiled for the host CPU (`-target-cpu native`) and
-// define `BALLAST_NATIVE`, which kernels test to use fused multiply-add. Set `BALLAST_PORTABLE=1`
-// in the environment for a build that runs on any machine of the same architecture.
+// define `BALLAST_NATIVE`, which kernels test to use fused multiply-add, and `BALLAST_AVX512` when
+// the host has AVX-512 (the GEMM kernel's wider vectors). Set `BALLAST_PORTABLE=1` in the
+// environment for a build that runs on any machine of the same architecture.
 import Foundation
 import PackageDescription
 
-let portable = ProcessInfo.processInfo.environment["BALLAST_PORTABLE"].map { $0 != "0" && !$0.isEmpty } ?? false
+let environment = ProcessInfo.processInfo.environment
+let portable = environment["BALLAST_PORTABLE"].map { $0 != "0" && !$0.isEmpty } ?? false
+
+/// Whether the host CPU (the one `-target-cpu native` compiles for) has AVX-512F: the GEMM
+/// micro-kernel then works on 16-float vectors instead of 8 (`BALLAST_AVX512`). Read from
+/// /proc/cpuinfo on Linux; `BALLAST_AVX512=0` turns it off.
+let hostHasAVX512: Bool = {
+    if environment["BALLAST_AVX512"] == "0" { return false }
+    #if os(Linux) && arch(x86_64)
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+    return flags.split(separator: " ").contains("avx512f")
+    #else
+    return false
+    #endif
+}()
 
 /// Settings shared by the numeric targets: host-CPU code generation in release unless portable.
 let numericSettings: [SwiftSetting] = portable ? [] : [
     .unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)),
     .define("BALLAST_NATIVE", .when(configuration: .release)),
-]
+] + (hostHasAVX512 ? [.define("BALLAST_AVX512", .when(configuration: .release))] : [])
 
 let package = Package(
     name: "Ballast",

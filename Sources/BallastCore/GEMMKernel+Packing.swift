@@ -1,5 +1,5 @@
 extension GEMMKernel {
-    /// Packs rows `p0..<p0+kb`, columns `first..<first+n` of `op(B)` into panels of 16 columns
+    /// Packs rows `p0..<p0+kb`, columns `first..<first+n` of `op(B)` into panels of ``nr`` columns
     /// (`out[panel][p][j]`), zero-padding the last panel.
     static func packB(_ tb: Transpose, _ b: UnsafePointer<Float>, _ ldb: Int, _ p0: Int, _ kb: Int,
                       _ first: Int, _ n: Int, _ out: UnsafeMutablePointer<Float>) {
@@ -9,11 +9,12 @@ extension GEMMKernel {
             let cols = min(nr, n - panel * nr)
             let dst = out + panel * nr * kb
             if tb == .none && cols == nr {
-                // Two vector moves per row: `update(from:count:)` calls memmove for 64 bytes.
+                // Two vector moves per row: `update(from:count:)` calls memmove for so few bytes.
+                let laneBytes = MemoryLayout<Lane>.size
                 for p in 0..<kb {
                     let src = UnsafeRawPointer(b + (p0 + p) * ldb + j0), d = UnsafeMutableRawPointer(dst + p * nr)
-                    d.storeBytes(of: src.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
-                    d.storeBytes(of: src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self), toByteOffset: 32, as: SIMD8<Float>.self)
+                    d.storeBytes(of: src.loadUnaligned(as: Lane.self), as: Lane.self)
+                    d.storeBytes(of: src.loadUnaligned(fromByteOffset: laneBytes, as: Lane.self), toByteOffset: laneBytes, as: Lane.self)
                 }
             } else if tb == .none {
                 for p in 0..<kb {

@@ -2,10 +2,12 @@
 ///
 /// Blocking (the GotoBLAS/BLIS loop nest): columns of `C` in blocks of ``nc``; `k` in blocks of
 /// ``kc``, for each of which the column block of `op(B)` is packed into panels of ``nr`` = 16
-/// columns (contiguous `kc × 16`; the block is at most 512 KB and stays in the core's L2); rows in
-/// blocks of ``mc``, each packed into slivers of ``mr`` = 6 rows (`kc × 6`, column-interleaved); then
-/// the 6×16 micro-kernel runs every sliver against one panel (which stays in L1) before the next
-/// panel. The micro-kernel prefetches its 6×16 tile of `C` before the `k` loop, so the tile's cache
+/// columns, or 32 on AVX-512 (contiguous `kc × nr`; the block is at most 512 KB and stays in the
+/// core's L2); rows in blocks of ``mc``, each packed into slivers of ``mr`` = 6 rows (`kc × 6`,
+/// column-interleaved); then the 6×``nr`` micro-kernel (twelve vector accumulators) runs every
+/// sliver against one panel (which stays in L1) before the next panel. A lane of `C` sums its `k`
+/// products in the same order whatever the vector width, so both widths give the same bits. The
+/// micro-kernel prefetches its tile of `C` before the `k` loop, so the tile's cache
 /// misses overlap the arithmetic instead of stalling the write-back (worth ~25% at 1024³, where
 /// each `k` block sweeps a `C` far larger than L2). `beta` is applied by the first `k` block's
 /// write-back, so `C` is read once less and never read at all when `beta == 0`.
@@ -19,8 +21,16 @@
 /// whatever the split, so results do not depend on the thread count. Edge slivers and panels are
 /// zero-padded and written back through a bounds-checked copy.
 enum GEMMKernel {
+    /// One vector of a micro-kernel row: 16 floats (a `zmm` register) where the build targets a CPU
+    /// with AVX-512 (`BALLAST_AVX512`, set by the package manifest), 8 (`ymm`, or two NEON
+    /// registers) otherwise. A tile row is two lanes, so ``nr`` is 32 or 16.
+    #if BALLAST_AVX512
+    typealias Lane = SIMD16<Float>
+    #else
+    typealias Lane = SIMD8<Float>
+    #endif
     static let mr = 6
-    static let nr = 16
+    static let nr = 2 * Lane.scalarCount
     static let kc = 256
     static let mc = 72
     static let nc = 512
@@ -104,11 +114,11 @@ enum GEMMKernel {
     }
 
     @inline(__always)
-    private static func fma(_ acc: inout SIMD8<Float>, _ a: Float, _ b: SIMD8<Float>) {
+    private static func fma(_ acc: inout Lane, _ a: Float, _ b: Lane) {
         #if BALLAST_NATIVE
-        acc.addProduct(SIMD8(repeating: a), b)
+        acc.addProduct(Lane(repeating: a), b)
         #else
-        acc += SIMD8(repeating: a) * b
+        acc += Lane(repeating: a) * b
         #endif
     }
 
@@ -117,19 +127,20 @@ enum GEMMKernel {
     private static func microKernel(_ kb: Int, _ alpha: Float, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                                     _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ cols: Int) {
         for r in 0..<rows {
-            prefetchForWriting(c + r * ldc)
+            // Every cache line of the row's tile (16 floats each): two, or three when unaligned.
+            for j in stride(from: 0, to: cols, by: 16) { prefetchForWriting(c + r * ldc + j) }
             prefetchForWriting(c + r * ldc + cols - 1)
         }
-        var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
-        var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-        var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
-        var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
-        var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
-        var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
-        let braw = UnsafeRawPointer(b)
+        var c00 = Lane(), c01 = Lane()
+        var c10 = Lane(), c11 = Lane()
+        var c20 = Lane(), c21 = Lane()
+        var c30 = Lane(), c31 = Lane()
+        var c40 = Lane(), c41 = Lane()
+        var c50 = Lane(), c51 = Lane()
+        let braw = UnsafeRawPointer(b), laneBytes = MemoryLayout<Lane>.size
         for p in 0..<kb {
-            let b0 = braw.loadUnaligned(fromByteOffset: p * 64, as: SIMD8<Float>.self)
-            let b1 = braw.loadUnaligned(fromByteOffset: p * 64 + 32, as: SIMD8<Float>.self)
+            let b0 = braw.loadUnaligned(fromByteOffset: p * 2 * laneBytes, as: Lane.self)
+            let b1 = braw.loadUnaligned(fromByteOffset: p * 2 * laneBytes + laneBytes, as: Lane.self)
             let ap = a + p * 6
             fma(&c00, ap[0], b0); fma(&c01, ap[0], b1)
             fma(&c10, ap[1], b0); fma(&c11, ap[1], b1)
@@ -149,29 +160,29 @@ enum GEMMKernel {
     /// `row[0..<cols] = alpha · (lo ++ hi) + beta · row`, without reading `row` when `beta == 0`.
     @inline(__always)
     private static func writeRow(_ row: UnsafeMutablePointer<Float>, _ alpha: Float, _ beta: Float,
-                                 _ lo: SIMD8<Float>, _ hi: SIMD8<Float>, _ cols: Int) {
+                                 _ lo: Lane, _ hi: Lane, _ cols: Int) {
         let raw = UnsafeMutableRawPointer(row)
-        let scale = SIMD8<Float>(repeating: alpha)
-        if cols >= 8 {
+        let scale = Lane(repeating: alpha), width = Lane.scalarCount, laneBytes = MemoryLayout<Lane>.size
+        if cols >= width {
             var low = scale * lo
             if beta == 1 {
-                low += raw.loadUnaligned(as: SIMD8<Float>.self)
+                low += raw.loadUnaligned(as: Lane.self)
             } else if beta != 0 {
-                low += SIMD8(repeating: beta) * raw.loadUnaligned(as: SIMD8<Float>.self)
+                low += Lane(repeating: beta) * raw.loadUnaligned(as: Lane.self)
             }
-            raw.storeBytes(of: low, as: SIMD8<Float>.self)
+            raw.storeBytes(of: low, as: Lane.self)
         }
         if cols == nr {
             var high = scale * hi
             if beta == 1 {
-                high += raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                high += raw.loadUnaligned(fromByteOffset: laneBytes, as: Lane.self)
             } else if beta != 0 {
-                high += SIMD8(repeating: beta) * raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                high += Lane(repeating: beta) * raw.loadUnaligned(fromByteOffset: laneBytes, as: Lane.self)
             }
-            raw.storeBytes(of: high, toByteOffset: 32, as: SIMD8<Float>.self)
+            raw.storeBytes(of: high, toByteOffset: laneBytes, as: Lane.self)
         } else {
-            for j in (cols >= 8 ? 8 : 0)..<cols {
-                let value = alpha * (j < 8 ? lo[j] : hi[j - 8])
+            for j in (cols >= width ? width : 0)..<cols {
+                let value = alpha * (j < width ? lo[j] : hi[j - width])
                 row[j] = beta == 0 ? value : (beta == 1 ? row[j] + value : beta * row[j] + value)
             }
         }

@@ -32,10 +32,11 @@ struct GEMMTests {
                          GEMMCase(m: 61, n: 33, k: 600),
                          // Several column blocks (split by columns), several row blocks (split by rows).
                          GEMMCase(m: 20, n: 1100, k: 300), GEMMCase(m: 700, n: 40, k: 70),
-                         // A neural layer: the last panel has 10 columns (vector + scalar write-back),
-                         // the last sliver 2 rows; m or n = 1 on the packed path.
+                         // A neural layer: the last panel has 10 columns (26 with AVX-512's 32-column
+                         // panels: vector + scalar write-back), the last sliver 2 rows; m or n = 1 on
+                         // the packed path; a last panel of exactly one vector (48 = 32 + 16).
                          GEMMCase(m: 128, n: 122, k: 256), GEMMCase(m: 1, n: 257, k: 200),
-                         GEMMCase(m: 300, n: 1, k: 90), GEMMCase(m: 37, n: 25, k: 13)]
+                         GEMMCase(m: 300, n: 1, k: 90), GEMMCase(m: 37, n: 25, k: 13), GEMMCase(m: 13, n: 48, k: 40)]
 
     static let backends: [GEMM.Backend] = GEMM.blasLibrary == nil ? [.swift] : [.swift, .blas]
 

@@ -19,7 +19,7 @@ extension CNNModel: ExportableNetworkModel {}
 /// `ballast-bench mlp DIR SPEC [SEED...] [--export PATH]`: see ``benchNetwork(_:benchmark:as:)``.
 func benchMLP(_ arguments: [String]) throws { try benchNetwork(arguments, benchmark: "mlp", as: MLPClassifier.self) }
 
-/// `ballast-bench cnn DIR SPEC [SEED...] [--export PATH]` (`cnn:...` or `cnn-lstm:...`): see
+/// `ballast-bench cnn DIR SPEC [SEED...] [--export PATH] [--predict-repeats N]` (`cnn:...` or `cnn-lstm:...`): see
 /// ``benchNetwork(_:benchmark:as:)``.
 func benchCNN(_ arguments: [String]) throws { try benchNetwork(arguments, benchmark: "cnn", as: CNNClassifier.self) }
 
@@ -37,7 +37,15 @@ func benchNetwork<C: Classifier>(_ arguments: [String], benchmark: String, as _:
         export = arguments[i + 1]
         arguments.removeSubrange(i...(i + 1))
     }
-    guard arguments.count >= 2 else { throw BenchError("usage: ballast-bench \(benchmark) DIR SPEC [SEED...] [--export PATH]") }
+    var repeats = 1
+    if let i = arguments.firstIndex(of: "--predict-repeats") {
+        guard i + 1 < arguments.count, let n = Int(arguments[i + 1]), n >= 1 else { throw BenchError("--predict-repeats needs a count ≥ 1") }
+        repeats = n
+        arguments.removeSubrange(i...(i + 1))
+    }
+    guard arguments.count >= 2 else {
+        throw BenchError("usage: ballast-bench \(benchmark) DIR SPEC [SEED...] [--export PATH] [--predict-repeats N]")
+    }
     let train = try loadPreparedSplit(arguments[0], "kdd_train")
     let test = try loadPreparedSplit(arguments[0], "kdd_test")
     guard let classifier = try Catalog.classifier(arguments[1]) as? C else {
@@ -50,7 +58,10 @@ func benchNetwork<C: Classifier>(_ arguments: [String], benchmark: String, as _:
         let fit = try seconds { fitted = try classifier.fit(train, using: &rng) }
         guard let model = fitted else { throw BenchError("fit produced no model") }
         var probabilities = Matrix(rows: 0, columns: 0)
-        let predict = try seconds { probabilities = try model.predictProbabilities(test.features) }
+        // With --predict-repeats N, the median of N predictions of the test set (all N are listed).
+        var predictions: [Double] = []
+        for _ in 0..<repeats { predictions.append(try seconds { probabilities = try model.predictProbabilities(test.features) }) }
+        let predict = predictions.sorted()[predictions.count / 2]
         let predicted = probabilities.withUnsafeBufferPointer { p in
             (0..<probabilities.rows).map { r in
                 (0..<probabilities.columns).max { p[r * probabilities.columns + $0] < p[r * probabilities.columns + $1] } ?? 0
@@ -59,7 +70,8 @@ func benchNetwork<C: Classifier>(_ arguments: [String], benchmark: String, as _:
         let (accuracy, macroF1) = accuracyAndMacroF1(truth: test.labels, predicted: predicted, classCount: train.classNames.count)
         report(["benchmark": benchmark, "model": arguments[1], "seed": seed, "fit_seconds": fit, "predict_seconds": predict,
                 "epochs": model.history.count, "best_epoch": model.bestEpoch, "accuracy": accuracy, "macro_f1": macroF1,
-                "threads": Parallel.threadCount, "peak_rss_bytes": ProcessMemory.peakResidentBytes()])
+                "threads": Parallel.threadCount, "peak_rss_bytes": ProcessMemory.peakResidentBytes(),
+                "predict_seconds_each": predictions])
         if i == 0, let export {
             try Data(model.safetensors()).write(to: URL(fileURLWithPath: export), options: .atomic)
             let bytes = probabilities.storage.withUnsafeBytes { Data($0) }
