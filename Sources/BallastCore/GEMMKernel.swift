@@ -3,9 +3,12 @@
 /// Blocking (the GotoBLAS/BLIS loop nest): columns of `C` in blocks of ``nc``; `k` in blocks of
 /// ``kc``, for each of which the column block of `op(B)` is packed into panels of ``nr`` = 16
 /// columns, or 32 on AVX-512 (contiguous `kc × nr`; the block is at most 512 KB and stays in the
-/// core's L2); rows in blocks of ``mc``, each packed into slivers of ``mr`` = 6 rows (`kc × 6`,
-/// column-interleaved); then the 6×``nr`` micro-kernel (twelve vector accumulators) runs every
-/// sliver against one panel (which stays in L1) before the next panel. A lane of `C` sums its `k`
+/// core's L2); rows in blocks of ``mc``, in slivers of ``mr`` = 6 rows; then the 6×``nr``
+/// micro-kernel (twelve vector accumulators) runs every sliver against one panel (which stays in
+/// L1) before the next panel. A sliver of an `A` used as stored is read in place, six row pointers
+/// whose `k` values are already contiguous (packing it cost 5–40% on the batch-of-128 products of
+/// a training step, where each packed value served only `n` multiply-adds); a transposed `A` is
+/// packed (`kc × 6`, column-interleaved). A lane of `C` sums its `k`
 /// products in the same order whatever the vector width, so both widths give the same bits. The
 /// micro-kernel prefetches its tile of `C` before the `k` loop, so the tile's cache
 /// misses overlap the arithmetic instead of stalling the write-back (worth ~25% at 1024³, where
@@ -98,14 +101,23 @@ enum GEMMKernel {
                 packB(tb, b, ldb, p0, kb, j0, width, packedB)
                 for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: mc) {
                     let height = min(mc, rows.upperBound - i0)
-                    packA(ta, a, lda, i0, height, p0, kb, packedA)
+                    // A stored as used is read in place, six rows at a time (each row's `k` values
+                    // are contiguous already); a transposed A is packed into slivers.
+                    let direct = ta == .none
+                    if !direct { packA(ta, a, lda, i0, height, p0, kb, packedA) }
                     let slivers = (height + mr - 1) / mr
                     for panel in 0..<panels {
                         let j = j0 + panel * nr
                         let cols = min(nr, width - panel * nr)
                         for s in 0..<slivers {
-                            microKernel(kb, alpha, packedA + s * mr * kb, packedB + panel * nr * kb, blockBeta,
-                                        c + (i0 + s * mr) * ldc + j, ldc, min(mr, height - s * mr), cols)
+                            let live = min(mr, height - s * mr), target = c + (i0 + s * mr) * ldc + j
+                            if direct {
+                                microKernel(kb, alpha, rows: a + (i0 + s * mr) * lda + p0, lda, packedB + panel * nr * kb,
+                                            blockBeta, target, ldc, live, cols)
+                            } else {
+                                microKernel(kb, alpha, packedA + s * mr * kb, packedB + panel * nr * kb, blockBeta,
+                                            target, ldc, live, cols)
+                            }
                         }
                     }
                 }
@@ -122,10 +134,30 @@ enum GEMMKernel {
         #endif
     }
 
-    /// `C[0..<rows, 0..<cols] = alpha · A_sliver · B_panel + beta · C` over `kb` steps.
+    /// `C[0..<rows, 0..<cols] = alpha · A_sliver · B_panel + beta · C` over `kb` steps, the sliver
+    /// packed (`a[p·6 + r]`).
     @inline(__always)
     private static func microKernel(_ kb: Int, _ alpha: Float, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                                     _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ cols: Int) {
+        tile(kb, alpha, a, a + 1, a + 2, a + 3, a + 4, a + 5, step: mr, b, beta, c, ldc, rows, cols)
+    }
+
+    /// The same with the sliver read in place: row `r` of A at `a + r·lda`, its `k` values
+    /// contiguous. Rows past `rows` repeat the last live row (in bounds; their sums are discarded).
+    @inline(__always)
+    private static func microKernel(_ kb: Int, _ alpha: Float, rows a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>,
+                                    _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ cols: Int) {
+        func row(_ r: Int) -> UnsafePointer<Float> { a + min(r, rows - 1) * lda }
+        tile(kb, alpha, row(0), row(1), row(2), row(3), row(4), row(5), step: 1, b, beta, c, ldc, rows, cols)
+    }
+
+    /// The 6×``nr`` tile: `A[r][p]` is `a_r[p·step]`, `B[p]` the packed panel's row `p`.
+    @inline(__always)
+    private static func tile(_ kb: Int, _ alpha: Float,
+                             _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+                             _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>, step: Int,
+                             _ b: UnsafePointer<Float>, _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
+                             _ rows: Int, _ cols: Int) {
         for r in 0..<rows {
             // Every cache line of the row's tile (16 floats each): two, or three when unaligned.
             for j in stride(from: 0, to: cols, by: 16) { prefetchForWriting(c + r * ldc + j) }
@@ -141,13 +173,13 @@ enum GEMMKernel {
         for p in 0..<kb {
             let b0 = braw.loadUnaligned(fromByteOffset: p * 2 * laneBytes, as: Lane.self)
             let b1 = braw.loadUnaligned(fromByteOffset: p * 2 * laneBytes + laneBytes, as: Lane.self)
-            let ap = a + p * 6
-            fma(&c00, ap[0], b0); fma(&c01, ap[0], b1)
-            fma(&c10, ap[1], b0); fma(&c11, ap[1], b1)
-            fma(&c20, ap[2], b0); fma(&c21, ap[2], b1)
-            fma(&c30, ap[3], b0); fma(&c31, ap[3], b1)
-            fma(&c40, ap[4], b0); fma(&c41, ap[4], b1)
-            fma(&c50, ap[5], b0); fma(&c51, ap[5], b1)
+            let q = p * step
+            fma(&c00, a0[q], b0); fma(&c01, a0[q], b1)
+            fma(&c10, a1[q], b0); fma(&c11, a1[q], b1)
+            fma(&c20, a2[q], b0); fma(&c21, a2[q], b1)
+            fma(&c30, a3[q], b0); fma(&c31, a3[q], b1)
+            fma(&c40, a4[q], b0); fma(&c41, a4[q], b1)
+            fma(&c50, a5[q], b0); fma(&c51, a5[q], b1)
         }
         writeRow(c, alpha, beta, c00, c01, cols)
         if rows > 1 { writeRow(c + ldc, alpha, beta, c10, c11, cols) }
