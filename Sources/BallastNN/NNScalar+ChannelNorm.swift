@@ -27,15 +27,17 @@ extension NNScalar {
     /// Accumulates the input gradient of ``channelBatchNormForward(_:_:rows:channels:length:statistics:runningMean:runningVariance:momentum:epsilon:training:)``
     /// from its output `y` (the normalized values): per channel, `gx += invStd · (g − mean(g) − ŷ·mean(g·ŷ))`
     /// in training, `gx += invStd · g` in inference.
+    /// With `accumulate: false` it writes `gx` instead of adding to it (`gx` need not be initialized).
     public static func channelBatchNormBackward(
         y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>,
-        rows: Int, channels: Int, length: Int, statistics invStd: UnsafePointer<Self>, training: Bool
+        rows: Int, channels: Int, length: Int, statistics invStd: UnsafePointer<Self>, training: Bool, accumulate: Bool
     ) {
         let width = channels * length
         Parallel.split(channels, minimumChunk: rowGrain(rows * length)) { part in
             let o = part.lowerBound * length
             channelBatchNormBackwardPart(y: y + o, outputGradient: gy + o, inputGradient: gx + o, rows: rows, channels: part.count,
-                                         length: length, width: width, statistics: invStd + part.lowerBound, training: training)
+                                         length: length, width: width, statistics: invStd + part.lowerBound, training: training,
+                                         accumulate: accumulate)
         }
     }
 
@@ -90,7 +92,8 @@ extension NNScalar {
     /// One piece of ``channelBatchNormBackward``, in the calling thread.
     static func channelBatchNormBackwardPart(
         y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>,
-        rows: Int, channels: Int, length: Int, width: Int, statistics invStd: UnsafePointer<Self>, training: Bool
+        rows: Int, channels: Int, length: Int, width: Int, statistics invStd: UnsafePointer<Self>, training: Bool,
+        accumulate: Bool
     ) {
         let inverseCount = 1 / Self(Swift.max(rows * length, 1))
         for c in 0..<channels {
@@ -109,7 +112,11 @@ extension NNScalar {
             let scale = invStd[c]
             for r in 0..<rows {
                 let g = gy + r * width + c * length, yr = y + r * width + c * length, d = gx + r * width + c * length
-                for t in 0..<length { d[t] += scale * (g[t] - meanG - yr[t] * meanGY) }
+                if accumulate {
+                    for t in 0..<length { d[t] += scale * (g[t] - meanG - yr[t] * meanGY) }
+                } else {
+                    for t in 0..<length { d[t] = scale * (g[t] - meanG - yr[t] * meanGY) }
+                }
             }
         }
     }

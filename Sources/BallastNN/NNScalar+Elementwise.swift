@@ -65,13 +65,16 @@ extension NNScalar {
         }
     }
 
-    /// `gx += f′(x) · gy`.
+    /// `gx += f′(x) · gy`; with `accumulate: false`, `gx = f′(x) · gy` (`gx` need not be initialized:
+    /// each piece zeroes its own part while it is in cache, instead of a separate pass over `gx`).
     public static func unaryBackward(
         _ f: UnaryFunction, x: UnsafePointer<Self>, y: UnsafePointer<Self>,
-        outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>, count n: Int
+        outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>, count n: Int,
+        accumulate: Bool
     ) {
         Parallel.split(n, minimumChunk: parallelGrain) { part in
             let o = part.lowerBound
+            if !accumulate { (gx + o).update(repeating: 0, count: part.count) }
             unaryBackwardPart(f, x: x + o, y: y + o, outputGradient: gy + o, inputGradient: gx + o, count: part.count)
         }
     }

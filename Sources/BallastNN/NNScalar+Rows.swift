@@ -64,13 +64,15 @@ extension NNScalar {
         }
     }
 
-    /// Routes `gy[r]` to the first maximal column of row `r`.
+    /// Routes `gy[r]` to the first maximal column of row `r` (added to `gx`; with `accumulate: false`
+    /// the rest of `gx` is zeroed, piece by piece, instead of being read).
     public static func rowMaxBackward(
         x: UnsafePointer<Self>, y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>,
-        inputGradient gx: UnsafeMutablePointer<Self>, rows: Int, columns: Int
+        inputGradient gx: UnsafeMutablePointer<Self>, rows: Int, columns: Int, accumulate: Bool
     ) {
         Parallel.split(rows, minimumChunk: rowGrain(columns)) { part in
             let o = part.lowerBound * columns
+            if !accumulate { (gx + o).update(repeating: 0, count: part.count * columns) }
             rowMaxBackwardPart(x: x + o, y: y + part.lowerBound, outputGradient: gy + part.lowerBound, inputGradient: gx + o,
                                rows: part.count, columns: columns)
         }

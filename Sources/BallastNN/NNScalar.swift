@@ -50,10 +50,11 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
 
     /// `y = f(x)` over `count` elements.
     static func unaryForward(_ f: UnaryFunction, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int)
-    /// `gx += f′(x) · gy`, using the stored output `y` where that is cheaper.
+    /// `gx += f′(x) · gy`, using the stored output `y` where that is cheaper; `accumulate: false`
+    /// writes `gx` instead (uninitialized `gx` allowed).
     static func unaryBackward(
         _ f: UnaryFunction, x: UnsafePointer<Self>, y: UnsafePointer<Self>,
-        outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>, count: Int)
+        outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>, count: Int, accumulate: Bool)
     /// `d = f′(x)` for `relu`, `leakyReLU` and `clamp`, whose derivatives are constant between kinks
     /// (the recorded backward pass multiplies by it as a constant mask).
     static func piecewiseLinearSlope(_ f: UnaryFunction, x: UnsafePointer<Self>, into d: UnsafeMutablePointer<Self>, count: Int)
@@ -97,10 +98,11 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
         rows: Int, columns: Int)
     /// `y[r] = max_c x[r, c]`.
     static func rowMaxForward(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
-    /// Routes `gy[r]` to the first column where the maximum of row `r` occurs.
+    /// Routes `gy[r]` to the first column where the maximum of row `r` occurs (`accumulate: false`:
+    /// the other columns become zero instead of keeping what `gx` held).
     static func rowMaxBackward(
         x: UnsafePointer<Self>, y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>,
-        inputGradient gx: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
+        inputGradient gx: UnsafeMutablePointer<Self>, rows: Int, columns: Int, accumulate: Bool)
 
     /// Normalizes each column: `y = (x − mean) / √(var + ε)`.
     ///
@@ -123,10 +125,10 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
         _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, channels: Int, length: Int,
         statistics: UnsafeMutablePointer<Self>, runningMean: UnsafeMutablePointer<Float>,
         runningVariance: UnsafeMutablePointer<Float>, momentum: Double, epsilon: Double, training: Bool)
-    /// Accumulates the input gradient of ``channelBatchNormForward(_:_:rows:channels:length:statistics:runningMean:runningVariance:momentum:epsilon:training:)``.
+    /// Accumulates (or, `accumulate: false`, writes) the input gradient of ``channelBatchNormForward(_:_:rows:channels:length:statistics:runningMean:runningVariance:momentum:epsilon:training:)``.
     static func channelBatchNormBackward(
         y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>, inputGradient gx: UnsafeMutablePointer<Self>,
-        rows: Int, channels: Int, length: Int, statistics: UnsafePointer<Self>, training: Bool)
+        rows: Int, channels: Int, length: Int, statistics: UnsafePointer<Self>, training: Bool, accumulate: Bool)
 
     /// Forward kernel of the RealNVP affine coupling (see ``Tape/affineCoupling(_:scaleAndShift:mask:)``).
     static func couplingForward(

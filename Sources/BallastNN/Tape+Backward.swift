@@ -82,8 +82,9 @@ extension Tape {
                 Scalar.reduceSum(gy, rows: rows, columns: columns, axis: .rows, scale: 1, into: gb, accumulate: beta != 0)
             }
         case .unary(let f, let a):
-            if let ga = gradientTarget(a) {
-                Scalar.unaryBackward(f, x: valuePointer(a), y: y, outputGradient: gy, inputGradient: ga, count: rows * columns)
+            if let (ga, beta) = overwritableTarget(a) {
+                Scalar.unaryBackward(f, x: valuePointer(a), y: y, outputGradient: gy, inputGradient: ga, count: rows * columns,
+                                     accumulate: beta != 0)
             }
         case .binary(let f, let a, let b, let mode):
             let ga = gradientTarget(a), gb = gradientTarget(b)
@@ -130,22 +131,22 @@ extension Tape {
                 Scalar.logSoftmaxBackward(y: y, outputGradient: gy, inputGradient: ga, rows: rows, columns: columns)
             }
         case .rowMax(let a):
-            if let ga = gradientTarget(a) {
+            if let (ga, beta) = overwritableTarget(a) {
                 Scalar.rowMaxBackward(x: valuePointer(a), y: y, outputGradient: gy, inputGradient: ga,
-                                      rows: rows, columns: nodes[a].columns)
+                                      rows: rows, columns: nodes[a].columns, accumulate: beta != 0)
             }
         case .reshape:
             break  // a view: its gradient already is its operand's
         case .batchNorm(let a, let statistics, let training, let length):
-            if let ga = gradientTarget(a) {
-                if length == 1 {
+            if length == 1 {
+                if let ga = gradientTarget(a) {
                     Scalar.batchNormBackward(y: y, outputGradient: gy, inputGradient: ga, rows: rows, columns: columns,
                                              statistics: pointer(statistics), training: training)
-                } else {
-                    Scalar.channelBatchNormBackward(y: y, outputGradient: gy, inputGradient: ga, rows: rows,
-                                                    channels: columns / length, length: length,
-                                                    statistics: pointer(statistics), training: training)
                 }
+            } else if let (ga, beta) = overwritableTarget(a) {
+                Scalar.channelBatchNormBackward(y: y, outputGradient: gy, inputGradient: ga, rows: rows,
+                                                channels: columns / length, length: length,
+                                                statistics: pointer(statistics), training: training, accumulate: beta != 0)
             }
         case .bceWithLogits(let a, let targets):
             if let ga = gradientTarget(a) {

@@ -121,9 +121,8 @@ extension Tape {
         let ones = constant(rows: nodes[y].rows, columns: 1, value: 1)
         return input(rows: nodes[a].rows, columns: nodes[a].columns) { out in
             guard let d = out.baseAddress else { return }
-            Scalar.fill(d, with: 0, count: out.count)
             Scalar.rowMaxBackward(x: valuePointer(a), y: valuePointer(y), outputGradient: valuePointer(ones.id),
-                                  inputGradient: d, rows: nodes[a].rows, columns: nodes[a].columns)
+                                  inputGradient: d, rows: nodes[a].rows, columns: nodes[a].columns, accumulate: false)
         }
     }
 

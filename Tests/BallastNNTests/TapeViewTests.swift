@@ -54,6 +54,60 @@ import Testing
         }.passed)
     }
 
+    /// ReLU, row max (max pooling) and channel batch norm write their input's gradient instead of
+    /// adding to it when theirs is the first contribution (no separate zeroing pass). Another use of
+    /// the same input, recorded before or after them, must still add its share; and the result must
+    /// equal the plain accumulate-into-zeros kernels. Sizes span several parallel pieces.
+    @Test(arguments: [(rows: 3, channels: 2, length: 4), (rows: 64, channels: 8, length: 130)])
+    func firstWriteKernelsKeepWhatAnotherUseAdded(rows: Int, channels: Int, length: Int) {
+        var rng = Xoshiro256StarStar(seed: UInt64(rows))
+        let columns = channels * length
+        let xs = (0..<(rows * columns)).map { _ in Float(rng.nextNormal()) }
+        let ws = (0..<(rows * columns)).map { _ in Float(rng.nextNormal()) }
+        for otherFirst in [false, true] {
+            for op in 0..<3 {
+                let tape = Tape<Float>()
+                let x = tape.input(rows: rows, columns: columns, values: xs, requiresGradient: true)
+                let w = tape.input(rows: rows, columns: columns, values: ws)
+                var mean = Matrix(rows: 1, columns: channels), variance = Matrix(rows: 1, columns: channels, repeating: 1)
+                func kernel() -> Tensor {
+                    switch op {
+                    case 0: return tape.sum(tape.mul(tape.relu(x), w), axis: nil)
+                    case 1: return tape.sum(tape.mul(tape.rowMax(tape.reshape(x, rows: rows * columns / 2, columns: 2)),
+                                                     tape.input(rows: rows * columns / 2, columns: 1,
+                                                                values: Array(ws.prefix(rows * columns / 2)))), axis: nil)
+                    default: return tape.sum(tape.mul(tape.batchNormalize(x, runningMean: &mean, runningVariance: &variance,
+                                                                          momentum: 0.1, epsilon: 1e-5, training: true,
+                                                                          length: length), w), axis: nil)
+                    }
+                }
+                func other() -> Tensor { tape.sum(tape.mul(x, scalar: 3), axis: nil) }
+                let terms = otherFirst ? [other(), kernel()] : [kernel(), other()]
+                tape.backward(tape.add(terms[0], terms[1]))
+                let withOther = tape.gradient(x)!
+                // The same kernel alone (its gradient written into a fresh buffer), plus 3.
+                let alone = Tape<Float>()
+                let x2 = alone.input(rows: rows, columns: columns, values: xs, requiresGradient: true)
+                let w2 = alone.input(rows: rows, columns: columns, values: ws)
+                var mean2 = Matrix(rows: 1, columns: channels), variance2 = Matrix(rows: 1, columns: channels, repeating: 1)
+                let loss: Tensor = switch op {
+                case 0: alone.sum(alone.mul(alone.relu(x2), w2), axis: nil)
+                case 1: alone.sum(alone.mul(alone.rowMax(alone.reshape(x2, rows: rows * columns / 2, columns: 2)),
+                                            alone.input(rows: rows * columns / 2, columns: 1, values: Array(ws.prefix(rows * columns / 2)))),
+                                  axis: nil)
+                default: alone.sum(alone.mul(alone.batchNormalize(x2, runningMean: &mean2, runningVariance: &variance2, momentum: 0.1,
+                                                                  epsilon: 1e-5, training: true, length: length), w2), axis: nil)
+                }
+                alone.backward(loss)
+                let expected = alone.gradient(x2)!.map { $0 + 3 }
+                #expect(withOther == expected, "op \(op), other use recorded first: \(otherFirst)")
+                // Repeated backward starts from zero again.
+                tape.backward(tape.add(terms[0], terms[1]))
+                #expect(tape.gradient(x)! == withOther, "op \(op): second backward")
+            }
+        }
+    }
+
     /// Kernels split their work over the workers; every element is computed the same way wherever
     /// it runs, so a large pass equals the same pass done in small pieces, bit for bit.
     @Test func splitKernelsGiveTheSameBitsAsOnePiece() {
