@@ -1,28 +1,29 @@
 /// The packed, register-blocked Swift GEMM kernel behind ``GEMM``.
 ///
 /// Blocking (the GotoBLAS/BLIS loop nest): columns of `C` in blocks of ``nc``; `k` in blocks of
-/// ``kc``, for each of which the column block of `op(B)` is packed into panels of ``nr`` = 16
-/// columns, or 32 on AVX-512 (contiguous `kc × nr`; the block is at most 512 KB and stays in the
-/// core's L2); rows in blocks of ``mc``, in slivers of ``mr`` = 6 rows; then the 6×``nr``
-/// micro-kernel (twelve vector accumulators) runs every sliver against one panel (which stays in
-/// L1) before the next panel. A sliver of an `A` used as stored is read in place, six row pointers
-/// whose `k` values are already contiguous (packing it cost 5–40% on the batch-of-128 products of
-/// a training step, where each packed value served only `n` multiply-adds); a transposed `A` is
-/// packed (`kc × 6`, column-interleaved). A lane of `C` sums its `k`
-/// products in the same order whatever the vector width, so both widths give the same bits. The
-/// micro-kernel prefetches its tile of `C` before the `k` loop, so the tile's cache
-/// misses overlap the arithmetic instead of stalling the write-back (worth ~25% at 1024³, where
-/// each `k` block sweeps a `C` far larger than L2). `beta` is applied by the first `k` block's
-/// write-back, so `C` is read once less and never read at all when `beta == 0`.
+/// ``kc``, for each of which the column block of `op(B)` is packed into panels of ``nr`` columns
+/// (16, or 32 where the build targets AVX-512; contiguous `kc × nr`; the block is at most 512 KB
+/// and stays in the core's L2); rows in blocks of ``mc``, in slivers of ``mr`` = 6 rows; then the
+/// 6×``nr`` micro-kernel (twelve vector accumulators) runs every sliver against one panel (which
+/// stays in L1) before the next panel. A sliver of an `A` used as stored is read in place, six row
+/// pointers whose `k` values are already contiguous (packing it cost 5–40% on the batch-of-128
+/// products of a training step, where each packed value served only `n` multiply-adds); a
+/// transposed `A` is packed (`kc × 6`, column-interleaved). The micro-kernel prefetches its tile
+/// of `C` before the `k` loop, so the tile's cache misses overlap the arithmetic instead of
+/// stalling the write-back (worth ~25% at 1024³, where each `k` block sweeps a `C` far larger than
+/// L2). `beta` is applied by the first `k` block's write-back, so `C` is read once less and never
+/// read at all when `beta == 0`.
 ///
 /// Threads share nothing: `C` is split once into one contiguous part per thread — by columns when
-/// `C` is at least as wide as it is tall (each thread packs its own columns of `op(B)` and all of
-/// `op(A)`), by rows otherwise — and each thread runs the whole loop nest on its part with its own
+/// `C` is at least as wide as it is tall (each thread packs its own columns of `op(B)`, and all of
+/// `op(A)` when that is packed), by rows otherwise — and each thread runs the whole loop nest on its part with its own
 /// packing buffers: one dispatch per product, no barrier per `k` block, no thread idle while
 /// another packs. Products below ``parallelWork`` multiply-adds stay on the calling thread. Every
 /// element of `C` accumulates its `k` blocks in ascending order through the same micro-kernel
-/// whatever the split, so results do not depend on the thread count. Edge slivers and panels are
-/// zero-padded and written back through a bounds-checked copy.
+/// whatever the split, so results do not depend on the thread count; each lane of a vector sums
+/// its `k` products in the same order whatever the vector width or the way A is read, so neither
+/// changes a result either. Edge panels and packed slivers are zero-padded (an in-place sliver
+/// repeats its last row), and edge tiles are written back through a bounds-checked copy.
 enum GEMMKernel {
     /// One vector of a micro-kernel row: 16 floats (a `zmm` register) where the build targets a CPU
     /// with AVX-512 (`BALLAST_AVX512`, set by the package manifest), 8 (`ymm`, or two NEON
@@ -86,8 +87,10 @@ enum GEMMKernel {
         // 64-byte aligned: a packed row of a panel is one cache line, never two.
         let packedB = UnsafeMutableRawPointer.allocate(byteCount: columnBlock * depth * 4, alignment: 64)
             .bindMemory(to: Float.self, capacity: columnBlock * depth)
-        let packedA = UnsafeMutableRawPointer.allocate(byteCount: rowBlock * depth * 4, alignment: 64)
-            .bindMemory(to: Float.self, capacity: rowBlock * depth)
+        // Only a transposed A is packed (see the type's comment).
+        let packedCount = ta == .transposed ? rowBlock * depth : 1
+        let packedA = UnsafeMutableRawPointer.allocate(byteCount: packedCount * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: packedCount)
         defer {
             packedB.deallocate()
             packedA.deallocate()
