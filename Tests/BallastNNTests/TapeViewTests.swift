@@ -64,41 +64,33 @@ import Testing
         let columns = channels * length
         let xs = (0..<(rows * columns)).map { _ in Float(rng.nextNormal()) }
         let ws = (0..<(rows * columns)).map { _ in Float(rng.nextNormal()) }
+        /// `Σ kernel(x) ⊙ w` on `tape`, for kernel 0 (ReLU), 1 (row max over pairs) or 2 (channel batch norm).
+        func kernelLoss(_ op: Int, on tape: Tape<Float>, _ x: Tensor) -> Tensor {
+            let w = tape.input(rows: rows, columns: columns, values: ws)
+            switch op {
+            case 0: return tape.sum(tape.mul(tape.relu(x), w), axis: nil)
+            case 1:
+                let pairs = rows * columns / 2
+                return tape.sum(tape.mul(tape.rowMax(tape.reshape(x, rows: pairs, columns: 2)),
+                                         tape.input(rows: pairs, columns: 1, values: Array(ws.prefix(pairs)))), axis: nil)
+            default:
+                var mean = Matrix(rows: 1, columns: channels), variance = Matrix(rows: 1, columns: channels, repeating: 1)
+                return tape.sum(tape.mul(tape.batchNormalize(x, runningMean: &mean, runningVariance: &variance, momentum: 0.1,
+                                                             epsilon: 1e-5, training: true, length: length), w), axis: nil)
+            }
+        }
         for otherFirst in [false, true] {
             for op in 0..<3 {
                 let tape = Tape<Float>()
                 let x = tape.input(rows: rows, columns: columns, values: xs, requiresGradient: true)
-                let w = tape.input(rows: rows, columns: columns, values: ws)
-                var mean = Matrix(rows: 1, columns: channels), variance = Matrix(rows: 1, columns: channels, repeating: 1)
-                func kernel() -> Tensor {
-                    switch op {
-                    case 0: return tape.sum(tape.mul(tape.relu(x), w), axis: nil)
-                    case 1: return tape.sum(tape.mul(tape.rowMax(tape.reshape(x, rows: rows * columns / 2, columns: 2)),
-                                                     tape.input(rows: rows * columns / 2, columns: 1,
-                                                                values: Array(ws.prefix(rows * columns / 2)))), axis: nil)
-                    default: return tape.sum(tape.mul(tape.batchNormalize(x, runningMean: &mean, runningVariance: &variance,
-                                                                          momentum: 0.1, epsilon: 1e-5, training: true,
-                                                                          length: length), w), axis: nil)
-                    }
-                }
                 func other() -> Tensor { tape.sum(tape.mul(x, scalar: 3), axis: nil) }
-                let terms = otherFirst ? [other(), kernel()] : [kernel(), other()]
+                let terms = otherFirst ? [other(), kernelLoss(op, on: tape, x)] : [kernelLoss(op, on: tape, x), other()]
                 tape.backward(tape.add(terms[0], terms[1]))
                 let withOther = tape.gradient(x)!
                 // The same kernel alone (its gradient written into a fresh buffer), plus 3.
                 let alone = Tape<Float>()
                 let x2 = alone.input(rows: rows, columns: columns, values: xs, requiresGradient: true)
-                let w2 = alone.input(rows: rows, columns: columns, values: ws)
-                var mean2 = Matrix(rows: 1, columns: channels), variance2 = Matrix(rows: 1, columns: channels, repeating: 1)
-                let loss: Tensor = switch op {
-                case 0: alone.sum(alone.mul(alone.relu(x2), w2), axis: nil)
-                case 1: alone.sum(alone.mul(alone.rowMax(alone.reshape(x2, rows: rows * columns / 2, columns: 2)),
-                                            alone.input(rows: rows * columns / 2, columns: 1, values: Array(ws.prefix(rows * columns / 2)))),
-                                  axis: nil)
-                default: alone.sum(alone.mul(alone.batchNormalize(x2, runningMean: &mean2, runningVariance: &variance2, momentum: 0.1,
-                                                                  epsilon: 1e-5, training: true, length: length), w2), axis: nil)
-                }
-                alone.backward(loss)
+                alone.backward(kernelLoss(op, on: alone, x2))
                 let expected = alone.gradient(x2)!.map { $0 + 3 }
                 #expect(withOther == expected, "op \(op), other use recorded first: \(otherFirst)")
                 // Repeated backward starts from zero again.
