@@ -163,7 +163,7 @@ class NNBenchModel {
 
     /// A `rows × columns` tensor of standard normal draws.
     func noise(rows: Int, columns: Int) -> Tensor {
-        tape.input(rows: rows, columns: columns) { out in fillNormal(out, using: &rng) }
+        tape.input(rows: rows, columns: columns) { rng.fillNormal($0) }
     }
 
     /// A constant tensor.
@@ -172,18 +172,6 @@ class NNBenchModel {
     }
 
     func scalar(_ t: Tensor) -> Float { tape.withValue(t) { $0[0] } }
-}
-
-/// Standard normal draws by Box–Muller, both values of each pair used.
-func fillNormal(_ out: UnsafeMutableBufferPointer<Float>, using rng: inout Xoshiro256StarStar) {
-    var i = 0
-    while i < out.count {
-        let u1 = 1 - rng.nextUniformFloat(), u2 = rng.nextUniformFloat()
-        let radius = (-2 * Foundation.log(u1)).squareRoot(), angle = 2 * Float.pi * u2
-        out[i] = radius * Foundation.cos(angle)
-        if i + 1 < out.count { out[i + 1] = radius * Foundation.sin(angle) }
-        i += 2
-    }
 }
 
 /// DCBN-VAE-style conditional VAE: encoder [x, onehot] 127→256 (conditional batch norm, ReLU)→2×32,
