@@ -99,12 +99,12 @@ extension NNScalar {
     /// sums its gradient over all rows, so that case runs in one piece.
     public static func binaryBackward(
         _ f: BinaryFunction, a: UnsafePointer<Self>, b: UnsafePointer<Self>, out: UnsafePointer<Self>,
-        outputGradient gy: UnsafePointer<Self>, gradientA ga: UnsafeMutablePointer<Self>?,
+        outputGradient gy: UnsafePointer<Self>, gradientA ga: UnsafeMutablePointer<Self>?, accumulateA: Bool,
         gradientB gb: UnsafeMutablePointer<Self>?, rows: Int, columns: Int, broadcast: Broadcast
     ) {
         if gb != nil && (broadcast == .row || broadcast == .scalar) {
-            binaryBackwardPart(f, a: a, b: b, out: out, outputGradient: gy, gradientA: ga, gradientB: gb, rows: rows, columns: columns,
-                               broadcast: broadcast)
+            binaryBackwardPart(f, a: a, b: b, out: out, outputGradient: gy, gradientA: ga, accumulateA: accumulateA, gradientB: gb,
+                               rows: rows, columns: columns, broadcast: broadcast)
             return
         }
         Parallel.split(rows, minimumChunk: rowGrain(columns)) { part in
@@ -115,7 +115,7 @@ extension NNScalar {
             case .row, .scalar: 0
             }
             binaryBackwardPart(f, a: a + o, b: b + bOffset, out: out + o, outputGradient: gy + o, gradientA: ga.map { $0 + o },
-                               gradientB: gb.map { $0 + bOffset }, rows: part.count, columns: columns, broadcast: broadcast)
+                               accumulateA: accumulateA, gradientB: gb.map { $0 + bOffset }, rows: part.count, columns: columns, broadcast: broadcast)
         }
     }
 
@@ -299,7 +299,7 @@ extension NNScalar {
     /// One piece of ``binaryBackward``, in the calling thread.
     static func binaryBackwardPart(
         _ f: BinaryFunction, a: UnsafePointer<Self>, b: UnsafePointer<Self>, out: UnsafePointer<Self>,
-        outputGradient gy: UnsafePointer<Self>, gradientA ga: UnsafeMutablePointer<Self>?,
+        outputGradient gy: UnsafePointer<Self>, gradientA ga: UnsafeMutablePointer<Self>?, accumulateA: Bool,
         gradientB gb: UnsafeMutablePointer<Self>?, rows: Int, columns: Int, broadcast: Broadcast
     ) {
         for r in 0..<rows {
@@ -309,12 +309,13 @@ extension NNScalar {
             let bv = broadcast == .column ? b[r] : b[0]
             if let ga {
                 let gar = ga + r * columns
+                // First write: `0 + v`, as zeroing then adding gave (a −0 contribution stays +0).
                 switch (f, full) {
-                case (.add, _), (.subtract, _): for c in 0..<columns { gar[c] += g[c] }
-                case (.multiply, true): for c in 0..<columns { gar[c] += g[c] * br[c] }
-                case (.multiply, false): for c in 0..<columns { gar[c] += g[c] * bv }
-                case (.divide, true): for c in 0..<columns { gar[c] += g[c] / br[c] }
-                case (.divide, false): for c in 0..<columns { gar[c] += g[c] / bv }
+                case (.add, _), (.subtract, _): for c in 0..<columns { gar[c] = (accumulateA ? gar[c] : 0) + g[c] }
+                case (.multiply, true): for c in 0..<columns { gar[c] = (accumulateA ? gar[c] : 0) + g[c] * br[c] }
+                case (.multiply, false): for c in 0..<columns { gar[c] = (accumulateA ? gar[c] : 0) + g[c] * bv }
+                case (.divide, true): for c in 0..<columns { gar[c] = (accumulateA ? gar[c] : 0) + g[c] / br[c] }
+                case (.divide, false): for c in 0..<columns { gar[c] = (accumulateA ? gar[c] : 0) + g[c] / bv }
                 }
             }
             guard let gb else { continue }

@@ -64,10 +64,11 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
         _ f: BinaryFunction, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>,
         rows: Int, columns: Int, broadcast: Broadcast)
     /// Accumulates the gradients of `out = f(a, b)` into `ga` and `gb` (either may be `nil`), reducing
-    /// over the broadcast dimensions for `gb`.
+    /// over the broadcast dimensions for `gb`; `accumulateA: false` writes `ga` instead (uninitialized
+    /// `ga` allowed; `ga` is written before `gb` is added to, element by element, so `a` may be `b`).
     static func binaryBackward(
         _ f: BinaryFunction, a: UnsafePointer<Self>, b: UnsafePointer<Self>, out: UnsafePointer<Self>,
-        outputGradient gy: UnsafePointer<Self>, gradientA ga: UnsafeMutablePointer<Self>?,
+        outputGradient gy: UnsafePointer<Self>, gradientA ga: UnsafeMutablePointer<Self>?, accumulateA: Bool,
         gradientB gb: UnsafeMutablePointer<Self>?, rows: Int, columns: Int, broadcast: Broadcast)
 
     /// `out = scale · Σ x` over `axis` (`nil`: everything); adds into `out` when `accumulate`.

@@ -87,10 +87,13 @@ extension Tape {
                                      accumulate: beta != 0)
             }
         case .binary(let f, let a, let b, let mode):
-            let ga = gradientTarget(a), gb = gradientTarget(b)
-            if ga != nil || gb != nil {
+            // `a` has the output's shape, so its gradient can be written on first touch; `b`'s target
+            // is taken second, so when `a` is `b` it is already marked and accumulates.
+            let targetA = overwritableTarget(a), gb = gradientTarget(b)
+            if targetA != nil || gb != nil {
                 Scalar.binaryBackward(f, a: valuePointer(a), b: valuePointer(b), out: y, outputGradient: gy,
-                                      gradientA: ga, gradientB: gb, rows: rows, columns: columns, broadcast: mode)
+                                      gradientA: targetA?.pointer, accumulateA: targetA.map { $0.beta != 0 } ?? true,
+                                      gradientB: gb, rows: rows, columns: columns, broadcast: mode)
             }
         case .reduce(let a, let axis, let scale):
             if let ga = gradientTarget(a) {
