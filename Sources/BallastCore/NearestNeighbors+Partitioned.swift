@@ -64,6 +64,78 @@ extension NearestNeighbors {
         return NeighborList(k: k, indices: indices, squaredDistances: distances)
     }
 
+    /// Approximate `k` nearest other rows in `reference` of each of its rows `queryRows` (a row is
+    /// never its own neighbour), with a cost bounded by `partitionRows`: the neighbour search of
+    /// ADASYN and Borderline-SMOTE, whose queries (one class) search all the data.
+    ///
+    /// With at most `partitionRows` queries, or reference rows, this is ``search(reference:queries:k:excluding:blocking:)``
+    /// (exact). Otherwise all reference rows are split into k-means parts as in
+    /// ``searchWithinPartitioned(_:k:partitionRows:using:)`` and each query is searched exactly among
+    /// the rows of its own part; a query whose part has `k` rows or fewer is searched against all
+    /// rows. The distance work is then at most about 2 × `partitionRows` × (queries) × columns,
+    /// plus assigning every reference row to a part: linear in the rows. A neighbour found is
+    /// always another reference row at its exact distance.
+    ///
+    /// - Parameters:
+    ///   - reference: all the rows.
+    ///   - queryRows: the rows (indices into `reference`, distinct) whose neighbours are wanted.
+    ///   - k: neighbours per query, at most `reference.rows - 1`.
+    ///   - partitionRows: the part size, greater than `k`.
+    ///   - rng: draws the k-means sample and seeds (used only when the rows are split).
+    /// - Returns: neighbour lists in the order of `queryRows`, indices into `reference`.
+    /// - Throws: ``NeighborSearchError`` as the exact search, and
+    ///   ``NeighborSearchError/invalidPartition(rows:k:)`` when `partitionRows <= k`.
+    public static func searchPartitioned(reference: Matrix, queryRows: [Int], k: Int, partitionRows: Int,
+                                         using rng: inout some RandomNumberGenerator) throws -> NeighborList {
+        guard k >= 1 else { throw NeighborSearchError.invalidK(k) }
+        guard partitionRows > k else { throw NeighborSearchError.invalidPartition(rows: partitionRows, k: k) }
+        let n = reference.rows
+        precondition(queryRows.allSatisfy { (0..<n).contains($0) }, "searchPartitioned: a query row is outside the reference")
+        guard queryRows.count > partitionRows && n > partitionRows else {
+            return try search(reference: reference, queries: reference.gatherRows(queryRows), k: k, excluding: queryRows)
+        }
+        guard k <= n - 1 else { throw NeighborSearchError.notEnoughRows(k: k, available: n - 1) }
+        if let (r, c) = reference.firstNonFinite() { throw NeighborSearchError.nonFinite(matrix: "reference", row: r, column: c) }
+
+        // Where each query's list goes (-1: not a query).
+        var slot = [Int](repeating: -1, count: n)
+        for (q, row) in queryRows.enumerated() { slot[row] = q }
+        var indices = [Int32](repeating: -1, count: queryRows.count * k)
+        var distances = [Float](repeating: .infinity, count: queryRows.count * k)
+        var small: [Int] = []
+        let parts = try WorkProgress.silenced { try partition(reference, rows: Array(0..<n), partitionRows: partitionRows, using: &rng) }
+        var searched = 0
+        for part in parts {
+            searched += part.count
+            let local = part.indices.filter { slot[part[$0]] >= 0 }
+            guard !local.isEmpty else { continue }
+            guard part.count > k else { small.append(contentsOf: local.map { part[$0] }); continue }
+            let found = try WorkProgress.silenced {
+                try search(reference: reference.gatherRows(part), queries: reference.gatherRows(local.map { part[$0] }), k: k,
+                           excluding: local)
+            }
+            WorkProgress.report("partitioned neighbour search (rows)", done: searched, of: n)
+            for (i, position) in local.enumerated() {
+                let q = slot[part[position]]
+                for j in 0..<k {
+                    indices[q * k + j] = Int32(part[Int(found.indices[i * k + j])])
+                    distances[q * k + j] = found.squaredDistances[i * k + j]
+                }
+            }
+        }
+        if !small.isEmpty {
+            let found = try search(reference: reference, queries: reference.gatherRows(small), k: k, excluding: small)
+            for (i, row) in small.enumerated() {
+                let q = slot[row]
+                for j in 0..<k {
+                    indices[q * k + j] = found.indices[i * k + j]
+                    distances[q * k + j] = found.squaredDistances[i * k + j]
+                }
+            }
+        }
+        return NeighborList(k: k, indices: indices, squaredDistances: distances)
+    }
+
     /// Splits `rows` (indices into `points`) into parts of at most 2 × `partitionRows` rows.
     private static func partition(_ points: Matrix, rows: [Int], partitionRows: Int,
                                   using rng: inout some RandomNumberGenerator) throws -> [[Int]] {

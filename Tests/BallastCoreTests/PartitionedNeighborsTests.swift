@@ -61,6 +61,49 @@ struct PartitionedNeighborsTests {
         #expect((0..<2000).allSatisfy { q in found.neighbors(of: q).allSatisfy { Int($0) != q && $0 >= 0 } })
     }
 
+    @Test("Queries among all rows: at most partitionRows of them is the exact search, rng untouched")
+    func crossSmallIsExact() throws {
+        let points = clustered(rows: 900, columns: 4, clusters: 5, seed: 11)
+        let queries = Array(stride(from: 3, to: 900, by: 9))  // 100 rows
+        var rng = Xoshiro256StarStar(seed: 12)
+        let before = rng
+        let found = try NearestNeighbors.searchPartitioned(reference: points, queryRows: queries, k: 4, partitionRows: 100, using: &rng)
+        #expect(found == (try NearestNeighbors.search(reference: points, queries: points.gatherRows(queries), k: 4, excluding: queries)))
+        #expect(rng == before)
+    }
+
+    @Test("Queries among all rows, partitioned: other rows at their true distances, seeded, most true neighbours")
+    func crossApproximate() throws {
+        let points = clustered(rows: 6000, columns: 6, clusters: 40, seed: 13)
+        let queries = Array(stride(from: 1, to: 6000, by: 4))  // 1500 rows spread over every cluster
+        let k = 5
+        var rng = Xoshiro256StarStar(seed: 14), again = Xoshiro256StarStar(seed: 14)
+        let found = try NearestNeighbors.searchPartitioned(reference: points, queryRows: queries, k: k, partitionRows: 400, using: &rng)
+        #expect(found == (try NearestNeighbors.searchPartitioned(reference: points, queryRows: queries, k: k, partitionRows: 400,
+                                                                 using: &again)))
+        #expect(found.count == queries.count)
+        let exact = try NearestNeighbors.search(reference: points, queries: points.gatherRows(queries), k: k, excluding: queries)
+        var hits = 0
+        for (i, q) in queries.enumerated() {
+            let list = found.neighbors(of: i).map(Int.init)
+            #expect(list.allSatisfy { $0 >= 0 && $0 < points.rows && $0 != q }, "query \(q): \(list)")
+            #expect(Set(list).count == k)
+            let d = Array(found.squaredDistances(of: i))
+            #expect(zip(d, d.dropFirst()).allSatisfy { $0 <= $1 })
+            for (j, n) in list.enumerated() {
+                var s: Float = 0
+                for c in 0..<points.columns { let g = points[q, c] - points[n, c]; s += g * g }
+                #expect(abs(s - d[j]) <= 1e-3 * max(1, s))
+            }
+            hits += Set(list).intersection(exact.neighbors(of: i).map(Int.init)).count
+        }
+        let recall = Double(hits) / Double(queries.count * k)
+        #expect(recall >= 0.8, "recall \(recall)")
+        #expect(throws: NeighborSearchError.invalidPartition(rows: 5, k: 5)) {
+            try NearestNeighbors.searchPartitioned(reference: points, queryRows: queries, k: 5, partitionRows: 5, using: &rng)
+        }
+    }
+
     @Test("A part size not above k, k below 1, too few rows and NaN are refused")
     func invalid() throws {
         let points = clustered(rows: 50, columns: 2, clusters: 2, seed: 5)

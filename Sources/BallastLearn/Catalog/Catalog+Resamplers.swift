@@ -38,6 +38,13 @@ extension ParameterValues {
         try int("k", default: 5, in: 1...10_000, "nearest neighbours of the same class")
     }
 
+    /// The `knn-partition` key: bounded neighbour search for large classes (`none`: exact).
+    mutating func knnPartition() throws -> Int? {
+        try optionalInt("knn-partition", in: 2...100_000_000,
+                        "bounded neighbour search for large classes: a class of more rows is searched in k-means parts of "
+                        + "about this many rows (approximate, cost linear in rows; none: exact search, cost grows with rows²)")
+    }
+
     /// The `typed` key: type-aware synthesis.
     mutating func typed() throws -> Bool {
         try bool("typed", default: true, "snap synthetic rows to valid records (integers, 0/1, one-hot, ranges)")
@@ -57,11 +64,7 @@ extension Catalog {
             RandomUnderSampler(strategy: try p.strategy())
         },
         CatalogEntry(name: "smote", summary: "SMOTE: interpolate between a class row and one of its k class neighbours") { p in
-            SMOTE(strategy: try p.strategy(), k: try p.neighbors(), typeAware: try p.typed(),
-                  neighborPartitionRows: try p.optionalInt("knn-partition", in: 2...100_000_000,
-                                                           "bounded neighbour search for large classes: a class of more rows is searched "
-                                                           + "in k-means parts of about this many rows (approximate, cost linear in rows; "
-                                                           + "none: exact search, cost grows with rows²)"))
+            SMOTE(strategy: try p.strategy(), k: try p.neighbors(), typeAware: try p.typed(), neighborPartitionRows: try p.knnPartition())
         },
         CatalogEntry(name: "smote-nc", aliases: ["smotenc"], summary: "SMOTE-NC: SMOTE for numeric + categorical features (categories by neighbour vote)") { p in
             SMOTENC(strategy: try p.strategy(), k: try p.neighbors(), typeAware: try p.typed())
@@ -70,7 +73,7 @@ extension Catalog {
             BorderlineSMOTE(strategy: try p.strategy(), k: try p.neighbors(),
                             m: try p.int("m", default: 10, in: 1...10_000, "neighbours (all classes) that decide danger"),
                             variant: try p.choice("kind", default: BorderlineSMOTE.Variant.one, "variant: 1 (own class) or 2 (any class)"),
-                            typeAware: try p.typed())
+                            typeAware: try p.typed(), neighborPartitionRows: try p.knnPartition())
         },
         CatalogEntry(name: "svm-smote", aliases: ["svmsmote"], summary: "SVM-SMOTE: SMOTE around the support vectors of an RBF SVM") { p in
             SVMSMOTE(strategy: try p.strategy(), k: try p.neighbors(),
@@ -90,7 +93,7 @@ extension Catalog {
                                typeAware: try p.typed())
         },
         CatalogEntry(name: "adasyn", summary: "ADASYN: more synthesis around rows with more neighbours of other classes") { p in
-            ADASYN(strategy: try p.strategy(), k: try p.neighbors(), typeAware: try p.typed())
+            ADASYN(strategy: try p.strategy(), k: try p.neighbors(), typeAware: try p.typed(), neighborPartitionRows: try p.knnPartition())
         },
         CatalogEntry(name: "tomek", aliases: ["tomek-links"], summary: "remove the cleaned classes' rows in Tomek links") { p in
             TomekLinks(strategy: try p.strategy())

@@ -28,6 +28,11 @@ enum ResamplingSupport {
         if !condition { throw LearnError.invalidParameter(name: name, value: "\(value)", expected: expected) }
     }
 
+    /// Checks a `knn-partition` value: more rows per part than `bound` neighbours (`what` names them).
+    static func requirePartition(_ rows: Int?, above bound: Int, _ what: String) throws {
+        if let rows { try require(rows > bound, "knn-partition", rows, "more rows per part than \(what)") }
+    }
+
     /// The original rows followed by synthetic rows (snapped to `schema` when given).
     static func appending(_ data: LabeledMatrix, synthetic: Matrix, labels: [Int], schema: FeatureSchema?) -> LabeledMatrix {
         var extra = synthetic

@@ -39,9 +39,7 @@ public struct SMOTE: Resampler {
                             using rng: inout some RandomNumberGenerator) throws -> ResamplingResult {
         try ResamplingSupport.overSample(data, strategy: strategy, schema: schema, typeAware: typeAware, using: &rng, prepare: {
             try ResamplingSupport.require(k >= 1, "k", k, "an integer ≥ 1")
-            if let p = neighborPartitionRows {
-                try ResamplingSupport.require(p > k, "knn-partition", p, "more rows per part than k = \(k)")
-            }
+            try ResamplingSupport.requirePartition(neighborPartitionRows, above: k, "k = \(k)")
         }) { c, rows, n, warnings, rng in
             try Self.oversample(data.features.gatherRows(rows), count: n, k: k, method: "smote",
                                 className: data.classNames[c], partitionRows: neighborPartitionRows, warnings: &warnings, using: &rng)

@@ -44,6 +44,19 @@ enum SMOTEEngine {
         return ClassNeighbors(list: try NearestNeighbors.searchWithin(points, k: used), k: used)
     }
 
+    /// The `k` nearest other rows in `points` of its rows `rows`: exact, or with `partitionRows` and
+    /// more than that many rows on both sides, bounded (approximate, linear cost), drawing from a
+    /// child of `rng`. Without it (or for smaller searches) `rng` is not touched.
+    static func neighbors(of rows: [Int], in points: Matrix, k: Int, partitionRows: Int?,
+                          using rng: inout some RandomNumberGenerator) throws -> NeighborList {
+        if let partitionRows, rows.count > partitionRows, points.rows > partitionRows {
+            var child = Xoshiro256StarStar(seed: rng.next())
+            return try NearestNeighbors.searchPartitioned(reference: points, queryRows: rows, k: k, partitionRows: partitionRows,
+                                                          using: &child)
+        }
+        return try NearestNeighbors.search(reference: points, queries: points.gatherRows(rows), k: k, excluding: rows)
+    }
+
     /// `count` synthetic rows, each from a uniformly drawn (base row, neighbour) pair.
     /// - Parameters:
     ///   - bases: the base rows (row `i` has neighbours `neighbors.neighbors(of: i)`).

@@ -53,7 +53,7 @@ public struct SVMSMOTE: Resampler {
             let members = data.features.gatherRows(rows)
             // Support vectors of the class, as positions in `rows`.
             let support = try supportPositions(of: c, rows: rows, data: data, using: &rng)
-            let states = try DangerRows.classify(support.map { rows[$0] }, of: c, in: data, m: m)
+            let states = try DangerRows.classify(support.map { rows[$0] }, of: c, in: data, m: m, using: &rng)
             let danger = states.filter { $0.value == .danger }.map { support[$0.index] }
             let safe = states.filter { $0.value == .safe }.map { support[$0.index] }
             let used = min(k, rows.count - 1)
