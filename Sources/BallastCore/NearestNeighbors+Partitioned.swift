@@ -46,19 +46,13 @@ extension NearestNeighbors {
             let found = try WorkProgress.silenced { try searchWithin(points.gatherRows(part), k: k) }
             WorkProgress.report("partitioned neighbour search (rows)", done: searched, of: n)
             for (local, row) in part.enumerated() {
-                for j in 0..<k {
-                    indices[row * k + j] = Int32(part[Int(found.indices[local * k + j])])
-                    distances[row * k + j] = found.squaredDistances[local * k + j]
-                }
+                place(found, local, at: row, indices: &indices, distances: &distances) { part[$0] }
             }
         }
         if !small.isEmpty {
             let found = try search(reference: points, queries: points.gatherRows(small), k: k, excluding: small)
             for (local, row) in small.enumerated() {
-                for j in 0..<k {
-                    indices[row * k + j] = found.indices[local * k + j]
-                    distances[row * k + j] = found.squaredDistances[local * k + j]
-                }
+                place(found, local, at: row, indices: &indices, distances: &distances) { $0 }
             }
         }
         return NeighborList(k: k, indices: indices, squaredDistances: distances)
@@ -116,24 +110,27 @@ extension NearestNeighbors {
             }
             WorkProgress.report("partitioned neighbour search (rows)", done: searched, of: n)
             for (i, position) in local.enumerated() {
-                let q = slot[part[position]]
-                for j in 0..<k {
-                    indices[q * k + j] = Int32(part[Int(found.indices[i * k + j])])
-                    distances[q * k + j] = found.squaredDistances[i * k + j]
-                }
+                place(found, i, at: slot[part[position]], indices: &indices, distances: &distances) { part[$0] }
             }
         }
         if !small.isEmpty {
             let found = try search(reference: reference, queries: reference.gatherRows(small), k: k, excluding: small)
             for (i, row) in small.enumerated() {
-                let q = slot[row]
-                for j in 0..<k {
-                    indices[q * k + j] = found.indices[i * k + j]
-                    distances[q * k + j] = found.squaredDistances[i * k + j]
-                }
+                place(found, i, at: slot[row], indices: &indices, distances: &distances) { $0 }
             }
         }
         return NeighborList(k: k, indices: indices, squaredDistances: distances)
+    }
+
+    /// Writes list `i` of `found` as list `slot` of the result, its indices mapped by `row`.
+    @inline(__always)
+    private static func place(_ found: NeighborList, _ i: Int, at slot: Int, indices: inout [Int32], distances: inout [Float],
+                              row: (Int) -> Int) {
+        let k = found.k
+        for j in 0..<k {
+            indices[slot * k + j] = Int32(row(Int(found.indices[i * k + j])))
+            distances[slot * k + j] = found.squaredDistances[i * k + j]
+        }
     }
 
     /// Splits `rows` (indices into `points`) into parts of at most 2 × `partitionRows` rows.

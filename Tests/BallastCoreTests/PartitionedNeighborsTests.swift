@@ -11,6 +11,22 @@ private func clustered(rows: Int, columns: Int, clusters: Int, seed: UInt64) -> 
     return Matrix(rows: rows, columns: columns) { r, c in centres[r % clusters][c] + Float(rng.nextNormal()) }
 }
 
+/// Checks list `i` of `found`, the neighbours of row `q` of `points`: `k` distinct other rows,
+/// sorted, at their true distances. Returns how many of them are in list `i` of `exact`.
+private func checkList(_ found: NeighborList, _ i: Int, of q: Int, in points: Matrix, exact: NeighborList) -> Int {
+    let list = found.neighbors(of: i).map(Int.init)
+    #expect(list.allSatisfy { $0 >= 0 && $0 < points.rows && $0 != q }, "row \(q): \(list)")
+    #expect(Set(list).count == found.k)
+    let d = Array(found.squaredDistances(of: i))
+    #expect(zip(d, d.dropFirst()).allSatisfy { $0 <= $1 })
+    for (j, n) in list.enumerated() {
+        var s: Float = 0
+        for c in 0..<points.columns { let g = points[q, c] - points[n, c]; s += g * g }
+        #expect(abs(s - d[j]) <= 1e-3 * max(1, s))
+    }
+    return Set(list).intersection(exact.neighbors(of: i).map(Int.init)).count
+}
+
 @Suite("Partitioned (bounded) nearest-neighbour search")
 struct PartitionedNeighborsTests {
     @Test("At most partitionRows rows: the exact search, and the generator is not used")
@@ -32,20 +48,7 @@ struct PartitionedNeighborsTests {
         var again = Xoshiro256StarStar(seed: 3)
         #expect(found == (try NearestNeighbors.searchWithinPartitioned(points, k: k, partitionRows: 400, using: &again)))
         let exact = try NearestNeighbors.searchWithin(points, k: k)
-        var hits = 0
-        for q in 0..<points.rows {
-            let list = found.neighbors(of: q).map(Int.init)
-            #expect(list.allSatisfy { $0 >= 0 && $0 < points.rows && $0 != q }, "row \(q): \(list)")
-            #expect(Set(list).count == k)
-            let d = Array(found.squaredDistances(of: q))
-            #expect(zip(d, d.dropFirst()).allSatisfy { $0 <= $1 })
-            for (j, n) in list.enumerated() {
-                var s: Float = 0
-                for c in 0..<points.columns { let g = points[q, c] - points[n, c]; s += g * g }
-                #expect(abs(s - d[j]) <= 1e-3 * max(1, s))
-            }
-            hits += Set(list).intersection(exact.neighbors(of: q).map(Int.init)).count
-        }
+        let hits = (0..<points.rows).reduce(0) { $0 + checkList(found, $1, of: $1, in: points, exact: exact) }
         // Recall of the true neighbours (measured 0.9+ here; a broken partition falls far below).
         let recall = Double(hits) / Double(points.rows * k)
         #expect(recall >= 0.8, "recall \(recall)")
@@ -83,20 +86,7 @@ struct PartitionedNeighborsTests {
                                                                  using: &again)))
         #expect(found.count == queries.count)
         let exact = try NearestNeighbors.search(reference: points, queries: points.gatherRows(queries), k: k, excluding: queries)
-        var hits = 0
-        for (i, q) in queries.enumerated() {
-            let list = found.neighbors(of: i).map(Int.init)
-            #expect(list.allSatisfy { $0 >= 0 && $0 < points.rows && $0 != q }, "query \(q): \(list)")
-            #expect(Set(list).count == k)
-            let d = Array(found.squaredDistances(of: i))
-            #expect(zip(d, d.dropFirst()).allSatisfy { $0 <= $1 })
-            for (j, n) in list.enumerated() {
-                var s: Float = 0
-                for c in 0..<points.columns { let g = points[q, c] - points[n, c]; s += g * g }
-                #expect(abs(s - d[j]) <= 1e-3 * max(1, s))
-            }
-            hits += Set(list).intersection(exact.neighbors(of: i).map(Int.init)).count
-        }
+        let hits = queries.indices.reduce(0) { $0 + checkList(found, $1, of: queries[$1], in: points, exact: exact) }
         let recall = Double(hits) / Double(queries.count * k)
         #expect(recall >= 0.8, "recall \(recall)")
         #expect(throws: NeighborSearchError.invalidPartition(rows: 5, k: 5)) {
