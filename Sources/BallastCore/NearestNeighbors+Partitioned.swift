@@ -66,9 +66,11 @@ extension NearestNeighbors {
     /// (exact). Otherwise all reference rows are split into k-means parts as in
     /// ``searchWithinPartitioned(_:k:partitionRows:using:)`` and each query is searched exactly among
     /// the rows of its own part; a query whose part has `k` rows or fewer is searched against all
-    /// rows. The distance work is then at most about 2 × `partitionRows` × (queries) × columns,
-    /// plus assigning every reference row to a part: linear in the rows. A neighbour found is
-    /// always another reference row at its exact distance.
+    /// rows. The search's distance work is then at most about 2 × `partitionRows` × (queries) ×
+    /// columns, linear in the rows; assigning every reference row to one of n / `partitionRows`
+    /// parts adds n² / `partitionRows` × columns, a `partitionRows`-th of an exact search over all
+    /// rows (measured × 7.9–8.2 in CPU from 1M to 5M rows, against about × 25 exact). A neighbour
+    /// found is always another reference row at its exact distance.
     ///
     /// - Parameters:
     ///   - reference: all the rows.
