@@ -29,46 +29,43 @@ extension GEMMKernel {
         }
     }
 
-    /// Packs rows `i0..<i0+rows`, columns `p0..<p0+kb` of `op(A)` into slivers of 6 rows stored
-    /// column by column (`out[s][p][r]`), zero-padding the last sliver.
-    static func packA(_ ta: Transpose, _ a: UnsafePointer<Float>, _ lda: Int, _ i0: Int, _ rows: Int,
-                      _ p0: Int, _ kb: Int, _ out: UnsafeMutablePointer<Float>) {
+    /// Packs rows `i0..<i0+rows`, columns `p0..<p0+kb` of `op(A)`, for an A stored transposed (an
+    /// A used as stored is read in place, never packed), into slivers of 6 rows stored column by
+    /// column (`out[s][p][r]`), zero-padding the last sliver.
+    static func packTransposedA(_ a: UnsafePointer<Float>, _ lda: Int, _ i0: Int, _ rows: Int,
+                                _ p0: Int, _ kb: Int, _ out: UnsafeMutablePointer<Float>) {
         let slivers = (rows + mr - 1) / mr
         for s in 0..<slivers {
             let dst = out + s * mr * kb
             let live = min(mr, rows - s * mr)
-            if ta == .transposed {
-                // Column p of the sliver is six contiguous values of the stored matrix.
-                let src = a + p0 * lda + i0 + s * mr
-                if live == mr {
-                    for p in 0..<kb {
-                        let from = src + p * lda, to = dst + p * mr
-                        to[0] = from[0]; to[1] = from[1]; to[2] = from[2]
-                        to[3] = from[3]; to[4] = from[4]; to[5] = from[5]
-                    }
-                } else {
-                    for p in 0..<kb {
-                        for r in 0..<mr { dst[p * mr + r] = r < live ? src[p * lda + r] : 0 }
-                    }
+            // Column p of the sliver is six contiguous values of the stored matrix.
+            let src = a + p0 * lda + i0 + s * mr
+            if live == mr {
+                for p in 0..<kb {
+                    let from = src + p * lda, to = dst + p * mr
+                    to[0] = from[0]; to[1] = from[1]; to[2] = from[2]
+                    to[3] = from[3]; to[4] = from[4]; to[5] = from[5]
                 }
             } else {
-                interleave(a + (i0 + s * mr) * lda + p0, lda, width: mr, live: live, kb, dst)
+                for p in 0..<kb {
+                    for r in 0..<mr { dst[p * mr + r] = r < live ? src[p * lda + r] : 0 }
+                }
             }
         }
     }
 
-    /// Packs `width` stored lines of `kb` values (line `r` starts at `src + r * ld`) interleaved,
-    /// `dst[p * width + r]` = line `r`'s value `p`, with lines `live..<width` as zeros (the edge
-    /// sliver or panel). Lines go in groups of eight: a group of eight live lines moves in 8×8
-    /// blocks transposed in registers (``transpose8(_:_:_:_:)``), 2.7× faster than storing each
-    /// value on its own, which cost a fifth of a `Linear` forward's product (its weights are
-    /// `op(B)` transposed); a group with dead lines, or the last `kb % 8` values, moves value by value.
+    /// Packs `width` (a panel's ``nr``, a multiple of 8) stored lines of `kb` values (line `r` starts
+    /// at `src + r * ld`) interleaved, `dst[p * width + r]` = line `r`'s value `p`, with lines
+    /// `live..<width` as zeros (the edge panel). Lines go in groups of eight: a group of eight live
+    /// lines moves in 8×8 blocks transposed in registers (``transpose8(_:_:_:_:)``), 2.7× faster
+    /// than storing each value on its own, which cost a fifth of a `Linear` forward's product (its
+    /// weights are `op(B)` transposed); a group with dead lines, or the last `kb % 8` values, moves
+    /// value by value.
     @inline(never)
     private static func interleave(_ src: UnsafePointer<Float>, _ ld: Int, width: Int, live: Int, _ kb: Int,
                                    _ dst: UnsafeMutablePointer<Float>) {
         for r0 in stride(from: 0, to: width, by: 8) {
-            let group = min(8, width - r0)
-            if group == 8 && r0 + 8 <= live {
+            if r0 + 8 <= live {
                 var p = 0
                 while p + 8 <= kb {
                     transpose8(src + r0 * ld + p, ld, dst + p * width + r0, width)
@@ -78,7 +75,7 @@ extension GEMMKernel {
                     for r in r0..<r0 + 8 { dst[p * width + r] = src[r * ld + p] }
                 }
             } else {
-                for r in r0..<r0 + group {
+                for r in r0..<r0 + 8 {
                     if r < live {
                         let line = src + r * ld
                         for p in 0..<kb { dst[p * width + r] = line[p] }

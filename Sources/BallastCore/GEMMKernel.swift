@@ -109,7 +109,7 @@ enum GEMMKernel {
                     // A stored as used is read in place, six rows at a time (each row's `k` values
                     // are contiguous already); a transposed A is packed into slivers.
                     let direct = ta == .none
-                    if !direct { packA(ta, a, lda, i0, height, p0, kb, packedA) }
+                    if !direct { packTransposedA(a, lda, i0, height, p0, kb, packedA) }
                     let slivers = (height + mr - 1) / mr
                     for panel in 0..<panels {
                         let j = j0 + panel * nr
