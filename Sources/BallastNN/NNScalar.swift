@@ -30,10 +30,12 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     static func vectorTanh(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int)
 
     /// `C = alpha · op(A) · op(B) + beta · C` on row-major buffers (see ``GEMM/multiply``).
+    /// `parallel: false` keeps the product on the calling thread (for callers that split the work
+    /// over the workers themselves).
     static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int, parallel: Bool)
 
     /// Converts `count` Float values into this type.
     static func load(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Self>, count: Int)
@@ -166,6 +168,17 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     static func lstmCellBackward(
         activations: UnsafePointer<Self>, previous: UnsafePointer<Self>?, outputGradient gc: UnsafePointer<Self>,
         gatesGradient: UnsafeMutablePointer<Self>?, previousGradient: UnsafeMutablePointer<Self>?, rows: Int, hidden h: Int)
+    /// Forward recurrence of the fused LSTM (see ``Tape/lstmSequence(inputGates:steps:weight:bias:sequence:reversed:)``).
+    static func lstmSequenceForward(
+        inputGates: UnsafePointer<Self>, weight w: UnsafePointer<Self>, bias: UnsafePointer<Self>,
+        activations: UnsafeMutablePointer<Self>, cells: UnsafeMutablePointer<Self>, hiddens: UnsafeMutablePointer<Self>,
+        rows: Int, steps: Int, hidden h: Int)
+    /// Backward recurrence of the fused LSTM: the gate gradients of every step.
+    static func lstmSequenceBackward(
+        activations: UnsafePointer<Self>, cells: UnsafePointer<Self>, weight w: UnsafePointer<Self>,
+        outputGradient gy: UnsafePointer<Self>, sequence: Bool, reversed: Bool,
+        hiddenGradient: UnsafeMutablePointer<Self>, cellGradient: UnsafeMutablePointer<Self>,
+        gatesGradient: UnsafeMutablePointer<Self>, rows: Int, steps: Int, hidden h: Int)
 
     /// Mean over `count` elements of `max(x, 0) − x·t + log(1 + e^−|x|)`.
     static func bceWithLogitsForward(_ x: UnsafePointer<Self>, targets t: UnsafePointer<Self>, count: Int) -> Self
@@ -184,6 +197,19 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
         weights: UnsafePointer<Self>?, scale: Self, inputGradient gx: UnsafeMutablePointer<Self>)
 }
 
+extension NNScalar {
+    /// `C = alpha · op(A) · op(B) + beta · C`, split over the workers when it is large enough.
+    @inline(__always)
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+    ) {
+        gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, parallel: true)
+    }
+}
+
 extension Float: NNScalar {
     /// `eˣ`.
     @inlinable public static func nnExp(_ x: Float) -> Float { Foundation.exp(x) }
@@ -200,10 +226,11 @@ extension Float: NNScalar {
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, parallel: Bool
     ) {
         GEMM.multiply(transposeA: transposeA ? .transposed : .none, transposeB: transposeB ? .transposed : .none,
-                      m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                      m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+                      parallel: parallel)
     }
 }
 
@@ -231,11 +258,11 @@ extension NNScalar {
         for i in 0..<count { y[i] = nnTanh(x[i]) }
     }
 
-    /// Straightforward triple loop (the `Double` path, used by gradient checks).
+    /// Straightforward triple loop on the calling thread (the `Double` path, used by gradient checks).
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int, parallel: Bool
     ) {
         for i in 0..<m {
             let row = c + i * ldc

@@ -172,6 +172,8 @@ extension Tape {
             couplingBackward(node: i)
         case .lstmCell, .lstmHidden:
             lstmBackward(node: i)
+        case .lstmSequence(let start):
+            lstmSequenceBackward(node: i, start: start)
         }
     }
 }

@@ -108,6 +108,9 @@ extension Tape {
             if previous >= 0 { body(previous) }
         case .lstmHidden(let gates, let cell, _):
             body(gates); body(cell)
+        case .lstmSequence(let start):
+            body(indices[start + LSTMSequenceField.inputGates]); body(indices[start + LSTMSequenceField.weight])
+            body(indices[start + LSTMSequenceField.bias])
         }
     }
 

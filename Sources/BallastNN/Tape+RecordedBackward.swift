@@ -68,6 +68,8 @@ extension Tape {
             unsupported(id, operand: a)
         case .convolution(let start):
             unsupported(id, operand: indices[start + ConvolutionField.input])
+        case .lstmSequence(let start):
+            unsupported(id, operand: indices[start + LSTMSequenceField.inputGates])
         }
     }
 

@@ -75,6 +75,9 @@ public final class Tape<Scalar: NNScalar> {
         case lstmCell(Int, previous: Int, scratch: Int)
         /// LSTM hidden state from the gates and the cell state, sharing the cell's scratch.
         case lstmHidden(Int, cell: Int, scratch: Int)
+        /// A whole LSTM recurrence; operands, geometry and scratch offsets are
+        /// `indices[start ..< start + 11]` (see Tape+Recurrent.swift).
+        case lstmSequence(start: Int)
     }
 
     var nodes: [Node] = []

@@ -131,7 +131,7 @@ public final class LSTM: Layer {
     public func forward<S: NNScalar>(_ x: Tensor, on tape: Tape<S>, mode: Mode) -> Tensor {
         precondition(x.columns == sequenceLength * inputSize,
                      "LSTM: input has \(x.columns) columns, expected \(sequenceLength)×\(inputSize)")
-        let batch = x.rows, h = hiddenSize, gateWidth = 4 * hiddenSize
+        let batch = x.rows, gateWidth = 4 * hiddenSize
         let steps: Tensor
         if inputLayout == .timeMajor && direction == .forward {
             steps = tape.reshape(x, rows: batch * sequenceLength, columns: inputSize)
@@ -146,27 +146,7 @@ public final class LSTM: Layer {
         }
         let projected = tape.linear(steps, weight: tape.parameter(inputWeight), bias: tape.parameter(inputBias))
         let inputGates = tape.reshape(projected, rows: batch, columns: sequenceLength * gateWidth)
-        let recurrentWeight = tape.parameter(hiddenWeight), recurrentBias = tape.parameter(hiddenBias)
-
-        var hidden: Tensor? = nil, cell: Tensor? = nil
-        var outputs: [Tensor] = []
-        if output == .sequence { outputs.reserveCapacity(sequenceLength) }
-        for t in 0..<sequenceLength {
-            let fromInput = sequenceLength == 1 ? inputGates
-                : tape.slice(inputGates, columns: t * gateWidth ..< (t + 1) * gateWidth)
-            let gates = if let hidden {
-                tape.add(fromInput, tape.linear(hidden, weight: recurrentWeight, bias: recurrentBias))
-            } else {
-                tape.add(fromInput, recurrentBias)  // h₀ = 0
-            }
-            let (state, next) = tape.lstmCell(gates: gates, cell: cell)
-            cell = next
-            hidden = state
-            if output == .sequence { outputs.append(state) }
-        }
-        switch output {
-        case .lastHidden: return hidden ?? inputGates  // sequenceLength ≥ 1, so hidden is set
-        case .sequence: return tape.concat(direction == .reverse ? outputs.reversed() : outputs)
-        }
+        return tape.lstmSequence(inputGates: inputGates, steps: sequenceLength, weight: tape.parameter(hiddenWeight),
+                                 bias: tape.parameter(hiddenBias), sequence: output == .sequence, reversed: direction == .reverse)
     }
 }
