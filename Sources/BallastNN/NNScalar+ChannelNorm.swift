@@ -51,31 +51,46 @@ extension NNScalar {
         if training {
             let count = rows * length
             let m = Float(momentum), unbiased = count > 1 ? Float(count) / Float(count - 1) : 1
-            for c in 0..<channels {
-                var sum: Self = 0
+            // Eight channels at a time: each channel's sums still add its values in order (rows,
+            // then positions), but the eight dependency chains run side by side instead of one
+            // after another. The results are those of one channel at a time.
+            var c = 0
+            while c < channels {
+                let n = Swift.min(8, channels - c)
+                var sum = SIMD8<Self>()
                 for r in 0..<rows {
                     let run = x + r * width + c * length
-                    for t in 0..<length { sum += run[t] }
+                    for t in 0..<length { sum += lanes(run + t, stride: length, n) }
                 }
-                let mean = sum / Self(count)
-                var squares: Self = 0
+                let mean = sum / SIMD8(repeating: Self(count))
+                for k in 0..<n {
+                    let channelMean = mean[k]
+                    for r in 0..<rows {
+                        let run = x + r * width + (c + k) * length, out = y + r * width + (c + k) * length
+                        for t in 0..<length { out[t] = run[t] - channelMean }
+                    }
+                }
+                var squares = SIMD8<Self>()
                 for r in 0..<rows {
-                    let run = x + r * width + c * length, out = y + r * width + c * length
+                    let out = y + r * width + c * length
                     for t in 0..<length {
-                        let centred = run[t] - mean
-                        out[t] = centred
+                        let centred = lanes(out + t, stride: length, n)
                         squares += centred * centred
                     }
                 }
-                let variance = squares / Self(count)
-                runningMean[c] = (1 - m) * runningMean[c] + m * Float(mean)
-                runningVariance[c] = (1 - m) * runningVariance[c] + m * Float(variance) * unbiased
-                let scale = 1 / (variance + eps).squareRoot()
-                invStd[c] = scale
-                for r in 0..<rows {
-                    let out = y + r * width + c * length
-                    for t in 0..<length { out[t] *= scale }
+                let variance = squares / SIMD8(repeating: Self(count))
+                for k in 0..<n {
+                    let channel = c + k
+                    runningMean[channel] = (1 - m) * runningMean[channel] + m * Float(mean[k])
+                    runningVariance[channel] = (1 - m) * runningVariance[channel] + m * Float(variance[k]) * unbiased
+                    let scale = 1 / (variance[k] + eps).squareRoot()
+                    invStd[channel] = scale
+                    for r in 0..<rows {
+                        let out = y + r * width + channel * length
+                        for t in 0..<length { out[t] *= scale }
+                    }
                 }
+                c += 8
             }
         } else {
             for c in 0..<channels {
@@ -96,28 +111,50 @@ extension NNScalar {
         accumulate: Bool
     ) {
         let inverseCount = 1 / Self(Swift.max(rows * length, 1))
-        for c in 0..<channels {
-            var meanG: Self = 0, meanGY: Self = 0
+        var c = 0
+        while c < channels {  // eight channels' sums side by side, as in the forward pass
+            let n = Swift.min(8, channels - c)
+            var meanG = SIMD8<Self>(), meanGY = SIMD8<Self>()
             if training {
                 for r in 0..<rows {
                     let g = gy + r * width + c * length, yr = y + r * width + c * length
                     for t in 0..<length {
-                        meanG += g[t]
-                        meanGY += g[t] * yr[t]
+                        let gv = lanes(g + t, stride: length, n)
+                        meanG += gv
+                        meanGY += gv * lanes(yr + t, stride: length, n)
                     }
                 }
                 meanG *= inverseCount
                 meanGY *= inverseCount
             }
-            let scale = invStd[c]
-            for r in 0..<rows {
-                let g = gy + r * width + c * length, yr = y + r * width + c * length, d = gx + r * width + c * length
-                if accumulate {
-                    for t in 0..<length { d[t] += scale * (g[t] - meanG - yr[t] * meanGY) }
-                } else {
-                    for t in 0..<length { d[t] = scale * (g[t] - meanG - yr[t] * meanGY) }
+            for k in 0..<n {
+                let channel = c + k, scale = invStd[channel], channelMeanG = meanG[k], channelMeanGY = meanGY[k]
+                for r in 0..<rows {
+                    let o = r * width + channel * length
+                    let g = gy + o, yr = y + o, d = gx + o
+                    if accumulate {
+                        for t in 0..<length { d[t] += scale * (g[t] - channelMeanG - yr[t] * channelMeanGY) }
+                    } else {
+                        for t in 0..<length { d[t] = scale * (g[t] - channelMeanG - yr[t] * channelMeanGY) }
+                    }
                 }
             }
+            c += 8
         }
     }
+
+    /// `n ≤ 8` values `p[0], p[stride], …`, zeros after them.
+    @inline(__always)
+    static func lanes(_ p: UnsafePointer<Self>, stride: Int, _ n: Int) -> SIMD8<Self> {
+        var v = SIMD8<Self>()
+        if n == 8 {
+            for k in 0..<8 { v[k] = p[k * stride] }
+        } else {
+            for k in 0..<n { v[k] = p[k * stride] }
+        }
+        return v
+    }
+
+    @inline(__always)
+    static func lanes(_ p: UnsafeMutablePointer<Self>, stride: Int, _ n: Int) -> SIMD8<Self> { lanes(UnsafePointer(p), stride: stride, n) }
 }

@@ -72,6 +72,15 @@ extension NNScalar {
     ) {
         Parallel.split(rows, minimumChunk: rowGrain(columns)) { part in
             let o = part.lowerBound * columns
+            if !accumulate && columns == 2 {  // pooling windows of two: write both columns, no zeroing pass
+                let xp = x + o, g = gy + part.lowerBound, m = y + part.lowerBound, d = gx + o
+                for r in 0..<part.count {
+                    let first = xp[2 * r] == m[r]
+                    d[2 * r] = first ? 0 + g[r] : 0  // `0 +`: what zeroing and then adding gave
+                    d[2 * r + 1] = !first && xp[2 * r + 1] == m[r] ? 0 + g[r] : 0
+                }
+                return
+            }
             if !accumulate { (gx + o).update(repeating: 0, count: part.count * columns) }
             rowMaxBackwardPart(x: x + o, y: y + part.lowerBound, outputGradient: gy + part.lowerBound, inputGradient: gx + o,
                                rows: part.count, columns: columns)
@@ -196,6 +205,10 @@ extension NNScalar {
 
     /// One piece of ``rowMaxForward``, in the calling thread.
     static func rowMaxForwardPart(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
+        if columns == 2 {  // pooling windows of two: the loop below unrolled, so that it vectorises
+            for r in 0..<rows { y[r] = Swift.max(Swift.max(-Self.infinity, x[2 * r]), x[2 * r + 1]) }
+            return
+        }
         for r in 0..<rows {
             let xr = x + r * columns
             var m = -Self.infinity
@@ -209,6 +222,16 @@ extension NNScalar {
         x: UnsafePointer<Self>, y: UnsafePointer<Self>, outputGradient gy: UnsafePointer<Self>,
         inputGradient gx: UnsafeMutablePointer<Self>, rows: Int, columns: Int
     ) {
+        if columns == 2 {  // pooling windows of two, without the inner loop
+            for r in 0..<rows {
+                if x[2 * r] == y[r] {
+                    gx[2 * r] += gy[r]
+                } else if x[2 * r + 1] == y[r] {
+                    gx[2 * r + 1] += gy[r]
+                }
+            }
+            return
+        }
         for r in 0..<rows {
             let xr = x + r * columns
             for c in 0..<columns where xr[c] == y[r] {
