@@ -23,8 +23,11 @@ final class WorkerPool: @unchecked Sendable {
     /// The process-wide pool: ``Parallel/threadCount`` − 1 workers (none with one thread).
     static let shared = WorkerPool(workers: Parallel.threadCount - 1)
 
-    /// How long an idle worker spins before it parks, in nanoseconds.
-    static let spinWindow: UInt64 = 300_000
+    /// How long an idle worker spins before it parks, in nanoseconds. A training step has serial
+    /// stretches longer than 0.3 ms (the old window); a parked worker then declined the element-wise
+    /// loops that run only on awake workers, and woke late for the next product. With 3 ms a
+    /// `cnn-lstm` epoch took 13–17% less time (the same with 20 ms).
+    static let spinWindow: UInt64 = 3_000_000
 
     /// The number of worker threads (the submitter is one more participant).
     let workers: Int
