@@ -95,14 +95,24 @@ extension NNScalar {
         }
     }
 
-    /// Accumulates the gradients of `out = f(a, b)`. A `b` broadcast over rows (`.row`, `.scalar`)
-    /// sums its gradient over all rows, so that case runs in one piece.
+    /// Accumulates the gradients of `out = f(a, b)`. A `b` broadcast over rows (`.row`) sums its
+    /// gradient over all rows, so that case is split by columns (each column's rows still add in
+    /// order); a `.scalar` one runs in one piece.
     public static func binaryBackward(
         _ f: BinaryFunction, a: UnsafePointer<Self>, b: UnsafePointer<Self>, out: UnsafePointer<Self>,
         outputGradient gy: UnsafePointer<Self>, gradientA ga: UnsafeMutablePointer<Self>?, accumulateA: Bool,
         gradientB gb: UnsafeMutablePointer<Self>?, rows: Int, columns: Int, broadcast: Broadcast
     ) {
-        if gb != nil && (broadcast == .row || broadcast == .scalar) {
+        if let gb, broadcast == .row {
+            Parallel.split(columns, minimumChunk: Swift.max(16, parallelGrain / Swift.max(rows, 1))) { part in
+                let o = part.lowerBound
+                binaryBackwardPart(f, a: a + o, b: b + o, out: out + o, outputGradient: gy + o, gradientA: ga.map { $0 + o },
+                                   accumulateA: accumulateA, gradientB: gb + o, rows: rows, columns: part.count, stride: columns,
+                                   broadcast: broadcast)
+            }
+            return
+        }
+        if gb != nil && broadcast == .scalar {
             binaryBackwardPart(f, a: a, b: b, out: out, outputGradient: gy, gradientA: ga, accumulateA: accumulateA, gradientB: gb,
                                rows: rows, columns: columns, broadcast: broadcast)
             return
@@ -300,15 +310,16 @@ extension NNScalar {
     static func binaryBackwardPart(
         _ f: BinaryFunction, a: UnsafePointer<Self>, b: UnsafePointer<Self>, out: UnsafePointer<Self>,
         outputGradient gy: UnsafePointer<Self>, gradientA ga: UnsafeMutablePointer<Self>?, accumulateA: Bool,
-        gradientB gb: UnsafeMutablePointer<Self>?, rows: Int, columns: Int, broadcast: Broadcast
+        gradientB gb: UnsafeMutablePointer<Self>?, rows: Int, columns: Int, stride: Int? = nil, broadcast: Broadcast
     ) {
+        let stride = stride ?? columns  // between rows of every operand but a broadcast `b`
         for r in 0..<rows {
-            let g = gy + r * columns, ar = a + r * columns, o = out + r * columns
+            let g = gy + r * stride, ar = a + r * stride, o = out + r * stride
             let full = broadcast == .none || broadcast == .row
-            let br = broadcast == .none ? b + r * columns : b
+            let br = broadcast == .none ? b + r * stride : b
             let bv = broadcast == .column ? b[r] : b[0]
             if let ga {
-                let gar = ga + r * columns
+                let gar = ga + r * stride
                 // First write: `0 + v`, as zeroing then adding gave (a −0 contribution stays +0).
                 switch (f, full) {
                 case (.add, _), (.subtract, _): for c in 0..<columns { gar[c] = (accumulateA ? gar[c] : 0) + g[c] }
@@ -321,7 +332,7 @@ extension NNScalar {
             guard let gb else { continue }
             switch broadcast {
             case .none, .row:
-                let gbr = broadcast == .none ? gb + r * columns : gb
+                let gbr = broadcast == .none ? gb + r * stride : gb
                 switch f {
                 case .add: for c in 0..<columns { gbr[c] += g[c] }
                 case .subtract: for c in 0..<columns { gbr[c] -= g[c] }
