@@ -103,7 +103,7 @@ struct TrainCommand: ParsableCommand {
             var loader = dataset.loader(nonFinite: .treatAsMissing)
             loader.unlabelledRows = try Catalog.classifier(model) is any SemiSupervisedClassifier
             let bar = ProgressBar("train", json: json)
-            var outcome = try bar.showingWork { () throws -> TrainOutcome in
+            let outcome = try bar.showingWork { () throws -> TrainOutcome in
                 bar.stage("reading \(train)")
                 let loaded = try loader.load(path: train)
                 Terminal.warnNonNumeric(loaded.nonNumericCells, in: train)
@@ -114,7 +114,7 @@ struct TrainCommand: ParsableCommand {
                 }
                 let strategy = try self.strategy.map { try BalanceCommand.parseStrategy($0, classNames: loaded.data.classNames) }
                 let format = loaded.format
-                let job = try TrainJob(model: model, balance: balance, strategy: strategy, classWeight: classWeight,
+                let job = TrainJob(model: model, balance: balance, strategy: strategy, classWeight: classWeight,
                                        labelledFraction: labelledFraction)
                 // The job releases the typed table once it is preprocessed: the fit runs without it.
                 let table = (consume loaded).data

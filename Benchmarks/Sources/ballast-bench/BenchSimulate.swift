@@ -32,7 +32,7 @@ func benchSimulate(_ arguments: [String]) throws {
     try handle.close()
     guard rename(temporary, out) == 0 else { throw BenchError("cannot rename \(temporary) to \(out)") }
     let bytes = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
-    report(["benchmark": "simulate", "rows": rows, "seconds": t, "bytes": bytes ?? 0, "path": out])
+    report(["benchmark": "simulate", "rows": rows, "seconds": t, "bytes": bytes, "path": out])
 }
 
 /// The records of `data` as NSL-KDD lines.

@@ -132,7 +132,7 @@ public struct SemiSupervisedFlowClassifier: SemiSupervisedClassifier {
     ///   without labels or bad unlabelled rows.
     public func fit(_ labelled: LabeledMatrix, unlabelled: Matrix, using rng: inout some RandomNumberGenerator) throws -> SemiSupervisedFlowModel {
         try labelled.validateForTraining()
-        let d = labelled.features.columns, k = labelled.classNames.count
+        let d = labelled.features.columns
         guard d > 0 else { throw LearnError.invalidParameter(name: "features", value: "0 columns", expected: "at least one feature column") }
         if unlabelled.rows > 0 {
             guard unlabelled.columns == d else { throw SemiSupervisedError.unlabelledWidthMismatch(expected: d, found: unlabelled.columns) }
