@@ -37,10 +37,34 @@ public enum GEMM {
     /// The name of the BLAS library in use, or `nil` when products run on the Swift kernel only.
     public static var blasLibrary: String? { BLAS.shared?.name }
 
+    /// The code that computes a product; each gives the same bits for an element of `C` whatever
+    /// the number of rows or the thread split, but the three differ from one another.
+    public enum Algorithm: Sendable, Hashable {
+        /// `cblas_sgemm` of the loaded library.
+        case blas
+        /// Plain loops that add each product term straight into `C` (tiny products).
+        case loops
+        /// The packed, register-blocked Swift kernel.
+        case packed
+    }
+
+    /// The algorithm ``multiply(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:backend:parallel:algorithm:)``
+    /// chooses for these sizes. A caller that splits one product into parts by rows and runs each
+    /// part with `parallel: false` passes the whole product's algorithm to every part, so that the
+    /// parts compute exactly what the whole would, however it is split.
+    public static func algorithm(m: Int, n: Int, k: Int, backend: Backend = .automatic, parallel: Bool = true) -> Algorithm {
+        let work = m * n * k
+        let singleThreaded = !parallel || Parallel.threadCount == 1 || work < GEMMKernel.parallelWork
+        if backend != .swift, BLAS.shared != nil, backend == .blas || (work >= 32 * 32 * 32 && singleThreaded) { return .blas }
+        return work < 24 * 24 * 24 ? .loops : .packed
+    }
+
     /// Computes `C = alpha * op(A) * op(B) + beta * C`.
     ///
     /// `parallel: false` keeps the Swift kernel on the calling thread, for callers that already
     /// split their work across threads (such as one product per chunk of rows in a parallel loop).
+    /// `algorithm` forces the code that runs (`nil`: ``algorithm(m:n:k:backend:parallel:)`` of these
+    /// sizes); `.blas` runs the packed kernel when no library is loaded.
     ///
     /// - Precondition: the strides are large enough for the shapes (a programmer error otherwise).
     public static func multiply(
@@ -52,19 +76,19 @@ public enum GEMM {
         beta: Float,
         c: UnsafeMutablePointer<Float>, ldc: Int,
         backend: Backend = .automatic,
-        parallel: Bool = true
+        parallel: Bool = true,
+        algorithm chosen: Algorithm? = nil
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "GEMM: negative dimension")
         precondition(ldc >= n, "GEMM: ldc \(ldc) < n \(n)")
         precondition(lda >= (transposeA == .none ? k : m), "GEMM: lda too small")
         precondition(ldb >= (transposeB == .none ? n : k), "GEMM: ldb too small")
         guard m > 0 && n > 0 else { return }
-        let work = m * n * k
         // Automatic: BLAS (one thread of its own) for the products the Swift kernel would run on
         // one thread, where OpenBLAS measured 10–60% faster; the Swift kernel on Ballast's workers
         // for the rest, where it measured 1.06–2.5× OpenBLAS's own threads (Benchmarks/README).
-        let singleThreaded = !parallel || Parallel.threadCount == 1 || work < GEMMKernel.parallelWork
-        if backend != .swift, let blas = BLAS.shared, backend == .blas || (work >= 32 * 32 * 32 && singleThreaded) {
+        let algorithm = chosen ?? Self.algorithm(m: m, n: n, k: k, backend: backend, parallel: parallel)
+        if algorithm == .blas, let blas = BLAS.shared {
             blas.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                        a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
@@ -73,7 +97,7 @@ public enum GEMM {
             scale(c, m: m, n: n, ldc: ldc, by: beta)
             return
         }
-        if work < 24 * 24 * 24 {
+        if algorithm == .loops {
             scale(c, m: m, n: n, ldc: ldc, by: beta)
             smallProduct(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
         } else {

@@ -155,7 +155,8 @@ extension NNScalar {
     ///
     /// Rows are independent sequences, so the rows are split over the awake workers once and each
     /// runs the whole recurrence on its rows with its own GEMMs: one hand-off per batch instead of
-    /// two per step. A GEMM's row gives the same sums however the rows are split.
+    /// two per step. Each part's GEMM runs the algorithm of the whole batch's (``gemmPart``), so the
+    /// sums do not depend on the split.
     public static func lstmSequenceForward(
         inputGates: UnsafePointer<Self>, weight w: UnsafePointer<Self>, bias: UnsafePointer<Self>,
         activations: UnsafeMutablePointer<Self>, cells: UnsafeMutablePointer<Self>, hiddens: UnsafeMutablePointer<Self>,
@@ -165,9 +166,9 @@ extension NNScalar {
             let first = part.lowerBound
             for step in 0..<steps {
                 if step > 0 {
-                    gemm(transposeA: false, transposeB: true, m: part.count, n: 4 * h, k: h, alpha: 1,
-                         a: hiddens + (first * steps + step - 1) * h, lda: steps * h, b: w, ldb: h,
-                         beta: 1, c: activations + (first * steps + step) * 5 * h, ldc: steps * 5 * h, parallel: false)
+                    gemmPart(transposeA: false, transposeB: true, m: part.count, n: 4 * h, k: h, alpha: 1,
+                             a: hiddens + (first * steps + step - 1) * h, lda: steps * h, b: w, ldb: h,
+                             beta: 1, c: activations + (first * steps + step) * 5 * h, ldc: steps * 5 * h, wholeRows: rows)
                 }
                 for r in part {
                     let slot = r * steps + step
@@ -196,7 +197,7 @@ extension NNScalar {
             }
         }
         vectorTanh(ar, ar, count: 4 * h)
-        for q in [0, 1, 3] {
+        for q in 0..<4 where q != 2 {
             forEachLanes(h) { j, n in store((one + lanes(ar + q * h + j, n)) / two, ar + q * h + j, n) }
         }
         forEachLanes(h) { j, n in
@@ -238,12 +239,15 @@ extension NNScalar {
                         previous: step > 0 ? cells + (r * steps + step - 1) * h : nil,
                         hiddenGradient: g, cellGradient: cellGradient + r * h, carried: !last,
                         gatesGradient: gatesGradient + (r * steps + step) * 4 * h, hidden: h)
-                    if sequence && step > 0 { (hiddenGradient + r * h).update(from: gy + r * steps * h + position(step - 1) * h, count: h) }
+                    if sequence && step > 0 {  // `0 +`, as the replaced ops' zeroed buffer gave
+                        let source = gy + r * steps * h + position(step - 1) * h, target = hiddenGradient + r * h
+                        for j in 0..<h { target[j] = 0 + source[j] }
+                    }
                 }
                 if step > 0 {  // dhₜ₋₁ (+)= dgatesₜ · W_hh
-                    gemm(transposeA: false, transposeB: false, m: part.count, n: h, k: 4 * h, alpha: 1,
-                         a: gatesGradient + (first * steps + step) * 4 * h, lda: steps * 4 * h, b: w, ldb: h,
-                         beta: sequence ? 1 : 0, c: hiddenGradient + first * h, ldc: h, parallel: false)
+                    gemmPart(transposeA: false, transposeB: false, m: part.count, n: h, k: 4 * h, alpha: 1,
+                             a: gatesGradient + (first * steps + step) * 4 * h, lda: steps * 4 * h, b: w, ldb: h,
+                             beta: sequence ? 1 : 0, c: hiddenGradient + first * h, ldc: h, wholeRows: rows)
                 }
             }
         }
@@ -257,21 +261,22 @@ extension NNScalar {
         activations ar: UnsafePointer<Self>, previous: UnsafePointer<Self>?, hiddenGradient g: UnsafePointer<Self>,
         cellGradient dc: UnsafeMutablePointer<Self>, carried: Bool, gatesGradient d: UnsafeMutablePointer<Self>, hidden h: Int
     ) {
-        let one = SIMD8<Self>(repeating: 1), tc = ar + 4 * h
+        // Every value written is `0 + v`, as the replaced ops' zeroed buffers gave (a −0 becomes +0).
+        let one = SIMD8<Self>(repeating: 1), zero = SIMD8<Self>(), tc = ar + 4 * h
         forEachLanes(h) { j, n in
             let gh = lanes(g + j, n), o = lanes(ar + 3 * h + j, n), t = lanes(tc + j, n)
-            store(gh * t * o * (one - o), d + 3 * h + j, n)
+            store(zero + gh * t * o * (one - o), d + 3 * h + j, n)
             let fromHidden = gh * o * (one - t * t)
-            var c = carried ? lanes(dc + j, n) + fromHidden : fromHidden
+            var c = carried ? lanes(dc + j, n) + fromHidden : zero + fromHidden
             let i = lanes(ar + j, n), candidate = lanes(ar + 2 * h + j, n)
-            store(c * candidate * i * (one - i), d + j, n)
-            store(c * i * (one - candidate * candidate), d + 2 * h + j, n)
+            store(zero + c * candidate * i * (one - i), d + j, n)
+            store(zero + c * i * (one - candidate * candidate), d + 2 * h + j, n)
             if let previous {
                 let f = lanes(ar + h + j, n)
-                store(c * lanes(previous + j, n) * f * (one - f), d + h + j, n)
-                c = c * f
+                store(zero + c * lanes(previous + j, n) * f * (one - f), d + h + j, n)
+                c = zero + c * f
             } else {
-                store(SIMD8(), d + h + j, n)
+                store(zero, d + h + j, n)
             }
             store(c, dc + j, n)
         }

@@ -30,12 +30,17 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     static func vectorTanh(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int)
 
     /// `C = alpha · op(A) · op(B) + beta · C` on row-major buffers (see ``GEMM/multiply``).
-    /// `parallel: false` keeps the product on the calling thread (for callers that split the work
-    /// over the workers themselves).
     static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int, parallel: Bool)
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// One part, by rows, of a product of `wholeRows` rows, on the calling thread: the same
+    /// algorithm as ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` of the whole
+    /// product, so the parts compute exactly what the whole would, however the rows are split.
+    static func gemmPart(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int, wholeRows: Int)
 
     /// Converts `count` Float values into this type.
     static func load(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Self>, count: Int)
@@ -197,19 +202,6 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
         weights: UnsafePointer<Self>?, scale: Self, inputGradient gx: UnsafeMutablePointer<Self>)
 }
 
-extension NNScalar {
-    /// `C = alpha · op(A) · op(B) + beta · C`, split over the workers when it is large enough.
-    @inline(__always)
-    public static func gemm(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
-        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
-    ) {
-        gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, parallel: true)
-    }
-}
-
 extension Float: NNScalar {
     /// `eˣ`.
     @inlinable public static func nnExp(_ x: Float) -> Float { Foundation.exp(x) }
@@ -226,11 +218,21 @@ extension Float: NNScalar {
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, parallel: Bool
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        GEMM.multiply(transposeA: transposeA ? .transposed : .none, transposeB: transposeB ? .transposed : .none,
+                      m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+
+    /// ``GEMM/multiply`` on the calling thread with the whole product's ``GEMM/Algorithm``.
+    public static func gemmPart(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, wholeRows: Int
     ) {
         GEMM.multiply(transposeA: transposeA ? .transposed : .none, transposeB: transposeB ? .transposed : .none,
                       m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
-                      parallel: parallel)
+                      parallel: false, algorithm: GEMM.algorithm(m: wholeRows, n: n, k: k))
     }
 }
 
@@ -258,11 +260,11 @@ extension NNScalar {
         for i in 0..<count { y[i] = nnTanh(x[i]) }
     }
 
-    /// Straightforward triple loop on the calling thread (the `Double` path, used by gradient checks).
+    /// Straightforward triple loop (the `Double` path, used by gradient checks).
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int, parallel: Bool
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
     ) {
         for i in 0..<m {
             let row = c + i * ldc
@@ -277,5 +279,15 @@ extension NNScalar {
                 }
             }
         }
+    }
+
+    /// The same loop (it has no algorithm to choose).
+    public static func gemmPart(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int, wholeRows: Int
+    ) {
+        gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 }

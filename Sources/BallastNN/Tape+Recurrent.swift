@@ -180,9 +180,9 @@ extension Tape {
             if let (gw, initial) = weightTarget {
                 var beta = initial
                 for step in stride(from: steps - 1, through: 1, by: -1) {
-                    Scalar.gemm(transposeA: true, transposeB: false, m: part.count, n: h, k: batch, alpha: 1,
-                                a: gates + step * 4 * h + first, lda: steps * 4 * h, b: hiddens + (step - 1) * h, ldb: steps * h,
-                                beta: beta, c: gw + first * h, ldc: h, parallel: false)
+                    Scalar.gemmPart(transposeA: true, transposeB: false, m: part.count, n: h, k: batch, alpha: 1,
+                                    a: gates + step * 4 * h + first, lda: steps * 4 * h, b: hiddens + (step - 1) * h, ldb: steps * h,
+                                    beta: beta, c: gw + first * h, ldc: h, wholeRows: 4 * h)
                     beta = 1
                 }
             }

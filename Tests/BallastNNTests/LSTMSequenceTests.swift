@@ -4,8 +4,8 @@ import Testing
 
 /// The fused recurrence (`Tape.lstmSequence`) against the per-step ops it replaced in `LSTM`:
 /// `slice`, `linear`, `add` and `lstmCell` for every step. Both run on one tape from the same
-/// inputs; values and all three gradients must be equal, not merely close, because the fused op
-/// keeps the replaced ops' floating-point order.
+/// inputs; values and all three gradients must be equal bit for bit (signed zeros included), not
+/// merely close, because the fused op keeps the replaced ops' floating-point order.
 @Suite struct LSTMSequenceTests {
     struct Case: CustomStringConvertible, Sendable {
         var steps: Int, hidden: Int, rows: Int, sequence: Bool, reversed: Bool
@@ -24,6 +24,13 @@ import Testing
         Case(steps: 5, hidden: 4, rows: 7, sequence: true, reversed: false),
         Case(steps: 4, hidden: 3, rows: 6, sequence: true, reversed: true),
         Case(steps: 30, hidden: 16, rows: 130, sequence: false, reversed: false),  // enough rows to split over threads
+        Case(steps: 1, hidden: 5, rows: 3, sequence: true, reversed: true),
+        Case(steps: 3, hidden: 12, rows: 9, sequence: true, reversed: false),  // a full and a partial group of eight lanes
+        // Parts of these cross the GEMM size thresholds (24³ and 64³ multiply-adds) that the whole
+        // product does not: each part must still run the whole product's algorithm.
+        Case(steps: 10, hidden: 16, rows: 20, sequence: false, reversed: false),
+        Case(steps: 4, hidden: 8, rows: 100, sequence: false, reversed: false),
+        Case(steps: 5, hidden: 32, rows: 64, sequence: true, reversed: false),
         Case(steps: 6, hidden: 5, rows: 3, sequence: false, reversed: false, inputGatesReused: true),
         Case(steps: 6, hidden: 5, rows: 3, sequence: true, reversed: true, inputGatesReused: true),
     ]
@@ -72,10 +79,11 @@ import Testing
     func equalsTheStepByStepOps(_ c: Case) {
         let fused = Self.run(c, fused: true), reference = Self.run(c, fused: false)
         #expect(fused.output.count == c.rows * (c.sequence ? c.steps * c.hidden : c.hidden))
-        #expect(fused.output == reference.output)
-        #expect(fused.inputGates == reference.inputGates)
-        #expect(fused.weight == reference.weight)
-        #expect(fused.bias == reference.bias)
+        func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
+        #expect(bits(fused.output) == bits(reference.output))
+        #expect(bits(fused.inputGates) == bits(reference.inputGates))
+        #expect(bits(fused.weight) == bits(reference.weight))
+        #expect(bits(fused.bias) == bits(reference.bias))
         // The gradients are not all zero (a loss that reached nothing would pass trivially).
         #expect(fused.inputGates.contains { $0 != 0 } && fused.bias.contains { $0 != 0 })
         #expect(c.steps == 1 || fused.weight.contains { $0 != 0 })
