@@ -66,11 +66,14 @@ public enum Parallel {
     ///
     /// Which chunks run where does not change what is computed, so an element-wise `body` gives the
     /// same bits on any number of threads; a reduction across chunks must not be written this way.
+    ///
+    /// `wakingWorkers: true` wakes a parked worker instead of running alone: for a job of
+    /// milliseconds (a whole LSTM recurrence), where a wake-up of tens of microseconds is cheap.
     @inline(__always)
-    public static func split(_ count: Int, minimumChunk: Int, _ body: (Range<Int>) -> Void) {
+    public static func split(_ count: Int, minimumChunk: Int, wakingWorkers: Bool = false, _ body: (Range<Int>) -> Void) {
         let parts = Swift.min(threadCount, count / Swift.max(1, minimumChunk))
         if parts >= 2, #available(macOS 15, *),
-           WorkerPool.shared.run(tasks: parts, onlyIfAwake: true, { c in body(count * c / parts ..< count * (c + 1) / parts) }) {
+           WorkerPool.shared.run(tasks: parts, onlyIfAwake: !wakingWorkers, { c in body(count * c / parts ..< count * (c + 1) / parts) }) {
             return
         }
         if count > 0 { body(0..<count) }

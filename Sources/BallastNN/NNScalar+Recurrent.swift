@@ -155,14 +155,14 @@ extension NNScalar {
     ///
     /// Rows are independent sequences, so the rows are split over the awake workers once and each
     /// runs the whole recurrence on its rows with its own GEMMs: one hand-off per batch instead of
-    /// two per step. Each part's GEMM runs the algorithm of the whole batch's (``gemmPart``), so the
+    /// two per step (waking a parked worker: the job takes milliseconds). Each part's GEMM runs the algorithm of the whole batch's (``gemmPart``), so the
     /// sums do not depend on the split.
     public static func lstmSequenceForward(
         inputGates: UnsafePointer<Self>, weight w: UnsafePointer<Self>, bias: UnsafePointer<Self>,
         activations: UnsafeMutablePointer<Self>, cells: UnsafeMutablePointer<Self>, hiddens: UnsafeMutablePointer<Self>,
         rows: Int, steps: Int, hidden h: Int
     ) {
-        Parallel.split(rows, minimumChunk: rowGrain(steps * 9 * h)) { part in
+        Parallel.split(rows, minimumChunk: rowGrain(steps * 9 * h), wakingWorkers: true) { part in
             let first = part.lowerBound
             for step in 0..<steps {
                 if step > 0 {
@@ -226,7 +226,7 @@ extension NNScalar {
         gatesGradient: UnsafeMutablePointer<Self>, rows: Int, steps: Int, hidden h: Int
     ) {
         func position(_ step: Int) -> Int { reversed ? steps - 1 - step : step }
-        Parallel.split(rows, minimumChunk: rowGrain(steps * 9 * h)) { part in
+        Parallel.split(rows, minimumChunk: rowGrain(steps * 9 * h), wakingWorkers: true) { part in
             let first = part.lowerBound
             for step in stride(from: steps - 1, through: 0, by: -1) {
                 let last = step == steps - 1
