@@ -60,34 +60,27 @@ extension NNScalar {
                 var sum = SIMD8<Self>()
                 for r in 0..<rows {
                     let run = x + r * width + c * length
-                    for t in 0..<length { sum += lanes(run + t, stride: length, n) }
+                    forEachPosition(run, stride: length, length: length, n) { sum += $0 }
                 }
                 let mean = sum / SIMD8(repeating: Self(count))
-                for k in 0..<n {
-                    let channelMean = mean[k]
-                    for r in 0..<rows {
-                        let run = x + r * width + (c + k) * length, out = y + r * width + (c + k) * length
-                        for t in 0..<length { out[t] = run[t] - channelMean }
-                    }
-                }
+                // The squares of `x − mean`, computed again from `x` rather than read back from `y`.
                 var squares = SIMD8<Self>()
                 for r in 0..<rows {
-                    let out = y + r * width + c * length
-                    for t in 0..<length {
-                        let centred = lanes(out + t, stride: length, n)
+                    forEachPosition(x + r * width + c * length, stride: length, length: length, n) {
+                        let centred = $0 - mean
                         squares += centred * centred
                     }
                 }
                 let variance = squares / SIMD8(repeating: Self(count))
                 for k in 0..<n {
-                    let channel = c + k
-                    runningMean[channel] = (1 - m) * runningMean[channel] + m * Float(mean[k])
+                    let channel = c + k, channelMean = mean[k]
+                    runningMean[channel] = (1 - m) * runningMean[channel] + m * Float(channelMean)
                     runningVariance[channel] = (1 - m) * runningVariance[channel] + m * Float(variance[k]) * unbiased
                     let scale = 1 / (variance[k] + eps).squareRoot()
                     invStd[channel] = scale
                     for r in 0..<rows {
-                        let out = y + r * width + channel * length
-                        for t in 0..<length { out[t] *= scale }
+                        let run = x + r * width + channel * length, out = y + r * width + channel * length
+                        for t in 0..<length { out[t] = (run[t] - channelMean) * scale }
                     }
                 }
                 c += 8
@@ -117,11 +110,10 @@ extension NNScalar {
             var meanG = SIMD8<Self>(), meanGY = SIMD8<Self>()
             if training {
                 for r in 0..<rows {
-                    let g = gy + r * width + c * length, yr = y + r * width + c * length
-                    for t in 0..<length {
-                        let gv = lanes(g + t, stride: length, n)
+                    let o = r * width + c * length
+                    forEachPosition(gy + o, y + o, stride: length, length: length, n) { gv, yv in
                         meanG += gv
-                        meanGY += gv * lanes(yr + t, stride: length, n)
+                        meanGY += gv * yv
                     }
                 }
                 meanG *= inverseCount
@@ -141,6 +133,66 @@ extension NNScalar {
             }
             c += 8
         }
+    }
+
+    /// Calls `body` with the eight channels' values at each position `t` in `0..<length`, in order:
+    /// lane `k` holds `p[k·stride + t]` (zeros in lanes `n…7`). Whole groups of eight channels read
+    /// eight positions of each channel at once and transpose them in registers (three rounds of
+    /// even/odd unzips, as the GEMM's packing does), instead of eight strided loads per position.
+    @inline(__always)
+    static func forEachPosition(_ p: UnsafePointer<Self>, stride: Int, length: Int, _ n: Int,
+                                _ body: (SIMD8<Self>) -> Void) {
+        var t = 0
+        if n == 8 {
+            while t + 8 <= length {
+                let w = transposed8(p + t, stride: stride)
+                body(w.0); body(w.1); body(w.2); body(w.3); body(w.4); body(w.5); body(w.6); body(w.7)
+                t += 8
+            }
+        }
+        while t < length {
+            body(lanes(p + t, stride: stride, n))
+            t += 1
+        }
+    }
+
+    /// ``forEachPosition(_:stride:length:_:_:)`` over two buffers of the same layout at once.
+    @inline(__always)
+    static func forEachPosition(_ p: UnsafePointer<Self>, _ q: UnsafePointer<Self>, stride: Int, length: Int, _ n: Int,
+                                _ body: (SIMD8<Self>, SIMD8<Self>) -> Void) {
+        var t = 0
+        if n == 8 {
+            while t + 8 <= length {
+                let a = transposed8(p + t, stride: stride), b = transposed8(q + t, stride: stride)
+                body(a.0, b.0); body(a.1, b.1); body(a.2, b.2); body(a.3, b.3)
+                body(a.4, b.4); body(a.5, b.5); body(a.6, b.6); body(a.7, b.7)
+                t += 8
+            }
+        }
+        while t < length {
+            body(lanes(p + t, stride: stride, n), lanes(q + t, stride: stride, n))
+            t += 1
+        }
+    }
+
+    /// The 8×8 block `p[k·stride + j]` (`k`, `j` in `0..<8`) transposed: vector `j` holds
+    /// `p[j], p[stride + j], …, p[7·stride + j]`.
+    @inline(__always)
+    static func transposed8(_ p: UnsafePointer<Self>, stride: Int)
+        -> (SIMD8<Self>, SIMD8<Self>, SIMD8<Self>, SIMD8<Self>, SIMD8<Self>, SIMD8<Self>, SIMD8<Self>, SIMD8<Self>) {
+        @inline(__always) func load(_ k: Int) -> SIMD8<Self> { UnsafeRawPointer(p + k * stride).loadUnaligned(as: SIMD8<Self>.self) }
+        @inline(__always) func unzip(_ a: SIMD8<Self>, _ b: SIMD8<Self>) -> (SIMD8<Self>, SIMD8<Self>) {
+            let both = SIMD16(lowHalf: a, highHalf: b)
+            return (both.evenHalf, both.oddHalf)
+        }
+        var v0 = load(0), v1 = load(1), v2 = load(2), v3 = load(3)
+        var v4 = load(4), v5 = load(5), v6 = load(6), v7 = load(7)
+        for _ in 0..<3 {
+            let (e0, o0) = unzip(v0, v1), (e1, o1) = unzip(v2, v3)
+            let (e2, o2) = unzip(v4, v5), (e3, o3) = unzip(v6, v7)
+            (v0, v1, v2, v3, v4, v5, v6, v7) = (e0, e1, e2, e3, o0, o1, o2, o3)
+        }
+        return (v0, v1, v2, v3, v4, v5, v6, v7)
     }
 
     /// `n ≤ 8` values `p[0], p[stride], …`, zeros after them.

@@ -75,3 +75,76 @@ import Testing
         #expect(report.passed, "\(report)")
     }
 }
+
+/// The channel batch-norm kernels against a plain loop over one channel at a time, adding each
+/// channel's values in order (rows, then positions): the same bits, whether a group of eight
+/// channels is read by the register transpose or by strided loads (channels and lengths with and
+/// without a remainder of eight).
+@Suite struct ChannelBatchNormKernelTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let rows: Int, channels: Int, length: Int
+        var testDescription: String { "\(rows)×\(channels)×\(length)" }
+    }
+
+    static let cases = [Case(rows: 5, channels: 19, length: 13), Case(rows: 3, channels: 8, length: 8),
+                        Case(rows: 4, channels: 16, length: 61), Case(rows: 2, channels: 3, length: 20),
+                        Case(rows: 7, channels: 9, length: 1), Case(rows: 1, channels: 24, length: 7)]
+
+    static func reference<S: NNScalar>(_ x: [S], _ gy: [S], previous: [S], _ c: Case, runningMean: [Float], runningVariance: [Float],
+                                       accumulate: Bool)
+        -> (y: [S], invStd: [S], mean: [Float], variance: [Float], gx: [S]) {
+        let width = c.channels * c.length, count = c.rows * c.length, eps = S(1e-5), m: Float = 0.1
+        var y = [S](repeating: 0, count: x.count), gx = previous, invStd = [S](repeating: 0, count: c.channels)
+        var mean = runningMean, variance = runningVariance
+        for channel in 0..<c.channels {
+            func at(_ r: Int, _ t: Int) -> Int { r * width + channel * c.length + t }
+            var sum: S = 0, squares: S = 0
+            for r in 0..<c.rows { for t in 0..<c.length { sum += x[at(r, t)] } }
+            let mu = sum / S(count)
+            for r in 0..<c.rows { for t in 0..<c.length { let d = x[at(r, t)] - mu; squares += d * d } }
+            let v = squares / S(count), scale = 1 / (v + eps).squareRoot()
+            invStd[channel] = scale
+            mean[channel] = (1 - m) * mean[channel] + m * Float(mu)
+            variance[channel] = (1 - m) * variance[channel] + m * Float(v) * (Float(count) / Float(count - 1))
+            for r in 0..<c.rows { for t in 0..<c.length { y[at(r, t)] = (x[at(r, t)] - mu) * scale } }
+            var meanG: S = 0, meanGY: S = 0
+            for r in 0..<c.rows { for t in 0..<c.length { meanG += gy[at(r, t)]; meanGY += gy[at(r, t)] * y[at(r, t)] } }
+            let inverseCount = 1 / S(count)
+            meanG *= inverseCount
+            meanGY *= inverseCount
+            for r in 0..<c.rows {
+                for t in 0..<c.length {
+                    let i = at(r, t), d = scale * (gy[i] - meanG - y[i] * meanGY)
+                    gx[i] = accumulate ? gx[i] + d : d
+                }
+            }
+        }
+        return (y, invStd, mean, variance, gx)
+    }
+
+    static func run<S: NNScalar>(_: S.Type, _ c: Case, accumulate: Bool) -> (same: Bool, nonzero: Bool) {
+        var rng = Xoshiro256StarStar(seed: UInt64(c.rows * 1000 + c.channels * 10 + c.length))
+        let n = c.rows * c.channels * c.length
+        let x = (0..<n).map { _ in S(3 + 2 * rng.nextNormal()) }, gy = (0..<n).map { _ in S(rng.nextNormal()) }
+        let previous = (0..<n).map { _ in S(rng.nextNormal()) }
+        let runningMean = (0..<c.channels).map { _ in Float(rng.nextNormal()) }, runningVariance = [Float](repeating: 1.5, count: c.channels)
+        let want = reference(x, gy, previous: previous, c, runningMean: runningMean, runningVariance: runningVariance, accumulate: accumulate)
+        var y = [S](repeating: 0, count: n), invStd = [S](repeating: 0, count: c.channels), gx = previous
+        var mean = runningMean, variance = runningVariance
+        S.channelBatchNormForward(x, &y, rows: c.rows, channels: c.channels, length: c.length, statistics: &invStd,
+                                  runningMean: &mean, runningVariance: &variance, momentum: 0.1, epsilon: 1e-5, training: true)
+        S.channelBatchNormBackward(y: y, outputGradient: gy, inputGradient: &gx, rows: c.rows, channels: c.channels, length: c.length,
+                                   statistics: invStd, training: true, accumulate: accumulate)
+        func same(_ a: [S], _ b: [S]) -> Bool { a.count == b.count && zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } && zip(a, b).allSatisfy { $0.sign == $1.sign } }
+        let equal = same(y, want.y) && same(invStd, want.invStd) && same(gx, want.gx)
+            && mean.map(\.bitPattern) == want.mean.map(\.bitPattern) && variance.map(\.bitPattern) == want.variance.map(\.bitPattern)
+        return (equal, y.contains { $0 != 0 } && zip(gx, previous).contains { $0 != $1 })
+    }
+
+    @Test(arguments: cases, [false, true])
+    func equalsOneChannelAtATime(_ c: Case, accumulate: Bool) {
+        let float = Self.run(Float.self, c, accumulate: accumulate), double = Self.run(Double.self, c, accumulate: accumulate)
+        #expect(float.same && float.nonzero)
+        #expect(double.same && double.nonzero)
+    }
+}
