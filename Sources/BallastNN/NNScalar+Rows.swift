@@ -107,11 +107,16 @@ extension NNScalar {
                 }
             }
         case .columns?:
-            for r in 0..<rows {
-                let xr = x + r * columns
-                var s: Self = 0
-                for c in 0..<columns { s += xr[c] }
-                out[r] = (accumulate ? out[r] : 0) + scale * s
+            // Each row's sum adds its values in order, but eight rows' chains run side by side
+            // (``forEachPosition(_:stride:length:_:_:)``), and groups of eight rows are split over the
+            // awake workers: the convolutions' bias gradients sum rows of 8–16 thousand values.
+            Parallel.split((rows + 7) / 8, minimumChunk: rowGrain(8 * columns)) { groups in
+                for group in groups {
+                    let r0 = 8 * group, n = Swift.min(8, rows - r0)
+                    var s = SIMD8<Self>()
+                    forEachPosition(x + r0 * columns, stride: columns, length: columns, n) { s += $0 }
+                    for k in 0..<n { out[r0 + k] = (accumulate ? out[r0 + k] : 0) + scale * s[k] }
+                }
             }
         case nil:
             var s: Self = 0

@@ -20,6 +20,19 @@ import Testing
         #expect(nan[0].isNaN)
     }
 
+    /// `vectorTanh` of a value is the same bits whether it is computed in a full vector (eight
+    /// lanes) or alone in the padded tail, so kernels may split their rows anywhere.
+    @Test func floatVectorTanhDoesNotDependOnPosition() {
+        let xs: [Float] = (0..<67).map { Float($0 - 33) * 0.173 } + [.nan, 7.9, -7.9, 100, -0.0]
+        var whole = [Float](repeating: 0, count: xs.count)
+        Float.vectorTanh(xs, &whole, count: xs.count)
+        for (i, x) in xs.enumerated() {
+            var one: [Float] = [0]
+            Float.vectorTanh([x], &one, count: 1)
+            #expect(one[0].bitPattern == whole[i].bitPattern || (one[0].isNaN && whole[i].isNaN), "tanh(\(x))")
+        }
+    }
+
     @Test func floatSigmoidIsStableAndExact() {
         let tape = Tape<Float>()
         let y = tape.value(tape.sigmoid(tape.input(rows: 1, columns: 5, values: [-200, -3, 0, 3, 200])))
