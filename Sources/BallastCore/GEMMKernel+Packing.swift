@@ -88,25 +88,12 @@ extension GEMMKernel {
     }
 
     /// Writes the transpose of the 8×8 block at `src` (row stride `ld`) to `dst` (row stride
-    /// `ldd`). Three rounds of even/odd unzips over the eight rows do it: each round moves bit 0 of
-    /// an element's index (row · 8 + column, six bits) to the top, so three rounds swap the row and
-    /// column bits; LLVM lowers each unzip to one two-source permute.
+    /// `ldd`), through ``SIMD8/transposed(_:stride:)``.
     @inline(__always)
     private static func transpose8(_ src: UnsafePointer<Float>, _ ld: Int, _ dst: UnsafeMutablePointer<Float>, _ ldd: Int) {
-        @inline(__always) func load(_ r: Int) -> SIMD8<Float> { UnsafeRawPointer(src + r * ld).loadUnaligned(as: SIMD8<Float>.self) }
-        @inline(__always) func unzip(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
-            let both = SIMD16(lowHalf: a, highHalf: b)
-            return (both.evenHalf, both.oddHalf)
-        }
-        var v0 = load(0), v1 = load(1), v2 = load(2), v3 = load(3)
-        var v4 = load(4), v5 = load(5), v6 = load(6), v7 = load(7)
-        for _ in 0..<3 {
-            let (e0, o0) = unzip(v0, v1), (e1, o1) = unzip(v2, v3)
-            let (e2, o2) = unzip(v4, v5), (e3, o3) = unzip(v6, v7)
-            (v0, v1, v2, v3, v4, v5, v6, v7) = (e0, e1, e2, e3, o0, o1, o2, o3)
-        }
+        let v = SIMD8<Float>.transposed(src, stride: ld)
         @inline(__always) func store(_ q: Int, _ v: SIMD8<Float>) { UnsafeMutableRawPointer(dst + q * ldd).storeBytes(of: v, as: SIMD8<Float>.self) }
-        store(0, v0); store(1, v1); store(2, v2); store(3, v3)
-        store(4, v4); store(5, v5); store(6, v6); store(7, v7)
+        store(0, v.0); store(1, v.1); store(2, v.2); store(3, v.3)
+        store(4, v.4); store(5, v.5); store(6, v.6); store(7, v.7)
     }
 }

@@ -137,15 +137,15 @@ extension NNScalar {
 
     /// Calls `body` with the eight channels' values at each position `t` in `0..<length`, in order:
     /// lane `k` holds `p[k·stride + t]` (zeros in lanes `n…7`). Whole groups of eight channels read
-    /// eight positions of each channel at once and transpose them in registers (three rounds of
-    /// even/odd unzips, as the GEMM's packing does), instead of eight strided loads per position.
+    /// eight positions of each channel at once and transpose them in registers
+    /// (``SIMD8/transposed(_:stride:)``), instead of eight strided loads per position.
     @inline(__always)
     static func forEachPosition(_ p: UnsafePointer<Self>, stride: Int, length: Int, _ n: Int,
                                 _ body: (SIMD8<Self>) -> Void) {
         var t = 0
         if n == 8 {
             while t + 8 <= length {
-                let w = transposed8(p + t, stride: stride)
+                let w = SIMD8<Self>.transposed(p + t, stride: stride)
                 body(w.0); body(w.1); body(w.2); body(w.3); body(w.4); body(w.5); body(w.6); body(w.7)
                 t += 8
             }
@@ -163,7 +163,7 @@ extension NNScalar {
         var t = 0
         if n == 8 {
             while t + 8 <= length {
-                let a = transposed8(p + t, stride: stride), b = transposed8(q + t, stride: stride)
+                let a = SIMD8<Self>.transposed(p + t, stride: stride), b = SIMD8<Self>.transposed(q + t, stride: stride)
                 body(a.0, b.0); body(a.1, b.1); body(a.2, b.2); body(a.3, b.3)
                 body(a.4, b.4); body(a.5, b.5); body(a.6, b.6); body(a.7, b.7)
                 t += 8
@@ -173,26 +173,6 @@ extension NNScalar {
             body(lanes(p + t, stride: stride, n), lanes(q + t, stride: stride, n))
             t += 1
         }
-    }
-
-    /// The 8×8 block `p[k·stride + j]` (`k`, `j` in `0..<8`) transposed: vector `j` holds
-    /// `p[j], p[stride + j], …, p[7·stride + j]`.
-    @inline(__always)
-    static func transposed8(_ p: UnsafePointer<Self>, stride: Int)
-        -> (SIMD8<Self>, SIMD8<Self>, SIMD8<Self>, SIMD8<Self>, SIMD8<Self>, SIMD8<Self>, SIMD8<Self>, SIMD8<Self>) {
-        @inline(__always) func load(_ k: Int) -> SIMD8<Self> { UnsafeRawPointer(p + k * stride).loadUnaligned(as: SIMD8<Self>.self) }
-        @inline(__always) func unzip(_ a: SIMD8<Self>, _ b: SIMD8<Self>) -> (SIMD8<Self>, SIMD8<Self>) {
-            let both = SIMD16(lowHalf: a, highHalf: b)
-            return (both.evenHalf, both.oddHalf)
-        }
-        var v0 = load(0), v1 = load(1), v2 = load(2), v3 = load(3)
-        var v4 = load(4), v5 = load(5), v6 = load(6), v7 = load(7)
-        for _ in 0..<3 {
-            let (e0, o0) = unzip(v0, v1), (e1, o1) = unzip(v2, v3)
-            let (e2, o2) = unzip(v4, v5), (e3, o3) = unzip(v6, v7)
-            (v0, v1, v2, v3, v4, v5, v6, v7) = (e0, e1, e2, e3, o0, o1, o2, o3)
-        }
-        return (v0, v1, v2, v3, v4, v5, v6, v7)
     }
 
     /// `n ≤ 8` values `p[0], p[stride], …`, zeros after them.
