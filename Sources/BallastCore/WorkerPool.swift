@@ -113,6 +113,7 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     private func workerLoop(index: Int, seen start: Int) {
+        ThreadPriority.adoptProcessNice()  // whichever thread started the pool, keep `nice -n N`
         var seen = start
         while true {
             var current = generation.load(ordering: .acquiring)

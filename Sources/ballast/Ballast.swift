@@ -46,6 +46,7 @@ struct Ballast: AsyncParsableCommand {
     /// an `AsyncParsableCommand`'s `run()` and prints its help instead.
     static func main() async {
         TemporaryFiles.removeOnTermination()
+        ThreadPriority.captureProcessNice()  // on the main thread, before the command runs elsewhere
         await main(nil)
     }
 }

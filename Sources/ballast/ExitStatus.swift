@@ -67,6 +67,7 @@ struct ValidationFailure: Error, CustomStringConvertible {
 /// Runs a command body, translating library errors into a message on standard error and an exit
 /// status (64 usage, 65 bad data, 74 I/O).
 func reportingErrors(_ body: () throws -> Void) throws {
+    ThreadPriority.adoptProcessNice()  // the command's thread keeps `nice -n N ballast …`
     do {
         try body()
     } catch let error as ExitCode {
