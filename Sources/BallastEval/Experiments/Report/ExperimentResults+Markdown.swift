@@ -11,7 +11,7 @@ extension ExperimentResults {
         var out = "# Experiment \(summary.name)" + (summary.simulated ? " (simulated data)" : "") + "\n\n"
         out += headerLines(summary).map { "- " + $0 }.joined(separator: "\n") + "\n"
         if let notes = spec.notes, !notes.isEmpty { out += "\n" + notes + "\n" }
-        for (index, d) in summary.datasets.enumerated() {
+        for d in summary.datasets {
             out += "\n## Dataset \(Self.inline(d.label))\n\n"
             out += datasetLines(d).map { "- " + $0 }.joined(separator: "\n") + "\n"
             if let table = summary.referenceTable(d, references: spec.references, title: "measured vs published") {
