@@ -53,6 +53,7 @@ public enum Parallel {
         }
         if #available(macOS 15, *), WorkerPool.shared.run(tasks: parts.count, { body(parts[$0]) }) { return }
         DispatchQueue.concurrentPerform(iterations: parts.count) { i in
+            ThreadPriority.adoptProcessNice()  // Dispatch's threads keep `nice -n N` too
             body(parts[i])
         }
     }
@@ -97,7 +98,10 @@ public enum Parallel {
         let fill: @Sendable (Int) -> Void = { i in out.buffer[i] = body(parts[i]) }
         if #available(macOS 15, *), WorkerPool.shared.run(tasks: parts.count, fill) {
         } else {
-            DispatchQueue.concurrentPerform(iterations: parts.count, execute: fill)
+            DispatchQueue.concurrentPerform(iterations: parts.count) { i in
+                ThreadPriority.adoptProcessNice()  // Dispatch's threads keep `nice -n N` too
+                out.buffer[i] = body(parts[i])
+            }
         }
         return results.map { $0! }
     }

@@ -1,8 +1,11 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Keeps the nice value a process was started with (`nice -n 19 ballast experiment …`) on the
 /// threads that do its work.
@@ -14,31 +17,36 @@ import Darwin
 /// at normal priority beside the jobs it was meant to yield to. ``captureProcessNice()`` reads the
 /// value on the main thread at start-up, and ``adoptProcessNice()`` lowers the calling thread's
 /// priority to it. Only ever lowered: a thread already nicer than the process is left alone, and
-/// nothing is raised.
+/// nothing is raised. Without a capture (a library or test process) adopting does nothing.
 public enum ThreadPriority {
-    /// The main thread's nice value when first read (nil where it cannot be read).
-    private static let processNice: Int32? = {
-        errno = 0
-        let value = getpriority(which, 0)
-        return errno == 0 ? value : nil
-    }()
-
     #if canImport(Glibc)
     private static let which = __priority_which_t(PRIO_PROCESS.rawValue)
     #else
     private static let which = PRIO_PROCESS
     #endif
 
-    /// Reads the process's nice value; call it on the main thread before any work starts.
-    public static func captureProcessNice() { _ = processNice }
+    /// Reads the calling thread's nice value as the process's; call it on the main thread before
+    /// any work starts.
+    public static func captureProcessNice() {
+        errno = 0
+        let value = getpriority(which, 0)
+        if errno == 0, #available(macOS 15, *) { capturedNice.store(Int(value), ordering: .releasing) }
+    }
 
-    /// Gives the calling thread the process's nice value if the thread's is lower (a higher
-    /// priority). On Linux a thread's nice value is its own, so each working thread calls this.
+    /// Gives the calling thread the captured nice value if the thread's is lower (a higher
+    /// priority). On Linux a thread's nice value is its own, so each working thread calls this; on
+    /// macOS the value is the process's, which the threads already share.
     public static func adoptProcessNice() {
-        guard let target = processNice else { return }
+        guard #available(macOS 15, *) else { return }
+        let target = capturedNice.load(ordering: .acquiring)
+        guard target != Int.min else { return }
         errno = 0
         let current = getpriority(which, 0)
-        guard errno == 0, current < target else { return }
-        _ = setpriority(which, 0, target)
+        guard errno == 0, Int(current) < target else { return }
+        _ = setpriority(which, 0, Int32(target))
     }
 }
+
+/// The captured nice value; `Int.min` until ``ThreadPriority/captureProcessNice()`` has run.
+@available(macOS 15, *)
+private let capturedNice = Atomic<Int>(Int.min)

@@ -21,6 +21,14 @@ import Testing
         return zip(got, want).allSatisfy { $0 == $1 && $0.sign == $1.sign }
     }
 
+    /// Rows of negative zeros: `+0 + (−0) + …` is `+0`, and so is the vector sum.
+    @Test func negativeZeroRowsSumToPositiveZero() {
+        let x = [Float](repeating: -0.0, count: 9 * 20)
+        var out = [Float](repeating: 1, count: 9)
+        Float.reduceSum(x, rows: 9, columns: 20, axis: .columns, scale: 1, into: &out, accumulate: false)
+        #expect(out.allSatisfy { $0 == 0 && $0.sign == .plus }, "\(out)")
+    }
+
     @Test(arguments: [(1, 5), (8, 8), (9, 13), (19, 70), (32, 15_616), (64, 7_808), (3, 0), (0, 4)], [false, true])
     func rowSumsAddInOrder(_ shape: (Int, Int), accumulate: Bool) {
         #expect(Self.check(Float.self, rows: shape.0, columns: shape.1, scale: 1, accumulate: accumulate))
