@@ -135,10 +135,10 @@ extension NNScalar {
         }
     }
 
-    /// Calls `body` with the eight channels' values at each position `t` in `0..<length`, in order:
-    /// lane `k` holds `p[k·stride + t]` (zeros in lanes `n…7`). Whole groups of eight channels read
-    /// eight positions of each channel at once and transpose them in registers
-    /// (``SIMD8/transposed(_:stride:)``), instead of eight strided loads per position.
+    /// Calls `body` with the values of `n ≤ 8` strided runs (channels here, rows in `reduceSum`) at
+    /// each position `t` in `0..<length`, in order: lane `k` holds `p[k·stride + t]` (zeros in lanes
+    /// `n…7`). Whole groups of eight runs read eight positions of each at once and transpose them
+    /// in registers (``SIMD8/transposed(_:stride:)``), instead of eight strided loads per position.
     @inline(__always)
     static func forEachPosition(_ p: UnsafePointer<Self>, stride: Int, length: Int, _ n: Int,
                                 _ body: (SIMD8<Self>) -> Void) {
@@ -186,7 +186,4 @@ extension NNScalar {
         }
         return v
     }
-
-    @inline(__always)
-    static func lanes(_ p: UnsafeMutablePointer<Self>, stride: Int, _ n: Int) -> SIMD8<Self> { lanes(UnsafePointer(p), stride: stride, n) }
 }

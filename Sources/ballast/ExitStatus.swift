@@ -65,7 +65,8 @@ struct ValidationFailure: Error, CustomStringConvertible {
 }
 
 /// Runs a command body, translating library errors into a message on standard error and an exit
-/// status (64 usage, 65 bad data, 74 I/O).
+/// status (64 usage, 65 bad data, 74 I/O). Every command's work goes through here, so this is also
+/// where its thread takes the process's nice value (``ThreadPriority``).
 func reportingErrors(_ body: () throws -> Void) throws {
     ThreadPriority.adoptProcessNice()  // the command's thread keeps `nice -n N ballast …`
     do {
