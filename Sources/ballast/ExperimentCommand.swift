@@ -18,7 +18,7 @@ struct ExperimentCommand: ParsableCommand {
             Finished cells are appended to DIR/journal.jsonl as they end, so an interrupted run \
             continues where it stopped when the same command runs again (--fresh starts over). At \
             the end DIR holds results.json (every number, with the spec, seeds, versions and \
-            timings), results.csv, summary.md and report.html (self-contained, with charts).
+            timings), results.csv, summary.md and report.html (self-contained, with charts).             --report-only writes those four files from the cells finished so far, marked             unfinished, without running anything: for a long run that was stopped, or is still             going in another process (same command, plus --report-only).
 
             Data: --data DIR for NSL-KDD (KDDTrain+ → KDDTest+ and KDDTest-21, attacks seen in \
             training vs only in the test set), --train/--test for files (NSL-KDD or labelled CSV), \
@@ -29,6 +29,7 @@ struct ExperimentCommand: ParsableCommand {
               ballast experiment --train flows.csv --label Label --split kfold --folds 5 --balance smote,rus --models rf -o flows-exp
               ballast experiment --simulator 5000 --balance smote,adasyn --models dt,gbdt --seeds 2 -o sim
               ballast experiment experiments/table2.toml -o table2
+              ballast experiment experiments/table2.toml -o table2 --report-only   # while it runs
 
             Sharded runs (one machine each, e.g. a Kubernetes Indexed Job or a Slurm array; see \
             Deploy/): --shard I/N runs the I-th of N disjoint parts of the plan (a balancing and \
@@ -111,6 +112,9 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "Run at most this many new cells, then stop (run again to continue).")
     var maxCells: Int?
 
+    @Flag(help: "Run nothing: write results.json, results.csv, summary.md and report.html from the cells the -o directory's journal holds so far, marked unfinished while cells are missing. The journal is only read, so this is safe while the run goes on.")
+    var reportOnly = false
+
     @Flag(help: "Print results.json instead of the summary table.")
     var json = false
 
@@ -124,7 +128,7 @@ struct ExperimentCommand: ParsableCommand {
         if isMerge {
             if inputs.count < 2 { throw ValidationError("merge needs the shard directories: ballast experiment merge DIR1 DIR2 … -o OUT") }
             let flags = [data != nil, train != nil, simulator != nil, shard != nil, balance != nil, models != nil, seeds != nil,
-                         maxCells != nil, fresh, quick, labelledFractions != nil, plan]
+                         maxCells != nil, fresh, quick, labelledFractions != nil, plan, reportOnly]
             if flags.contains(true) {
                 throw ValidationError("merge takes only shard directories, -o and --json/--markdown; the spec comes from the shards")
             }
@@ -142,6 +146,9 @@ struct ExperimentCommand: ParsableCommand {
         }
         if !test.isEmpty && train == nil { throw ValidationError("--test needs --train") }
         if let maxCells, maxCells < 1 { throw ValidationError("--max-cells must be at least 1, got \(maxCells)") }
+        if reportOnly && (fresh || maxCells != nil || plan) {
+            throw ValidationError("--report-only runs nothing, so --fresh, --max-cells and --plan cannot be added to it")
+        }
     }
 
     func run() throws {
@@ -151,7 +158,7 @@ struct ExperimentCommand: ParsableCommand {
             let experiment = try makeSpec()
             if plan { return try printPlan(experiment) }
             let runner = ExperimentRunner(spec: experiment, outputDirectory: output, fresh: fresh, maximumNewCells: maxCells,
-                                          shard: try shard.map(ExperimentShard.init(parsing:)))
+                                          shard: try shard.map(ExperimentShard.init(parsing:)), reportOnly: reportOnly)
             try Self.run(runner, title: shard.map { "experiment shard \($0)" } ?? "experiment", json: json, markdown: markdown)
         }
     }

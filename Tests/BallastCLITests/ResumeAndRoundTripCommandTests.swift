@@ -46,4 +46,21 @@ struct ResumeAndRoundTripCommandTests {
         let object = try #require(JSONSerialization.jsonObject(with: Data(resumed.stdout.utf8)) as? [String: Any])
         #expect(object["resumedCount"] as? Int == 1, "\(resumed.stdout.prefix(400))")
     }
+
+    @Test("--report-only reports a stopped run's cells, exits 0, and refuses a directory without a run and flags that run cells")
+    func reportOnly() throws {
+        let runner = try #require(runner, "the ballast executable was not built")
+        let directory = Self.temporary(), empty = Self.temporary()
+        defer { for p in [directory, empty] { try? FileManager.default.removeItem(atPath: p) } }
+        let arguments = ["experiment", "--simulator", "600", "--balance", "ros", "--models", "dt", "--seeds", "2", "-q"]
+        #expect(try runner.run(arguments + ["-o", directory, "--max-cells", "1"]).status == 75)
+        let report = try runner.run(arguments + ["-o", directory, "--report-only"])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.contains("unfinished run: 1 of 4 cells had finished"), "\(report.stdout.prefix(600))")
+        #expect(report.stdout.contains("report: \(directory)/report.html"))
+        let none = try runner.run(arguments + ["-o", empty, "--report-only"])
+        #expect(none.status != 0 && none.stderr.contains("no journal.jsonl"), "\(none.stderr)")
+        let mixed = try runner.run(arguments + ["-o", directory, "--report-only", "--max-cells", "1"])
+        #expect(mixed.status != 0 && mixed.stderr.contains("--report-only runs nothing"), "\(mixed.stderr)")
+    }
 }

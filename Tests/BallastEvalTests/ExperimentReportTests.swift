@@ -272,21 +272,25 @@ func parseCSV(_ text: String) -> [[String]] {
 
 @Suite("Experiment report: partial runs")
 struct ExperimentReportPartialTests {
-    @Test("Results with no finished cell yet render every output without crashing")
+    @Test("Results with no finished cell yet render every output, saying so in place of the dataset's tables")
     func empty() throws {
         var results = try ReportFixtures.results()
         results.datasets[0].cells = []
         results.datasets[0].balancings = []
+        results.unfinished = UnfinishedRun(cellsDone: 0, cellsPlanned: 4)
         let summary = ExperimentSummary(results: results)
         #expect(summary.datasets[0].rows.isEmpty)
         #expect(summary.datasets[0].countsBefore.map { $0?.mean } == [600, 300, 5])
         #expect(parseCSV(results.csv()).count == 1)
-        let normalRow = results.markdownSummary().split(separator: "\n").first { $0.hasPrefix("| normal ") }
-        #expect(normalRow?.contains(" 600 |") == true)
-        #expect(results.renderPlainSummary().contains("runner overhead"))
+        let markdown = results.markdownSummary()
+        #expect(markdown.contains("normal 600, DoS 300, U2R 5"), "the class counts are still stated")
+        #expect(markdown.contains(ExperimentSummary.noCellsYet) && !markdown.contains("| balancing"))
+        #expect(markdown.contains("0 of 4 cells had finished"))
+        let plain = results.renderPlainSummary()
+        #expect(plain.contains("runner overhead") && plain.contains(ExperimentSummary.noCellsYet))
         let html = ExperimentReport(results: results).html()
         #expect(html.hasSuffix("</html>\n"))
-        #expect(html.contains("<svg"))
+        #expect(html.contains(ExperimentSummary.noCellsYet) && html.contains("<p class=\"unfinished\">"))
     }
 }
 

@@ -16,6 +16,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case shardChanged(directory: String, found: String, requested: String)
     /// Shard directories cannot be merged; the message says which and why.
     case cannotMerge(String)
+    /// A report of finished cells was asked for a directory that holds no run.
+    case nothingToReport(directory: String)
 
     /// A readable message naming what is wrong and what to do.
     public var description: String {
@@ -34,6 +36,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "\(directory) holds \(found) of this experiment, not \(requested); give each shard its own output directory, or --fresh to discard it"
         case .cannotMerge(let message):
             return "cannot merge: \(message)"
+        case .nothingToReport(let directory):
+            return "\(directory) holds no journal.jsonl of a run, so there are no finished cells to report; run the experiment with -o \(directory) first"
         }
     }
 }

@@ -66,19 +66,14 @@ struct ExperimentJournal {
         let now = Self.timestamp()
         var state = State(shard: shard, startedAt: now, resumedCount: 0, earlierSeconds: 0)
         var lines: [Entry] = []
-        if !fresh, let data = manager.contents(atPath: url.path), !data.isEmpty {
-            (lines, state) = try Self.read(data, file: url.path, expectedHash: hash, legacyHashes: [Self.legacyHash(spec)],
-                                           directory: directory.path)
-            if state.shard != shard {
-                func name(_ s: ExperimentShard?) -> String { s.map { "shard \($0)" } ?? "the whole run" }
-                throw ExperimentError.shardChanged(directory: directory.path, found: name(state.shard), requested: name(shard))
-            }
+        if !fresh, let (data, found) = try Self.existing(in: directory, spec: spec, shard: shard) {
+            (lines, state) = found
             state.resumedCount += 1  // this run
             // Drop a partial last line left by a kill mid-write.
             let complete = data.lastIndex(of: UInt8(ascii: "\n")).map { data.prefix(through: $0) } ?? Data()
             try Data(complete).write(to: url)
         } else {
-            manager.createFile(atPath: url.path, contents: nil)
+            _ = manager.createFile(atPath: url.path, contents: nil)  // a failure is caught by the handle below
         }
         guard let handle = FileHandle(forWritingAtPath: url.path) else {
             throw ExperimentError.invalidSpec("cannot write \(url.path)")
@@ -92,6 +87,24 @@ struct ExperimentJournal {
         } else {
             try append(Entry(kind: .resume, partSeconds: 0, at: now))
         }
+    }
+
+    /// Reads the journal in `directory` without changing it.
+    /// - Returns: the file's bytes, its entries and what they say; `nil` when there is no journal
+    ///   (or an empty one).
+    /// - Throws: ``ExperimentError/specChanged(directory:)`` when it holds another specification,
+    ///   ``ExperimentError/shardChanged(directory:found:requested:)`` when it holds another shard,
+    ///   ``ExperimentError/corruptJournal(file:line:message:)`` when a complete line cannot be read.
+    static func existing(in directory: URL, spec: ExperimentSpec, shard: ExperimentShard?) throws -> (Data, ([Entry], State))? {
+        let url = directory.appendingPathComponent("journal.jsonl")
+        guard let data = FileManager.default.contents(atPath: url.path), !data.isEmpty else { return nil }
+        let (entries, state) = try read(data, file: url.path, expectedHash: hash(spec), legacyHashes: [legacyHash(spec)],
+                                        directory: directory.path)
+        if state.shard != shard {
+            func name(_ s: ExperimentShard?) -> String { s.map { "shard \($0)" } ?? "the whole run" }
+            throw ExperimentError.shardChanged(directory: directory.path, found: name(state.shard), requested: name(shard))
+        }
+        return (data, (entries, state))
     }
 
     /// Appends one entry as one line and flushes it to disk.

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Each shard directory holds its `results.json` (written when the shard finished). The merge
 /// checks that every shard ran the same specification on the same data (``DatasetResults/dataFingerprint``),
-/// that the shards are 1…N of one N, each once, and that together they hold every cell of the plan;
+/// that the shards are 1…N of one N, each once and finished (not the `--report-only` results of an
+/// unfinished one), and that together they hold every cell of the plan;
 /// then it puts the records in plan order and recomputes the totals. Seeds are derived from each
 /// cell's own names, so a merged cell is identical, metric for metric, to the same cell of a single run.
 ///
@@ -40,6 +41,10 @@ public enum ExperimentMerge {
             }
             guard let shard = results.shard else {
                 throw ExperimentError.cannotMerge("\(directory) holds a whole run (or merged results), not a shard")
+            }
+            if let unfinished = results.unfinished {
+                throw ExperimentError.cannotMerge("\(directory) holds the report of an unfinished shard (\(unfinished.phrase)); "
+                    + "run it again to finish it (it resumes from its journal)")
             }
             if let count, count != shard.count {
                 throw ExperimentError.cannotMerge("\(directory) is shard \(shard) but \(firstDirectory) is one of \(count) shards")

@@ -29,6 +29,10 @@ public struct ExperimentResults: Sendable, Equatable, Codable {
     /// The shard of the plan these results hold (`ballast experiment --shard I/N`); `nil` for a
     /// whole run, and for shards merged by ``ExperimentMerge``.
     public var shard: ExperimentShard?
+    /// How far an unfinished run had got when these results were written from its journal
+    /// (`ballast experiment … --report-only`); `nil` when every cell of the plan (or of the shard)
+    /// has run.
+    public var unfinished: UnfinishedRun?
 
     /// The layout version written by this build.
     public static let currentSchemaVersion = 1
@@ -47,6 +51,23 @@ public struct ExperimentResults: Sendable, Equatable, Codable {
         self.workSeconds = workSeconds
         self.datasets = datasets
     }
+}
+
+/// How much of an unfinished run's plan has run (``ExperimentResults/unfinished``).
+public struct UnfinishedRun: Sendable, Equatable, Codable {
+    /// Cells recorded in the journal so far (failed ones included).
+    public var cellsDone: Int
+    /// Cells of the plan (of the shard, for a shard).
+    public var cellsPlanned: Int
+
+    /// Creates the record.
+    public init(cellsDone: Int, cellsPlanned: Int) {
+        self.cellsDone = cellsDone
+        self.cellsPlanned = cellsPlanned
+    }
+
+    /// `16 of 72 cells`.
+    public var phrase: String { "\(cellsDone) of \(cellsPlanned) cell\(cellsPlanned == 1 ? "" : "s")" }
 }
 
 /// Where an experiment ran.

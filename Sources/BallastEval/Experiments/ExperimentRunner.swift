@@ -36,6 +36,10 @@ public struct ExperimentRunner: Sendable {
     /// Run only this shard of the plan (see ``ExperimentShard``); `nil`: the whole plan. The
     /// shards' directories are combined by ``ExperimentMerge``.
     public var shard: ExperimentShard?
+    /// Run no cell: read the journal in the output directory (without changing it) and write the
+    /// outputs of the cells finished so far, marked ``ExperimentResults/unfinished`` while cells
+    /// are missing. Safe while the run goes on in another process.
+    public var reportOnly: Bool
 
     /// Creates a runner.
     /// - Parameters:
@@ -44,13 +48,15 @@ public struct ExperimentRunner: Sendable {
     ///   - fresh: start over even when the directory holds a partial run of this spec.
     ///   - maximumNewCells: run at most this many new cells, then stop.
     ///   - shard: run only this shard of the plan.
+    ///   - reportOnly: run nothing; report the cells the output directory's journal holds.
     public init(spec: ExperimentSpec, outputDirectory: String? = nil, fresh: Bool = false, maximumNewCells: Int? = nil,
-                shard: ExperimentShard? = nil) {
+                shard: ExperimentShard? = nil, reportOnly: Bool = false) {
         self.spec = spec
         self.outputDirectory = outputDirectory
         self.fresh = fresh
         self.maximumNewCells = maximumNewCells
         self.shard = shard
+        self.reportOnly = reportOnly
     }
 
     /// Cells the experiment has: datasets × seeds × folds × labelled fractions × balancings × detectors.
@@ -66,9 +72,10 @@ public struct ExperimentRunner: Sendable {
     /// - Parameter progress: called as each step starts and each cell ends.
     /// - Returns: every record, in plan order.
     /// - Throws: ``ExperimentError`` for an invalid spec, a directory holding another experiment (or
-    ///   another shard), or an early stop; ``CatalogError`` for unknown methods; ``DataError`` for
-    ///   unreadable data; ``PreprocessingError`` when preprocessing cannot be fitted. Errors of
-    ///   single balancings and cells are recorded, not thrown.
+    ///   another shard), an early stop, or (``reportOnly``) a directory without a journal;
+    ///   ``CatalogError`` for unknown methods; ``DataError`` for unreadable data;
+    ///   ``PreprocessingError`` when preprocessing cannot be fitted. Errors of single balancings and
+    ///   cells are recorded, not thrown.
     public func run(progress: (ExperimentProgress) -> Void = { _ in }) throws -> ExperimentResults {
         try withoutActuallyEscaping(progress) { try run(reporting: $0) }
     }
@@ -79,8 +86,18 @@ public struct ExperimentRunner: Sendable {
         try checkFilesExist()
         let clock = Stopwatch()
         let plan = self.plan
-        let journal = try outputDirectory.map {
-            try ExperimentJournal(directory: URL(fileURLWithPath: $0), spec: spec, shard: shard, fresh: fresh)
+        let journal: ExperimentJournal?, state: ExperimentJournal.State?
+        if reportOnly {
+            guard let outputDirectory else { throw ExperimentError.invalidSpec("a report of finished cells needs the run's output directory") }
+            guard let (_, (_, found)) = try ExperimentJournal.existing(in: URL(fileURLWithPath: outputDirectory), spec: spec, shard: shard) else {
+                throw ExperimentError.nothingToReport(directory: outputDirectory)
+            }
+            (journal, state) = (nil, found)
+        } else {
+            journal = try outputDirectory.map {
+                try ExperimentJournal(directory: URL(fileURLWithPath: $0), spec: spec, shard: shard, fresh: fresh)
+            }
+            state = journal?.state
         }
         defer { journal?.close() }
         var execution = Execution(journal: journal, clock: clock, maximumNewCells: maximumNewCells,
@@ -90,24 +107,28 @@ public struct ExperimentRunner: Sendable {
             execution.tracker.stage("load \(dataset.name)")
             let data = try ExperimentData(dataset)
             let units = plan.units(of: dataset.name)
-            var records = DatasetRecords(resuming: journal?.state, dataset: dataset.name, units: units)
+            var records = DatasetRecords(resuming: state, dataset: dataset.name, units: units)
             execution.tracker.done += records.doneCells.count
-            let descriptions = try execute(records.pending(units), data: data, records: &records, execution: &execution)
+            let pending = reportOnly ? [] : records.pending(units)
+            let descriptions = try execute(pending, data: data, records: &records, execution: &execution)
             datasets.append(results(of: data, descriptions: descriptions, records: records))
         }
         execution.tracker.stage("write results")
-        let earlier = journal?.state.earlierSeconds ?? 0
+        // A report-only pass adds none of its own time: the run's time is what its journal recorded.
+        let earlier = state?.earlierSeconds ?? 0, ownSeconds = { reportOnly ? 0 : clock.seconds }
         var results = ExperimentResults(
             spec: spec, ballastVersion: BallastVersion.current,
             environment: ExperimentEnvironment(threads: Parallel.threadCount, blas: GEMM.blasLibrary,
                                                operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString),
-            startedAt: journal?.state.startedAt ?? ExperimentJournal.timestamp(), finishedAt: ExperimentJournal.timestamp(),
-            resumedCount: journal?.state.resumedCount ?? 0, totalSeconds: earlier + clock.seconds, workSeconds: 0, datasets: datasets)
+            startedAt: state?.startedAt ?? ExperimentJournal.timestamp(), finishedAt: ExperimentJournal.timestamp(),
+            resumedCount: state?.resumedCount ?? 0, totalSeconds: earlier + ownSeconds(), workSeconds: 0, datasets: datasets)
         results.shard = shard
         results.workSeconds = Self.workSeconds(of: results)
+        let cellsDone = datasets.reduce(0) { $0 + $1.cells.count }
+        if cellsDone < plan.cellCount { results.unfinished = UnfinishedRun(cellsDone: cellsDone, cellsPlanned: plan.cellCount) }
         if let outputDirectory {
             try ExperimentOutput.writeReadable(results, to: outputDirectory)
-            results.totalSeconds = earlier + clock.seconds
+            results.totalSeconds = earlier + ownSeconds()
             try ExperimentOutput.writeJSON(results, to: outputDirectory)
         }
         execution.tracker.stage("done")

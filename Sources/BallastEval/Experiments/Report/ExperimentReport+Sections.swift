@@ -14,6 +14,10 @@ extension ExperimentReport {
                 "\($0.method): \($0.succeeded) of \($0.runs) runs succeeded".htmlEscaped
             }.joined(separator: "; ") + " (means are over the runs that succeeded).</p>\n"
         }
+        if d.rows.isEmpty {  // an unfinished run that has not reached this dataset
+            intro += "<p class=\"warn\">\(ExperimentSummary.noCellsYet.htmlEscaped)</p>\n"
+            return [Section(id: p, title: "Dataset \(d.label)", level: 2, html: intro)]
+        }
         sections.append(Section(id: p, title: "Dataset \(d.label)", level: 2, html: intro))
 
         if let table = summary.referenceTable(d, references: results.spec.references, title: "measured vs published") {

@@ -12,6 +12,7 @@ extension ExperimentReport {
     p.legend, p.note { color: #555; font-size: 0.9em; margin: 0.3em 0; }
     p.simulated { display: inline-block; background: #fff4ce; border: 1px solid #e0c060; padding: 4px 10px;
                   border-radius: 4px; margin: 0.3em 0; }
+    p.unfinished { background: #ffebe9; border: 1px solid #d1242f; padding: 6px 10px; border-radius: 4px; margin: 0.5em 0; }
     p.warn { color: #8a4b00; }
     nav.toc { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 20px; margin: 16px 0; }
     nav.toc h2 { font-size: 1.1em; border: none; margin: 0.4em 0; }

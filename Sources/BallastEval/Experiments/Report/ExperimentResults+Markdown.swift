@@ -9,11 +9,16 @@ extension ExperimentResults {
     public func markdownSummary() -> String {
         let summary = ExperimentSummary(results: self)
         var out = "# Experiment \(summary.name)" + (summary.simulated ? " (simulated data)" : "") + "\n\n"
+        if let notice = unfinishedNotice { out += "> **Unfinished run.** " + Self.inline(notice) + "\n\n" }
         out += headerLines(summary).map { "- " + $0 }.joined(separator: "\n") + "\n"
         if let notes = spec.notes, !notes.isEmpty { out += "\n" + notes + "\n" }
         for d in summary.datasets {
             out += "\n## Dataset \(Self.inline(d.label))\n\n"
             out += datasetLines(d).map { "- " + $0 }.joined(separator: "\n") + "\n"
+            if d.rows.isEmpty {  // an unfinished run that has not reached this dataset
+                out += "\n" + ExperimentSummary.noCellsYet + "\n"
+                continue
+            }
             if let table = summary.referenceTable(d, references: spec.references, title: "measured vs published") {
                 out += "\n### Comparison with published values\n" + Self.markdown(table)
             }
@@ -73,7 +78,7 @@ extension ExperimentResults {
         let overhead = max(0, totalSeconds - workSeconds)
         let share = totalSeconds > 0 ? String(format: " (%.1f%%)", 100 * overhead / totalSeconds) : ""
         var lines = [
-            "Ballast \(ballastVersion); started \(startedAt), finished \(finishedAt)"
+            "Ballast \(ballastVersion); started \(startedAt), " + (unfinished.map { "unfinished (\($0.phrase)) as of \(finishedAt)" } ?? "finished \(finishedAt)")
                 + (resumedCount > 0 ? "; resumed \(resumedCount) time\(resumedCount == 1 ? "" : "s")" : ""),
             String(format: "time: total %.1f s; balancing, fitting and predicting %.1f s; runner overhead %.1f s",
                    totalSeconds, workSeconds, overhead) + share,
@@ -92,6 +97,14 @@ extension ExperimentResults {
             "values in % (MCC as a coefficient), mean ± sample standard deviation over the runs that succeeded; "
                 + "**bold**: best in its column (ties all bold); n/a: the class has no rows in that test set",
         ]
+    }
+
+    /// What the reader of an unfinished run's report must know, or `nil` for a finished run.
+    var unfinishedNotice: String? {
+        guard let unfinished else { return nil }
+        return "\(unfinished.phrase) had finished when this was written (\(finishedAt)). The tables hold those cells only, "
+            + "and each row's runs column says how many runs its means are over. Running the experiment again with the same "
+            + "output directory continues it, and its final results replace these."
     }
 
     /// `seeds: 1, 2, 3` (or `seed: 7`), and with quick settings `quick mode: rf trained as

@@ -12,9 +12,14 @@ extension ExperimentResults {
     public func renderPlainSummary() -> String {
         let summary = ExperimentSummary(results: self)
         var out = "experiment \(summary.name)" + (summary.simulated ? " (simulated data)" : "") + "\n"
+        if let notice = unfinishedNotice { out += "unfinished run: " + notice + "\n" }
         out += seedLines().joined(separator: "\n") + "\n"
         for d in summary.datasets {
             out += "\ndataset \(d.label): \(d.description)\n"
+            if d.rows.isEmpty {  // an unfinished run that has not reached this dataset
+                out += ExperimentSummary.noCellsYet + "\n"
+                continue
+            }
             for t in d.testSets {
                 var table = summary.plainTable(d, testSet: t, showStd: true).textTable(markdown: false).renderPlain()
                 var note = summary.runsPhrase(d)

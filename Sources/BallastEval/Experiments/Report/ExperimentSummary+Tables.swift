@@ -8,7 +8,7 @@ extension ExperimentSummary {
                       metrics: [SummaryMetric] = [.accuracy, .weightedPrecision, .weightedRecall, .weightedF1],
                       title: String) -> ReportTable {
         let rows = d.balancings.compactMap { d.row(testSet: testSet, balancing: $0, detector: detector) }
-        let showRuns = rows.contains { $0.succeeded < $0.runs }
+        let showRuns = showsRuns(rows)
         var table = ReportTable(title: title, columns: [.init("balancing", .left)]
             + metrics.map { .init($0.title(classNames: d.classNames)) } + (showRuns ? [.init("runs")] : []))
         let cells = metricCells(metrics, rows: rows, showStd: true)
@@ -23,7 +23,7 @@ extension ExperimentSummary {
     /// one test set and detector: a group of rows per class, best marked within each class.
     func perClassTable(_ d: Dataset, testSet: String, detector: String, title: String) -> ReportTable {
         let rows = d.balancings.compactMap { d.row(testSet: testSet, balancing: $0, detector: detector) }
-        let showRuns = rows.contains { $0.succeeded < $0.runs }
+        let showRuns = showsRuns(rows)
         var table = ReportTable(title: title, columns: [.init("class", .left), .init("balancing", .left),
                                                         .init("precision %"), .init("recall %"), .init("F1 %")]
                                 + (showRuns ? [.init("runs")] : []))
@@ -129,7 +129,7 @@ extension ExperimentSummary {
     func plainTable(_ d: Dataset, testSet: String, showStd: Bool) -> ReportTable {
         let rows = d.rows(testSet: testSet)
         let metrics: [SummaryMetric] = [.accuracy, .macroF1, .weightedF1] + d.classNames.indices.map { .recall(classIndex: $0) }
-        let showRuns = rows.contains { $0.succeeded < $0.runs }
+        let showRuns = showsRuns(rows)
         let titles = ["accuracy", "macro-F1", "weighted-F1"] + d.classNames
         var table = ReportTable(title: testSet, columns: [.init("balancing", .left), .init("detector", .left)]
                                 + titles.map { .init($0) } + (showRuns ? [.init("runs")] : []))
@@ -164,6 +164,12 @@ extension ExperimentSummary {
     }
 
     /// `2/3` runs, marked as a failure when some runs failed.
+    /// Whether a table of `rows` has a runs column: when some run failed, and in the report of an
+    /// unfinished run (whose rows may hold fewer seeds than planned).
+    func showsRuns(_ rows: [Row]) -> Bool {
+        unfinished != nil || rows.contains { $0.succeeded < $0.runs }
+    }
+
     func runsCell(_ row: Row) -> ReportTable.Cell {
         ReportTable.Cell("\(row.succeeded)/\(row.runs)", failed: row.succeeded < row.runs,
                          hint: row.errors.isEmpty ? nil : row.errors.joined(separator: "\n"))
@@ -196,6 +202,7 @@ extension ExperimentSummary {
         let folds = d.testSets == [ExperimentSummary.pooledFoldsTestSet]
         let unit = folds ? "runs (seeds × folds)" : (seeds.count == 1 ? "seed" : "seeds")
         if !folds && seeds.count == 1 { return "one seed (\(seeds[0])): no standard deviation" }
+        if unfinished != nil { return "mean ± sample std over the \(folds ? "runs" : "seeds") finished so far (runs column)" }
         let runs = d.rows.map(\.runs).max() ?? seeds.count
         return "mean ± sample std over \(folds ? runs : seeds.count) \(unit)"
     }

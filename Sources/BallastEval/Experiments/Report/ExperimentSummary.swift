@@ -144,6 +144,9 @@ public struct ExperimentSummary: Sendable, Equatable {
         }
     }
 
+    /// What a report says in place of the tables of a dataset no cell of which has finished.
+    public static let noCellsYet = "No cell of this dataset has finished yet."
+
     /// The name given to the pooled K-fold test sets.
     public static let pooledFoldsTestSet = "all folds"
 
@@ -157,6 +160,8 @@ public struct ExperimentSummary: Sendable, Equatable {
     public var failures: [Failure]
     /// The distinct error messages, in first-seen order; tables refer to them as `[1]`, `[2]`, ….
     public var errors: [String]
+    /// How far the run had got, when the results are those of an unfinished run.
+    public var unfinished: UnfinishedRun?
 
     /// Whether any dataset is simulated (the title then says so).
     public var simulated: Bool { datasets.contains(where: \.simulated) }
@@ -166,6 +171,7 @@ public struct ExperimentSummary: Sendable, Equatable {
     public init(results: ExperimentResults) {
         name = results.spec.name
         seeds = results.spec.seeds
+        unfinished = results.unfinished
         let fractions = results.spec.plannedFractions
         datasets = results.datasets.flatMap { data in
             data.labelledFractions(preferred: fractions).map { fraction in
