@@ -28,7 +28,7 @@ enum ExitStatus {
         case let e as FidelityError: return e.isUsageError ? usage : data
         case let e as ExperimentError:
             switch e {
-            case .invalidSpec, .specSyntax, .specChanged, .shardChanged, .nothingToReport: return usage
+            case .invalidSpec, .specSyntax, .specChanged, .shardChanged, .nothingToReport, .cannotReport: return usage
             case .corruptJournal, .classMismatch, .cannotMerge: return data
             case .stopped: return 75  // EX_TEMPFAIL: run again to continue
             }

@@ -18,7 +18,10 @@ struct ExperimentCommand: ParsableCommand {
             Finished cells are appended to DIR/journal.jsonl as they end, so an interrupted run \
             continues where it stopped when the same command runs again (--fresh starts over). At \
             the end DIR holds results.json (every number, with the spec, seeds, versions and \
-            timings), results.csv, summary.md and report.html (self-contained, with charts).             --report-only writes those four files from the cells finished so far, marked             unfinished, without running anything: for a long run that was stopped, or is still             going in another process (same command, plus --report-only).
+            timings), results.csv, summary.md and report.html (self-contained, with charts). \
+            The same command with --report-only runs nothing: it writes partial-report.html, \
+            partial-summary.md, partial-results.json and partial-results.csv from the cells \
+            finished so far, for a run that was stopped or is still going in another process.
 
             Data: --data DIR for NSL-KDD (KDDTrain+ → KDDTest+ and KDDTest-21, attacks seen in \
             training vs only in the test set), --train/--test for files (NSL-KDD or labelled CSV), \
@@ -112,7 +115,7 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "Run at most this many new cells, then stop (run again to continue).")
     var maxCells: Int?
 
-    @Flag(help: "Run nothing: write results.json, results.csv, summary.md and report.html from the cells the -o directory's journal holds so far, marked unfinished while cells are missing. The journal is only read, so this is safe while the run goes on.")
+    @Flag(help: "Run nothing: write partial-report.html, partial-summary.md, partial-results.json and partial-results.csv from the cells the -o directory's journal holds so far. The journal is only read and the run's own outputs are not touched, so this is safe while the run goes on.")
     var reportOnly = false
 
     @Flag(help: "Print results.json instead of the summary table.")
@@ -276,7 +279,8 @@ struct ExperimentCommand: ParsableCommand {
         } else {
             print(results.renderPlainSummary(), terminator: "")
             let directory = runner.outputDirectory ?? "."
-            print("report: \(URL(fileURLWithPath: directory).appendingPathComponent("report.html").path)")
+            let name = (runner.reportOnly ? ExperimentOutput.partialPrefix : "") + "report.html"
+            print("report: \(URL(fileURLWithPath: directory).appendingPathComponent(name).path)")
         }
     }
 

@@ -57,10 +57,18 @@ struct ResumeAndRoundTripCommandTests {
         let report = try runner.run(arguments + ["-o", directory, "--report-only"])
         #expect(report.status == 0, "\(report.stderr)")
         #expect(report.stdout.contains("unfinished run: 1 of 4 cells had finished"), "\(report.stdout.prefix(600))")
-        #expect(report.stdout.contains("report: \(directory)/report.html"))
+        #expect(report.stdout.contains("report: \(directory)/partial-report.html"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/partial-summary.md"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/report.html"), "the finished run's name is left to it")
         let none = try runner.run(arguments + ["-o", empty, "--report-only"])
         #expect(none.status != 0 && none.stderr.contains("no journal.jsonl"), "\(none.stderr)")
         let mixed = try runner.run(arguments + ["-o", directory, "--report-only", "--max-cells", "1"])
         #expect(mixed.status != 0 && mixed.stderr.contains("--report-only runs nothing"), "\(mixed.stderr)")
+        // The help describes it in whole sentences (no gaps left by a lost line continuation).
+        let help = try runner.run(["experiment", "--help"])
+        let paragraph = help.stdout.components(separatedBy: "Finished cells are appended").last?.components(separatedBy: "Data:").first ?? ""
+        #expect(paragraph.contains("--report-only runs nothing") || paragraph.contains("partial-report.html"), "\(help.stdout.prefix(1500))")
+        #expect(!paragraph.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).contains("  ") },
+                "a line of the paragraph has a run of spaces inside it: \(paragraph)")
     }
 }

@@ -18,6 +18,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case cannotMerge(String)
     /// A report of finished cells was asked for a directory that holds no run.
     case nothingToReport(directory: String)
+    /// A report of finished cells cannot be written; the message says why.
+    case cannotReport(String)
 
     /// A readable message naming what is wrong and what to do.
     public var description: String {
@@ -36,6 +38,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "\(directory) holds \(found) of this experiment, not \(requested); give each shard its own output directory, or --fresh to discard it"
         case .cannotMerge(let message):
             return "cannot merge: \(message)"
+        case .cannotReport(let message):
+            return "cannot report the finished cells: \(message)"
         case .nothingToReport(let directory):
             return "\(directory) holds no journal.jsonl of a run, so there are no finished cells to report; run the experiment with -o \(directory) first"
         }

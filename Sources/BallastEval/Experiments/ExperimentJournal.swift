@@ -32,6 +32,8 @@ struct ExperimentJournal {
         /// The shard the journal belongs to, `nil` for a whole run.
         var shard: ExperimentShard?
         var startedAt: String
+        /// The Ballast that started the run (absent from journals of before 0.2.0's release).
+        var ballastVersion: String?
         var resumedCount: Int
         /// Wall time of the earlier parts of the run.
         var earlierSeconds: Double
@@ -66,10 +68,11 @@ struct ExperimentJournal {
         let now = Self.timestamp()
         var state = State(shard: shard, startedAt: now, resumedCount: 0, earlierSeconds: 0)
         var lines: [Entry] = []
-        if !fresh, let (data, found) = try Self.existing(in: directory, spec: spec, shard: shard) {
-            (lines, state) = found
+        if !fresh, let found = try Self.existing(in: directory, spec: spec, shard: shard) {
+            (lines, state) = (found.entries, found.state)
             state.resumedCount += 1  // this run
             // Drop a partial last line left by a kill mid-write.
+            let data = found.data
             let complete = data.lastIndex(of: UInt8(ascii: "\n")).map { data.prefix(through: $0) } ?? Data()
             try Data(complete).write(to: url)
         } else {
@@ -89,13 +92,19 @@ struct ExperimentJournal {
         }
     }
 
+    /// A journal found in a directory: its bytes, its entries and what they say.
+    struct Existing {
+        var data: Data
+        var entries: [Entry]
+        var state: State
+    }
+
     /// Reads the journal in `directory` without changing it.
-    /// - Returns: the file's bytes, its entries and what they say; `nil` when there is no journal
-    ///   (or an empty one).
+    /// - Returns: the journal, or `nil` when there is none (or an empty one).
     /// - Throws: ``ExperimentError/specChanged(directory:)`` when it holds another specification,
     ///   ``ExperimentError/shardChanged(directory:found:requested:)`` when it holds another shard,
     ///   ``ExperimentError/corruptJournal(file:line:message:)`` when a complete line cannot be read.
-    static func existing(in directory: URL, spec: ExperimentSpec, shard: ExperimentShard?) throws -> (Data, ([Entry], State))? {
+    static func existing(in directory: URL, spec: ExperimentSpec, shard: ExperimentShard?) throws -> Existing? {
         let url = directory.appendingPathComponent("journal.jsonl")
         guard let data = FileManager.default.contents(atPath: url.path), !data.isEmpty else { return nil }
         let (entries, state) = try read(data, file: url.path, expectedHash: hash(spec), legacyHashes: [legacyHash(spec)],
@@ -104,7 +113,7 @@ struct ExperimentJournal {
             func name(_ s: ExperimentShard?) -> String { s.map { "shard \($0)" } ?? "the whole run" }
             throw ExperimentError.shardChanged(directory: directory.path, found: name(state.shard), requested: name(shard))
         }
-        return (data, (entries, state))
+        return Existing(data: data, entries: entries, state: state)
     }
 
     /// Appends one entry as one line and flushes it to disk.
@@ -143,7 +152,8 @@ struct ExperimentJournal {
             throw ExperimentError.corruptJournal(file: file, line: 1, message: "the first line is not the start of a run")
         }
         guard hash == expectedHash || legacyHashes.contains(hash) else { throw ExperimentError.specChanged(directory: directory) }
-        var state = State(shard: first.shard, startedAt: first.at ?? timestamp(), resumedCount: 0, earlierSeconds: 0)
+        var state = State(shard: first.shard, startedAt: first.at ?? timestamp(), ballastVersion: first.ballastVersion, resumedCount: 0,
+                          earlierSeconds: 0)
         var partSeconds = 0.0
         for entry in entries {
             switch entry.kind {

@@ -15,7 +15,8 @@ public struct ExperimentResults: Sendable, Equatable, Codable {
     public var environment: ExperimentEnvironment
     /// When the run (or its first part, when resumed) started, ISO 8601 UTC.
     public var startedAt: String
-    /// When the last cell finished, ISO 8601 UTC.
+    /// When the last cell finished, ISO 8601 UTC; for an ``unfinished`` run, when these results
+    /// were written.
     public var finishedAt: String
     /// How many times the run was resumed after an interruption.
     public var resumedCount: Int

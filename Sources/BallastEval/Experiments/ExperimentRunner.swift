@@ -37,8 +37,10 @@ public struct ExperimentRunner: Sendable {
     /// shards' directories are combined by ``ExperimentMerge``.
     public var shard: ExperimentShard?
     /// Run no cell: read the journal in the output directory (without changing it) and write the
-    /// outputs of the cells finished so far, marked ``ExperimentResults/unfinished`` while cells
-    /// are missing. Safe while the run goes on in another process.
+    /// outputs of the cells finished so far under ``ExperimentOutput/partialPrefix`` (marked
+    /// ``ExperimentResults/unfinished`` while cells are missing). The run's own outputs are never
+    /// touched, so this is safe while the run goes on in another process. It loads the data and
+    /// prepares the first seed's training part (to describe the test sets), like a run's start.
     public var reportOnly: Bool
 
     /// Creates a runner.
@@ -89,10 +91,7 @@ public struct ExperimentRunner: Sendable {
         let journal: ExperimentJournal?, state: ExperimentJournal.State?
         if reportOnly {
             guard let outputDirectory else { throw ExperimentError.invalidSpec("a report of finished cells needs the run's output directory") }
-            guard let (_, (_, found)) = try ExperimentJournal.existing(in: URL(fileURLWithPath: outputDirectory), spec: spec, shard: shard) else {
-                throw ExperimentError.nothingToReport(directory: outputDirectory)
-            }
-            (journal, state) = (nil, found)
+            (journal, state) = (nil, try readForReport(outputDirectory))
         } else {
             journal = try outputDirectory.map {
                 try ExperimentJournal(directory: URL(fileURLWithPath: $0), spec: spec, shard: shard, fresh: fresh)
@@ -117,7 +116,7 @@ public struct ExperimentRunner: Sendable {
         // A report-only pass adds none of its own time: the run's time is what its journal recorded.
         let earlier = state?.earlierSeconds ?? 0, ownSeconds = { reportOnly ? 0 : clock.seconds }
         var results = ExperimentResults(
-            spec: spec, ballastVersion: BallastVersion.current,
+            spec: spec, ballastVersion: reportOnly ? state?.ballastVersion ?? BallastVersion.current : BallastVersion.current,
             environment: ExperimentEnvironment(threads: Parallel.threadCount, blas: GEMM.blasLibrary,
                                                operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString),
             startedAt: state?.startedAt ?? ExperimentJournal.timestamp(), finishedAt: ExperimentJournal.timestamp(),
@@ -127,12 +126,36 @@ public struct ExperimentRunner: Sendable {
         let cellsDone = datasets.reduce(0) { $0 + $1.cells.count }
         if cellsDone < plan.cellCount { results.unfinished = UnfinishedRun(cellsDone: cellsDone, cellsPlanned: plan.cellCount) }
         if let outputDirectory {
-            try ExperimentOutput.writeReadable(results, to: outputDirectory)
+            let prefix = reportOnly ? ExperimentOutput.partialPrefix : ""
+            try ExperimentOutput.writeReadable(results, to: outputDirectory, prefix: prefix)
             results.totalSeconds = earlier + ownSeconds()
-            try ExperimentOutput.writeJSON(results, to: outputDirectory)
+            try ExperimentOutput.writeJSON(results, to: outputDirectory, prefix: prefix)
+            if !reportOnly { ExperimentOutput.removePartial(in: outputDirectory) }
         }
         execution.tracker.stage("done")
         return results
+    }
+
+    /// The state of the run in `directory`, read for a report without changing its journal.
+    /// - Throws: ``ExperimentError/nothingToReport(directory:)`` without a journal;
+    ///   ``ExperimentError/cannotReport(_:)`` when the journal belongs to another spec or shard, or
+    ///   cannot be read (advice that fits a report, not a run: nothing is to be discarded).
+    private func readForReport(_ directory: String) throws -> ExperimentJournal.State {
+        let found: ExperimentJournal.Existing?
+        do {
+            found = try ExperimentJournal.existing(in: URL(fileURLWithPath: directory), spec: spec, shard: shard)
+        } catch ExperimentError.specChanged {
+            throw ExperimentError.cannotReport("\(directory) holds a run of a different specification; give --report-only the run's "
+                + "own command (the same spec file or flags)")
+        } catch ExperimentError.shardChanged(_, let found, let requested) {
+            throw ExperimentError.cannotReport("\(directory) holds \(found) of this experiment, not \(requested); give --report-only "
+                + "the run's own command, --shard included")
+        } catch ExperimentError.corruptJournal(let file, let line, let message) {
+            throw ExperimentError.cannotReport("\(file), line \(line): \(message)"
+                + (line == 1 ? " (if the run has only just started, try again once it has written its first line)" : ""))
+        }
+        guard let found else { throw ExperimentError.nothingToReport(directory: directory) }
+        return found.state
     }
 
     /// What the execution of a plan carries from unit to unit.

@@ -14,7 +14,7 @@ extension ExperimentReport {
                 "\($0.method): \($0.succeeded) of \($0.runs) runs succeeded".htmlEscaped
             }.joined(separator: "; ") + " (means are over the runs that succeeded).</p>\n"
         }
-        if d.rows.isEmpty {  // an unfinished run that has not reached this dataset
+        if !d.hasCells {  // an unfinished run that has not reached this dataset
             intro += "<p class=\"warn\">\(ExperimentSummary.noCellsYet.htmlEscaped)</p>\n"
             return [Section(id: p, title: "Dataset \(d.label)", level: 2, html: intro)]
         }

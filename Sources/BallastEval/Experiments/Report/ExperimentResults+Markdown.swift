@@ -15,7 +15,7 @@ extension ExperimentResults {
         for d in summary.datasets {
             out += "\n## Dataset \(Self.inline(d.label))\n\n"
             out += datasetLines(d).map { "- " + $0 }.joined(separator: "\n") + "\n"
-            if d.rows.isEmpty {  // an unfinished run that has not reached this dataset
+            if !d.hasCells {  // an unfinished run that has not reached this dataset
                 out += "\n" + ExperimentSummary.noCellsYet + "\n"
                 continue
             }
@@ -104,7 +104,7 @@ extension ExperimentResults {
         guard let unfinished else { return nil }
         return "\(unfinished.phrase) had finished when this was written (\(finishedAt)). The tables hold those cells only, "
             + "and each row's runs column says how many runs its means are over. Running the experiment again with the same "
-            + "output directory continues it, and its final results replace these."
+            + "output directory continues it; when it finishes, it writes its own report and removes this one."
     }
 
     /// `seeds: 1, 2, 3` (or `seed: 7`), and with quick settings `quick mode: rf trained as

@@ -20,7 +20,8 @@ extension ExperimentSummary {
                 var cells: [ReportTable.Cell] = [.init(reference.source), .init(reference.testSet), .init(reference.balancing),
                                                  .init(reference.detector), .init(name), .init(String(format: "%.2f", published))]
                 guard let stat = row?.metrics[metric] else {
-                    cells += [.init("not run", failed: true), .init("—"), .init("—")]
+                    // In an unfinished run a missing cell is still to come, not a failure.
+                    cells += [row == nil && unfinished != nil ? .init("not yet") : .init("not run", failed: true), .init("—"), .init("—")]
                     table.append(cells)
                     continue
                 }
@@ -39,7 +40,8 @@ extension ExperimentSummary {
         }
         if compared > 0 {
             table.notes = ["\(within) of \(compared) published values reproduced within their tolerance "
-                           + "(measured: mean ± sample std over \(runsPhrase(d).replacingOccurrences(of: "mean ± sample std over ", with: "")))."]
+                           + "(measured: mean ± sample std over \(runsPhrase(d).replacingOccurrences(of: "mean ± sample std over ", with: "").replacingOccurrences(of: " (see the runs column)", with: "")))"
+                           + (unfinished != nil ? "; the run is unfinished, so the rest are still to come." : ".")]
         }
         return table
     }

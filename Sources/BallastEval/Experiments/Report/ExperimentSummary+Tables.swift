@@ -13,7 +13,7 @@ extension ExperimentSummary {
             + metrics.map { .init($0.title(classNames: d.classNames)) } + (showRuns ? [.init("runs")] : []))
         let cells = metricCells(metrics, rows: rows, showStd: true)
         for (row, metricCells) in zip(rows, cells) {
-            table.append([.init(row.balancing)] + metricCells + (showRuns ? [runsCell(row)] : []))
+            table.append([.init(row.balancing)] + metricCells + (showRuns ? [runsCell(row, in: d)] : []))
         }
         table.notes = errorNotes(rows.flatMap(\.errors))
         return table
@@ -35,7 +35,7 @@ extension ExperimentSummary {
             let label = c < support.count ? "\(name) (\(support[c]) rows)" : name
             for (i, (row, metricCells)) in zip(rows, cells).enumerated() {
                 table.append([.init(i == 0 ? label : ""), .init(row.balancing)] + metricCells
-                             + (showRuns ? [runsCell(row)] : []))
+                             + (showRuns ? [runsCell(row, in: d)] : []))
             }
         }
         table.notes = errorNotes(rows.flatMap(\.errors))
@@ -136,7 +136,7 @@ extension ExperimentSummary {
         let cells = metricCells(metrics, rows: rows, showStd: showStd, compact: true)
         for (i, (row, metricCells)) in zip(rows, cells).enumerated() {
             if i > 0, rows[i - 1].balancing != row.balancing, d.detectors.count > 1 { table.appendSeparator() }
-            table.append([.init(row.balancing), .init(row.detector)] + metricCells + (showRuns ? [runsCell(row)] : []))
+            table.append([.init(row.balancing), .init(row.detector)] + metricCells + (showRuns ? [runsCell(row, in: d)] : []))
         }
         return table
     }
@@ -163,16 +163,18 @@ extension ExperimentSummary {
         return ReportTable.Cell(text, failed: true, hint: errors.joined(separator: "\n"))
     }
 
-    /// `2/3` runs, marked as a failure when some runs failed.
     /// Whether a table of `rows` has a runs column: when some run failed, and in the report of an
     /// unfinished run (whose rows may hold fewer seeds than planned).
     func showsRuns(_ rows: [Row]) -> Bool {
         unfinished != nil || rows.contains { $0.succeeded < $0.runs }
     }
 
-    func runsCell(_ row: Row) -> ReportTable.Cell {
-        ReportTable.Cell("\(row.succeeded)/\(row.runs)", failed: row.succeeded < row.runs,
-                         hint: row.errors.isEmpty ? nil : row.errors.joined(separator: "\n"))
+    /// `2/3` runs succeeded, marked as a failure when some runs failed; in an unfinished run's
+    /// report, `1/1 of 3` while runs of the row are still to come.
+    func runsCell(_ row: Row, in d: Dataset) -> ReportTable.Cell {
+        let planned = d.plannedRuns[Dataset.plannedKey(balancing: row.balancing, detector: row.detector)]
+        let text = "\(row.succeeded)/\(row.runs)" + (planned.map { $0 > row.runs ? " of \($0)" : "" } ?? "")
+        return ReportTable.Cell(text, failed: row.succeeded < row.runs, hint: row.errors.isEmpty ? nil : row.errors.joined(separator: "\n"))
     }
 
     /// `[n] short error` for each distinct error among `errors`.
@@ -202,7 +204,7 @@ extension ExperimentSummary {
         let folds = d.testSets == [ExperimentSummary.pooledFoldsTestSet]
         let unit = folds ? "runs (seeds × folds)" : (seeds.count == 1 ? "seed" : "seeds")
         if !folds && seeds.count == 1 { return "one seed (\(seeds[0])): no standard deviation" }
-        if unfinished != nil { return "mean ± sample std over the \(folds ? "runs" : "seeds") finished so far (runs column)" }
+        if unfinished != nil { return "mean ± sample std over the \(folds ? "runs" : "seeds") finished so far (see the runs column)" }
         let runs = d.rows.map(\.runs).max() ?? seeds.count
         return "mean ± sample std over \(folds ? runs : seeds.count) \(unit)"
     }

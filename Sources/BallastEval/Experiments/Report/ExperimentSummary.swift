@@ -122,6 +122,15 @@ public struct ExperimentSummary: Sendable, Equatable {
         public var balancingSummaries: [BalancingSummary]
         /// Whether any evaluation carries NSL-KDD seen/novel attack counts.
         public var hasAttackGroups: Bool
+        /// For an unfinished run: the runs the plan (or the shard's plan) holds per balancing and
+        /// detector, keyed ``plannedKey(balancing:detector:)``; empty for a finished run.
+        public var plannedRuns: [String: Int] = [:]
+
+        /// Whether any cell of this dataset has finished (only an unfinished run has none).
+        public var hasCells: Bool { !rows.isEmpty }
+
+        /// The key of ``plannedRuns``.
+        static func plannedKey(balancing: String, detector: String) -> String { balancing + "\u{1F}" + detector }
 
         /// The name for headings: the name, with " (simulated)" added for simulated data unless the
         /// name already says so.
@@ -173,10 +182,16 @@ public struct ExperimentSummary: Sendable, Equatable {
         seeds = results.spec.seeds
         unfinished = results.unfinished
         let fractions = results.spec.plannedFractions
+        let plan = results.unfinished.map { _ in ExperimentPlan(spec: results.spec, shard: results.shard) }
         datasets = results.datasets.flatMap { data in
             data.labelledFractions(preferred: fractions).map { fraction in
                 var summary = Self.summarize(data.only(labelledFraction: fraction), spec: results.spec)
                 summary.labelledFraction = fraction
+                for unit in plan?.units(of: data.name) ?? [] where unit.labelledFraction == fraction {
+                    for detector in unit.detectors {
+                        summary.plannedRuns[Dataset.plannedKey(balancing: unit.balancing.name, detector: detector.text), default: 0] += 1
+                    }
+                }
                 return summary
             }
         }
