@@ -120,15 +120,18 @@ struct ExperimentReportOnlyTests {
             try ExperimentRunner(spec: spec, outputDirectory: directory, maximumNewCells: 2).run()
         }
         // A run being written to: its last line is still partial.
+        try appendPartialJournalLine(in: directory)
         let journal = directory + "/journal.jsonl"
-        let handle = try #require(FileHandle(forWritingAtPath: journal))
-        handle.seekToEndOfFile()
-        handle.write(Data("{\"kind\":\"cell\",\"partSe".utf8))
-        try handle.close()
         let before = try #require(FileManager.default.contents(atPath: journal))
         let report = try ExperimentRunner(spec: spec, outputDirectory: directory, reportOnly: true).run()
         #expect(report.unfinished == UnfinishedRun(cellsDone: 2, cellsPlanned: 8))
         #expect(FileManager.default.contents(atPath: journal) == before, "the partial line is left for the run that writes it")
+        // SMOTE has balanced (its record is in the journal) but none of its cells has finished: the
+        // weighted-F1 chart has no empty series for it.
+        #expect(report.datasets[0].balancings.map(\.method) == ["none", "smote"])
+        let html = try String(contentsOfFile: directory + "/" + Self.partial("report.html"), encoding: .utf8)
+        let chart = try #require(html.components(separatedBy: "id=\"d0-f1-0-title\"").dropFirst().first?.components(separatedBy: "</svg>").first)
+        #expect(chart.contains(">none</text>") && !chart.contains(">smote</text>"))
         // The advice fits a report: give the run's own command; nothing is to be discarded.
         var other = spec
         other.seeds = [7]

@@ -93,11 +93,7 @@ struct ExperimentRunnerTests {
             try ExperimentRunner(spec: small, outputDirectory: parts, maximumNewCells: 3).run()
         }
         // A kill in the middle of a write leaves a partial line: it is dropped on resume.
-        let journal = parts + "/journal.jsonl"
-        let handle = try #require(FileHandle(forWritingAtPath: journal))
-        handle.seekToEndOfFile()
-        handle.write(Data("{\"kind\":\"cell\",\"partSe".utf8))
-        try handle.close()
+        try appendPartialJournalLine(in: parts)
         var resumedStages: [ExperimentProgress] = []
         let resumed = try ExperimentRunner(spec: small, outputDirectory: parts).run { resumedStages.append($0) }
         #expect(metrics(resumed) == metrics(uninterrupted))

@@ -8,6 +8,17 @@ func temporaryDirectory() -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("ballast-experiment-\(UUID().uuidString)").path
 }
 
+/// Appends the start of a cell line without its end to `directory`'s journal, as a kill in the
+/// middle of a write (or a run still writing) leaves it.
+func appendPartialJournalLine(in directory: String) throws {
+    guard let handle = FileHandle(forWritingAtPath: directory + "/journal.jsonl") else {
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: directory + "/journal.jsonl"])
+    }
+    handle.seekToEndOfFile()
+    handle.write(Data("{\"kind\":\"cell\",\"partSe".utf8))
+    try handle.close()
+}
+
 /// The metrics of every cell (dataset, balancing, detector, seed, fold, training rows, error and the
 /// confusion matrix per test set), in order and without timings, which differ from run to run.
 func metrics(_ results: ExperimentResults) -> [String] {

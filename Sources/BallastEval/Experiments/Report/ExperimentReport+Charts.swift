@@ -44,7 +44,9 @@ extension ExperimentReport {
 
     /// Grouped bars of weighted F1 (%) per detector, one bar per balancing.
     func weightedF1Chart(_ d: ExperimentSummary.Dataset, testSet: String, id: String) -> SVGChart {
-        let series = d.balancings.map { b in
+        // A balancing none of whose cells has finished yet (an unfinished run) gets no series.
+        let reached = d.balancings.filter { b in d.detectors.contains { d.row(testSet: testSet, balancing: b, detector: $0) != nil } }
+        let series = reached.map { b in
             let stats = d.detectors.map { d.row(testSet: testSet, balancing: b, detector: $0)?.value(.weightedF1) }
             return SVGChart.Series(name: b, color: color(of: b, in: d), values: stats.map { $0.map { $0.mean * 100 } },
                                    errors: stats.map { $0?.std.map { $0 * 100 } })
