@@ -78,6 +78,7 @@ struct BalanceCommand: ParsableCommand {
                 bar.stage("reading \(input)")
                 let loaded = try dataset.loader(nonFinite: .treatAsMissing).load(path: input)
                 Terminal.warnNonNumeric(loaded.nonNumericCells, in: input)
+                Terminal.warnLabelProxies(loaded.data, in: input)
                 if let strategy {
                     resampler.strategy = try Self.parseStrategy(strategy, classNames: loaded.data.classNames)
                 }

@@ -15,6 +15,12 @@ enum Terminal {
     static func warnNonNumeric(_ cells: [NonNumericCells], in file: String) {
         for c in cells { writeError("warning: \(file): \(c)\n") }
     }
+
+    /// Writes one `warning: file: …` line per feature column of `data` that determines its label
+    /// (see ``LabelProxy``): another label column left in makes every detector look perfect.
+    static func warnLabelProxies(_ data: LabeledTable, in file: String) {
+        for proxy in LabelProxy.find(in: data) { writeError("warning: \(file): \(proxy)\n") }
+    }
 }
 
 /// `--quiet`, shared by the commands that run long: silences progress on standard error.

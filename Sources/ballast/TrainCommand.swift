@@ -107,6 +107,7 @@ struct TrainCommand: ParsableCommand {
                 bar.stage("reading \(train)")
                 let loaded = try loader.load(path: train)
                 Terminal.warnNonNumeric(loaded.nonNumericCells, in: train)
+                Terminal.warnLabelProxies(loaded.data, in: train)
                 var unlabelledRows = loaded.unlabelled
                 if let unlabelled {
                     let table = try Self.unlabelledTable(path: unlabelled, loader: loader, columns: loaded.data.features.columnNames)

@@ -119,7 +119,7 @@ public enum FlowCSV {
     /// Why a column should be dropped by rule, or `nil` to keep it.
     static func dropReason(_ column: TableColumn) -> String? {
         let key = String(column.name.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
-        let identifiers: Set<String> = ["id", "flowid", "uid", "index", "unnamed0", "rowid", "recordid", "connid"]
+        let identifiers: Set<String> = ["id", "flowid", "uid", "index", "unnamed0", "rowid", "recordid", "connid", "pkseqid"]
         let addresses: Set<String> = ["srcip", "dstip", "sourceip", "destinationip", "ipsrc", "ipdst", "saddr", "daddr",
                                       "srcaddr", "dstaddr", "ip", "srcipaddr", "dstipaddr", "originh", "resph", "idorigh", "idresph"]
         let times: Set<String> = ["timestamp", "time", "date", "datetime", "ts", "starttime", "stime", "ltime", "flowstart", "flowend"]

@@ -61,6 +61,8 @@ public struct DatasetSummary: Sendable, Equatable, Codable {
     public var droppedColumns: [String]
     /// Numeric columns with a few cells that are not numbers, read as missing (with their rows).
     public var nonNumericCells: [NonNumericCells]
+    /// Columns that determine the label on every row (probably other label columns left in).
+    public var labelProxies: [LabelProxy]
     /// Class distribution, in label order.
     public var classes: [ClassShare]
     /// Largest class count over smallest non-empty class count (1 for one class, 0 for no rows).
@@ -80,6 +82,7 @@ public struct DatasetSummary: Sendable, Equatable, Codable {
         rows = data.rowCount
         self.droppedColumns = droppedColumns
         columns = data.features.columns.map { Self.summarize($0, invalid: invalidCounts[$0.name] ?? 0) }
+        labelProxies = LabelProxy.find(in: data)
         let counts = data.classCounts
         classes = zip(data.classNames, counts).map {
             ClassShare(name: $0, count: $1, fraction: data.rowCount > 0 ? Double($1) / Double(data.rowCount) : 0)
@@ -163,6 +166,7 @@ extension DatasetSummary {
         let missing = columns.reduce(0) { $0 + $1.missing }, invalid = columns.reduce(0) { $0 + $1.invalid }
         s += "missing values: \(missing)   invalid (NaN/Inf) values: \(invalid)\n"
         for cells in nonNumericCells { s += "note: \(cells)\n" }
+        for proxy in labelProxies { s += "warning: \(proxy)\n" }
         s += "\n"
         s += "class distribution (imbalance ratio \(String(format: "%.1f", imbalanceRatio)) : 1)\n"
         s += classTable().renderPlain() + "\n" + columnTable().renderPlain()
