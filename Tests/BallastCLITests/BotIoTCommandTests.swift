@@ -72,6 +72,11 @@ struct BotIoTCommandTests {
         let inspectBinary = try runner.run(["inspect", csv, "--label", "attack"])
         #expect(inspectBinary.stdout.contains("warning: column 'category' determines the class: each of its 5 values occurs with one class only"),
                 "\(inspectBinary.stdout.prefix(800))")
+        let experiment = try runner.run(["experiment", "--train", csv, "--label", "attack", "--balance", "none", "--models", "dt",
+                                         "--seeds", "1", "-o", out + "-binary", "-q"])
+        defer { try? FileManager.default.removeItem(atPath: out + "-binary") }
+        #expect(experiment.status == 0 && experiment.stdout.contains("warning: column 'category' determines the class"),
+                "the experiment's summary says it too: \(experiment.stdout.prefix(600))")
         let binary = try runner.run(["train", csv, "--label", "attack", "--model", "dt", "-o", out + ".bundle", "-q"])
         #expect(binary.status == 0, "\(binary.stderr)")
         #expect(binary.stderr.contains("column 'subcategory' determines the class: each of its 8 values") && binary.stderr.contains("--drop category"),

@@ -65,14 +65,16 @@ struct ExperimentData {
             simulated = false
             trainAttacks = nil
             let file = URL(fileURLWithPath: path).lastPathComponent
+            // Said where every output shows it: a label column left in makes every cell look perfect.
+            let warnings = LabelProxy.find(in: data).map { "; warning: \($0)" }.joined()
             if spec.split == .fixed, let testPath = spec.test {
                 let test = try loader.load(path: testPath).data
                 let (aligned, unknown) = Self.align(test, to: data.classNames)
                 storage = .fixed(Part(train: data, tests: [(URL(fileURLWithPath: testPath).lastPathComponent, aligned, unknown)]))
-                description = "\(file) → \(URL(fileURLWithPath: testPath).lastPathComponent)"
+                description = "\(file) → \(URL(fileURLWithPath: testPath).lastPathComponent)" + warnings
             } else {
                 storage = .whole(data)
-                description = file + Self.splitDescription(spec)
+                description = file + Self.splitDescription(spec) + warnings
             }
         case .simulator:
             let rows = spec.rows ?? 20_000
