@@ -1,7 +1,8 @@
 /// A feature column that gives away the label: each of its few values occurs with one class only,
 /// on every row that has it. Usually another label column left in the file (BoT-IoT's
 /// `subcategory` and `attack` beside `category`, UNSW-NB15's `attack_cat` beside `label`), which
-/// makes any detector look perfect; `ballast inspect`, `train` and `balance` warn about it.
+/// makes any detector look perfect; `ballast inspect`, `train`, `balance` and `experiment` warn
+/// about it.
 ///
 /// A column is flagged when it has 2 to ``maximumValues`` distinct values, at least
 /// ``rowsPerValue`` non-missing rows per value (so that chance purity on a small sample is not
