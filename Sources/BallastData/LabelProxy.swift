@@ -1,6 +1,6 @@
 /// A feature column that gives away the label: each of its few values occurs with one class only,
 /// on every row that has it. Usually another label column left in the file (BoT-IoT's
-/// `subcategory` and `attack` beside `category`, UNSW-NB15's `attack_cat` beside `label`), which
+/// `category` and `subcategory` beside `attack`, UNSW-NB15's `attack_cat` beside `label`), which
 /// makes any detector look perfect; `ballast inspect`, `train`, `balance` and `experiment` warn
 /// about it.
 ///
