@@ -160,8 +160,9 @@ struct ExperimentCommand: ParsableCommand {
             if isMerge { return try merge() }
             let experiment = try makeSpec()
             if plan { return try printPlan(experiment) }
-            let runner = ExperimentRunner(spec: experiment, outputDirectory: output, fresh: fresh, maximumNewCells: maxCells,
+            var runner = ExperimentRunner(spec: experiment, outputDirectory: output, fresh: fresh, maximumNewCells: maxCells,
                                           shard: try shard.map(ExperimentShard.init(parsing:)), reportOnly: reportOnly)
+            runner.warn = { Terminal.writeError("warning: \($0)\n") }
             try Self.run(runner, title: shard.map { "experiment shard \($0)" } ?? "experiment", json: json, markdown: markdown)
         }
     }

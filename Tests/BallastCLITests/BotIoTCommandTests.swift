@@ -16,7 +16,7 @@ struct BotIoTCommandTests {
                          "N_IN_Conn_P_DstIP", "N_IN_Conn_P_SrcIP", "AR_P_Proto_P_Sport", "AR_P_Proto_P_Dport",
                          "Pkts_P_State_P_Protocol_P_DestIP", "Pkts_P_State_P_Protocol_P_SrcIP", "attack", "category", "subcategory"]
 
-    /// 402 rows of five categories (Theft the rare one), every field quoted as in the UNSW files.
+    /// 402 rows of five categories (Theft the rare one), text fields quoted as in the UNSW files.
     static func file() throws -> String {
         var state: UInt64 = 99
         func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / Double(1 << 53) }
@@ -75,8 +75,19 @@ struct BotIoTCommandTests {
         let experiment = try runner.run(["experiment", "--train", csv, "--label", "attack", "--balance", "none", "--models", "dt",
                                          "--seeds", "1", "-o", out + "-binary", "-q"])
         defer { try? FileManager.default.removeItem(atPath: out + "-binary") }
-        #expect(experiment.status == 0 && experiment.stdout.contains("warning: column 'category' determines the class"),
+        #expect(experiment.status == 0 && experiment.stdout.contains("\nwarning: column 'category' determines the class"),
                 "the experiment's summary says it too: \(experiment.stdout.prefix(600))")
+        #expect(experiment.stderr.contains("warning: dataset '") && experiment.stderr.contains("column 'subcategory' determines the class"),
+                "and standard error, as the data is loaded: \(experiment.stderr)")
+        let markdown = try String(contentsOfFile: out + "-binary/summary.md", encoding: .utf8)
+        #expect(markdown.contains("- warning: column 'category' determines the class"))
+        let balance = try runner.run(["balance", csv, "--label", "attack", "--method", "ros", "-o", out + "-balanced.csv", "-q"])
+        defer { try? FileManager.default.removeItem(atPath: out + "-balanced.csv") }
+        #expect(balance.status == 0 && balance.stderr.contains("column 'category' determines the class"), "\(balance.stderr)")
+        let json = try runner.run(["inspect", csv, "--label", "attack", "--json", "-q"])
+        let summary = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let proxies = try #require(summary["labelProxies"] as? [[String: Any]])
+        #expect(proxies.compactMap { $0["column"] as? String } == ["category", "subcategory"])
         let binary = try runner.run(["train", csv, "--label", "attack", "--model", "dt", "-o", out + ".bundle", "-q"])
         #expect(binary.status == 0, "\(binary.stderr)")
         #expect(binary.stderr.contains("column 'subcategory' determines the class: each of its 8 values") && binary.stderr.contains("--drop category"),

@@ -24,42 +24,71 @@ struct LabelProxyTests {
         return TableColumn(name: name, values: .categorical(codes: codes, categories: categories))
     }
 
-    @Test("another label column is flagged, categorical or numeric, with missing cells and unlabelled rows ignored")
+    static func numeric(_ name: String, _ values: [Double]) -> TableColumn { TableColumn(name: name, values: .numeric(values)) }
+
+    @Test("another label column is flagged, categorical or numeric; unlabelled rows are ignored")
     func flagged() {
-        // subcategory: two values per class (like BoT-IoT's UDP/TCP under DDoS), some cells missing.
-        let sub = Self.labels.enumerated().map { i, c -> String? in i % 17 == 0 ? nil : ["n", "d", "p"][c] + String(i % 2) }
-        // attack: 0 for normal, 1 for the rest, but as the label of a binary task it is 1:1.
+        // subcategory: two values per class (like BoT-IoT's UDP/TCP under DDoS).
+        var sub = Self.labels.enumerated().map { i, c -> String? in ["n", "d", "p"][c] + String(i % 2) }
+        // attack: 0 for normal, 1 for the rest: not a proxy of the 3-class label.
         let attack = Self.labels.map { Double($0 == 0 ? 0 : 1) }
         var labels = Self.labels
         labels[5] = -1  // an unlabelled row whose value would break purity is ignored
-        var subWithStray = sub
-        subWithStray[5] = "n0"
-        let found = LabelProxy.find(in: Self.table([Self.categorical("subcategory", subWithStray),
-                                                    TableColumn(name: "attack", values: .numeric(attack))], labels: labels))
+        sub[5] = "n0"
+        let found = LabelProxy.find(in: Self.table([Self.categorical("subcategory", sub), Self.numeric("attack", attack)], labels: labels))
         #expect(found == [LabelProxy(column: "subcategory", values: 6, classes: 3)])
-        let binary = LabeledTable(features: Table(columns: [TableColumn(name: "attack_cat", values: .numeric(Self.labels.map(Double.init)))]),
+        #expect(found.first?.description.contains("--drop subcategory") == true)
+        let binary = LabeledTable(features: Table(columns: [Self.numeric("attack_cat", Self.labels.map(Double.init))]),
                                   labels: Self.labels.map { $0 == 0 ? 0 : 1 }, classNames: ["normal", "attack"], source: "test")
         #expect(LabelProxy.find(in: binary) == [LabelProxy(column: "attack_cat", values: 3, classes: 2)])
-        #expect(found.first?.description.contains("--drop subcategory") == true)
     }
 
-    @Test("a good but imperfect feature, a many-valued one, chance purity on few rows, one class: not flagged")
+    @Test("a missing cell is a value: a label column left empty on normal rows (raw UNSW-NB15) is flagged")
+    func missingIsAValue() {
+        let binary = Self.labels.map { $0 == 0 ? 0 : 1 }
+        let attackCat = Self.labels.map { $0 == 0 ? nil : ["", "Exploits", "DoS"][$0] }
+        let table = LabeledTable(features: Table(columns: [Self.categorical("attack_cat", attackCat),
+                                                           Self.numeric("code", Self.labels.map { $0 == 0 ? .nan : Double($0) })]),
+                                 labels: binary, classNames: ["normal", "attack"], source: "test")
+        #expect(LabelProxy.find(in: table) == [LabelProxy(column: "attack_cat", values: 3, classes: 2),
+                                               LabelProxy(column: "code", values: 3, classes: 2)])
+        // One category and missing cells elsewhere: two values.
+        let single = Self.categorical("flag", binary.map { $0 == 1 ? "yes" : nil })
+        #expect(LabelProxy.find(in: LabeledTable(features: Table(columns: [single]), labels: binary, classNames: ["normal", "attack"],
+                                                 source: "test")) == [LabelProxy(column: "flag", values: 2, classes: 2)])
+        // Missing cells spread over the classes are a value shared by classes: not a proxy.
+        var spread = Self.labels.map { Optional(String($0)) }
+        for i in stride(from: 0, to: 100, by: 10) { spread[i] = nil }
+        #expect(LabelProxy.find(in: Self.table([Self.categorical("spread", spread)])).isEmpty)
+    }
+
+    @Test("64 values are flagged, 65 are not; every value needs 5 rows")
+    func boundaries() {
+        func proxy(values: Int, rowsEach: Int) -> [LabelProxy] {
+            let labels = (0..<values * rowsEach).map { ($0 / rowsEach) % 2 }
+            let column = Self.numeric("v", (0..<values * rowsEach).map { Double($0 / rowsEach) })
+            return LabelProxy.find(in: LabeledTable(features: Table(columns: [column]), labels: labels, classNames: ["a", "b"], source: "t"))
+        }
+        #expect(proxy(values: 64, rowsEach: 5) == [LabelProxy(column: "v", values: 64, classes: 2)])
+        #expect(proxy(values: 65, rowsEach: 5).isEmpty)
+        #expect(proxy(values: 3, rowsEach: 4).isEmpty, "4 rows a value: chance purity on a small sample")
+        // A feature that is 0 on 95 normal rows and takes a different value on each of 5 attacks:
+        // pure, but the attacks' values are seen once each; it is a feature, not a label.
+        let labels = (0..<100).map { $0 < 95 ? 0 : 1 }
+        let scattered = (0..<100).map { $0 < 95 ? 0 : Double($0) }
+        #expect(LabelProxy.find(in: LabeledTable(features: Table(columns: [Self.numeric("failed_logins", scattered)]), labels: labels,
+                                                 classNames: ["normal", "attack"], source: "t")).isEmpty)
+    }
+
+    @Test("a good but imperfect feature, a many-valued one, a constant, one class, no rows: not flagged")
     func notFlagged() {
         var almost = Self.labels.map { Double($0) }
         almost[40] = 2  // one row out of a hundred disagrees
         let manyValues = (0..<100).map { Double($0) }  // an ID-like column: each value pure, but 100 values
         let constant = Self.categorical("flag", Array(repeating: "SF", count: 100))
-        #expect(LabelProxy.find(in: Self.table([TableColumn(name: "almost", values: .numeric(almost)),
-                                                TableColumn(name: "seq", values: .numeric(manyValues)), constant])).isEmpty)
-        // 12 rows, 3 values: fewer than 5 rows per value.
-        let few = Array(Self.labels.prefix(12))
-        #expect(LabelProxy.find(in: Self.table([TableColumn(name: "x", values: .numeric(few.map(Double.init)))], labels: few)).isEmpty)
-        // Values present only on rows of one class (missing elsewhere): nothing to give away.
-        let oneClass = Self.labels.map { $0 == 1 ? "v\($0)" : nil }.enumerated().map { i, v in v.map { $0 + String(i % 2) } }
-        #expect(LabelProxy.find(in: Self.table([Self.categorical("only-dos", oneClass)])).isEmpty)
-        // One class in the data: no column can give it away.
-        #expect(LabelProxy.find(in: Self.table([TableColumn(name: "x", values: .numeric(almost))], labels: Array(repeating: 0, count: 100))).isEmpty)
-        // Empty data.
-        #expect(LabelProxy.find(in: Self.table([TableColumn(name: "x", values: .numeric([]))], labels: [])).isEmpty)
+        #expect(LabelProxy.find(in: Self.table([Self.numeric("almost", almost), Self.numeric("seq", manyValues), constant,
+                                                Self.numeric("zero", Array(repeating: -0.0, count: 50) + Array(repeating: 0, count: 50))])).isEmpty)
+        #expect(LabelProxy.find(in: Self.table([Self.numeric("x", almost)], labels: Array(repeating: 0, count: 100))).isEmpty)
+        #expect(LabelProxy.find(in: Self.table([Self.numeric("x", [])], labels: [])).isEmpty)
     }
 }

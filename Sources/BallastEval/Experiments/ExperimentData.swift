@@ -12,6 +12,9 @@ struct ExperimentData {
 
     let spec: ExperimentDataset
     let description: String
+    /// What a reader of the results must know about the data: columns of a CSV that give the
+    /// label away (``LabelProxy``).
+    var warnings: [String] = []
     let simulated: Bool
     let classNames: [String]
     /// Fixed splits: the one part. Otherwise the whole table, split per seed.
@@ -65,16 +68,17 @@ struct ExperimentData {
             simulated = false
             trainAttacks = nil
             let file = URL(fileURLWithPath: path).lastPathComponent
-            // Said where every output shows it: a label column left in makes every cell look perfect.
-            let warnings = LabelProxy.find(in: data).map { "; warning: \($0)" }.joined()
+            // A label column left in makes every cell look perfect: said on standard error as the
+            // run starts and in every output.
+            warnings = LabelProxy.find(in: data).map(\.description)
             if spec.split == .fixed, let testPath = spec.test {
                 let test = try loader.load(path: testPath).data
                 let (aligned, unknown) = Self.align(test, to: data.classNames)
                 storage = .fixed(Part(train: data, tests: [(URL(fileURLWithPath: testPath).lastPathComponent, aligned, unknown)]))
-                description = "\(file) → \(URL(fileURLWithPath: testPath).lastPathComponent)" + warnings
+                description = "\(file) → \(URL(fileURLWithPath: testPath).lastPathComponent)"
             } else {
                 storage = .whole(data)
-                description = file + Self.splitDescription(spec) + warnings
+                description = file + Self.splitDescription(spec)
             }
         case .simulator:
             let rows = spec.rows ?? 20_000

@@ -111,6 +111,9 @@ public struct DatasetResults: Sendable, Equatable, Codable {
     /// SHA-256 of the data the experiment read (features, labels and class names of every
     /// table), so that shards run on different machines can be checked to have read the same data.
     public var dataFingerprint: String?
+    /// What a reader must know about the data, such as a column that gives the label away
+    /// (``LabelProxy``); `nil` when there is nothing.
+    public var warnings: [String]?
 
     /// Creates a dataset's results.
     public init(name: String, description: String, simulated: Bool, classNames: [String], trainCounts: [Int],

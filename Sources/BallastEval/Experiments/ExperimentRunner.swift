@@ -42,6 +42,9 @@ public struct ExperimentRunner: Sendable {
     /// touched, so this is safe while the run goes on in another process. It loads the data and
     /// prepares the first seed's training part (to describe the test sets), like a run's start.
     public var reportOnly: Bool
+    /// Called with each warning about a dataset as it is loaded (the results carry them too), so
+    /// that a long run's user hears of a problem with the data before the run, not after.
+    public var warn: (@Sendable (String) -> Void)?
 
     /// Creates a runner.
     /// - Parameters:
@@ -105,6 +108,7 @@ public struct ExperimentRunner: Sendable {
         for dataset in spec.datasets {
             execution.tracker.stage("load \(dataset.name)")
             let data = try ExperimentData(dataset)
+            for warning in data.warnings { warn?("dataset '\(dataset.name)': \(warning)") }
             let units = plan.units(of: dataset.name)
             var records = DatasetRecords(resuming: state, dataset: dataset.name, units: units)
             execution.tracker.done += records.doneCells.count
@@ -421,6 +425,7 @@ public struct ExperimentRunner: Sendable {
             testSets: folds.flatMap { descriptions[$0]?.testSets ?? [] },
             balancings: records.balancings, cells: records.cells)
         results.dataFingerprint = data.fingerprint
+        results.warnings = data.warnings.isEmpty ? nil : data.warnings
         Self.sortInPlanOrder(&results, spec: spec)
         return results
     }

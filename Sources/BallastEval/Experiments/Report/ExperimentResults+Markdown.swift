@@ -121,6 +121,11 @@ extension ExperimentResults {
         return lines
     }
 
+    /// The warnings about a dataset's data (``DatasetResults/warnings``).
+    func dataWarnings(_ d: ExperimentSummary.Dataset) -> [String] {
+        datasets.first { $0.name == d.name }?.warnings ?? []
+    }
+
     /// Per test set: the rows left out of every metric because their label never occurs in training.
     func unknownLabelLines(_ d: ExperimentSummary.Dataset) -> [String] {
         guard let data = datasets.first(where: { $0.name == d.name }) else { return [] }
@@ -145,6 +150,7 @@ extension ExperimentResults {
         }
         lines += unknownLabelLines(d)
         lines.append("features after preprocessing (fitted on training rows only): \(d.featureColumns)")
+        lines += dataWarnings(d).map { "warning: " + $0 }
         return lines.map(Self.inline)
     }
 

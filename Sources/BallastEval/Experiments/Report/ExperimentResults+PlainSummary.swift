@@ -16,6 +16,7 @@ extension ExperimentResults {
         out += seedLines().joined(separator: "\n") + "\n"
         for d in summary.datasets {
             out += "\ndataset \(d.label): \(d.description)\n"
+            out += dataWarnings(d).map { "warning: " + $0 + "\n" }.joined()
             if !d.hasCells {  // an unfinished run that has not reached this dataset
                 out += ExperimentSummary.noCellsYet + "\n"
                 continue
