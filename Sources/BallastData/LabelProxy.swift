@@ -52,10 +52,14 @@ public struct LabelProxy: Sendable, Equatable, Codable, CustomStringConvertible 
                 if sharesValue(firstRows, labels, slot) { return nil }
                 var classOf = [Int](repeating: -1, count: categories.count + 1)
                 var rows = [Int](repeating: 0, count: categories.count + 1)
+                var distinct = 0
                 for i in 0..<labels.count where labels[i] >= 0 {
                     let s = slot(i)
                     guard s >= 0, s < classOf.count else { return nil }
                     if classOf[s] < 0 {
+                        // Past the limit purity is no evidence (as for numeric columns): stop scanning.
+                        if distinct == maximumValues { return nil }
+                        distinct += 1
                         classOf[s] = labels[i]
                     } else if classOf[s] != labels[i] {
                         return nil

@@ -40,7 +40,7 @@ extension ExperimentSummary {
         }
         if compared > 0 {
             table.notes = ["\(within) of \(compared) published values reproduced within their tolerance "
-                           + "(measured: mean ± sample std over \(runsPhrase(d).replacingOccurrences(of: "mean ± sample std over ", with: "").replacingOccurrences(of: " (see the runs column)", with: "")))"
+                           + "(measured: mean ± sample std over \(meansOver(d) ?? runsPhrase(d)))"
                            + (unfinished != nil ? "; the run is unfinished, so the rest are still to come." : ".")]
         }
         return table

@@ -172,7 +172,7 @@ extension ExperimentSummary {
     /// `2/3` runs succeeded, marked as a failure when some runs failed; in an unfinished run's
     /// report, `1/1 of 3` while runs of the row are still to come.
     func runsCell(_ row: Row, in d: Dataset) -> ReportTable.Cell {
-        let planned = d.plannedRuns[Dataset.plannedKey(balancing: row.balancing, detector: row.detector)]
+        let planned = d.plannedRuns[.init(balancing: row.balancing, detector: row.detector)]
         let text = "\(row.succeeded)/\(row.runs)" + (planned.map { $0 > row.runs ? " of \($0)" : "" } ?? "")
         return ReportTable.Cell(text, failed: row.succeeded < row.runs, hint: row.errors.isEmpty ? nil : row.errors.joined(separator: "\n"))
     }
@@ -201,11 +201,16 @@ extension ExperimentSummary {
 
     /// "mean ± std over 3 seeds" (or folds), or "1 seed: no std".
     func runsPhrase(_ d: Dataset) -> String {
+        guard let over = meansOver(d) else { return "one seed (\(seeds[0])): no standard deviation" }
+        return "mean ± sample std over " + over + (unfinished != nil ? " (see the runs column)" : "")
+    }
+
+    /// What the means run over (`3 seeds`, `15 runs (seeds × folds)`, `the seeds finished so far`),
+    /// or `nil` for one seed without folds (no standard deviation).
+    func meansOver(_ d: Dataset) -> String? {
         let folds = d.testSets == [ExperimentSummary.pooledFoldsTestSet]
-        let unit = folds ? "runs (seeds × folds)" : (seeds.count == 1 ? "seed" : "seeds")
-        if !folds && seeds.count == 1 { return "one seed (\(seeds[0])): no standard deviation" }
-        if unfinished != nil { return "mean ± sample std over the \(folds ? "runs" : "seeds") finished so far (see the runs column)" }
-        let runs = d.rows.map(\.runs).max() ?? seeds.count
-        return "mean ± sample std over \(folds ? runs : seeds.count) \(unit)"
+        if !folds && seeds.count == 1 { return nil }
+        if unfinished != nil { return "the \(folds ? "runs" : "seeds") finished so far" }
+        return folds ? "\(d.rows.map(\.runs).max() ?? seeds.count) runs (seeds × folds)" : "\(seeds.count) seeds"
     }
 }

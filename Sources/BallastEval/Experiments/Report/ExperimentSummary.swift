@@ -90,6 +90,14 @@ public struct ExperimentSummary: Sendable, Equatable {
         public var error: String
     }
 
+    /// A (balancing, detector) pair, the rows of a table across test sets.
+    public struct RowKey: Sendable, Hashable {
+        /// The balancing.
+        public var balancing: String
+        /// The detector.
+        public var detector: String
+    }
+
     /// One dataset's summary (with labelled fractions, one per dataset and fraction).
     public struct Dataset: Sendable, Equatable {
         /// The dataset's name in the spec.
@@ -123,14 +131,11 @@ public struct ExperimentSummary: Sendable, Equatable {
         /// Whether any evaluation carries NSL-KDD seen/novel attack counts.
         public var hasAttackGroups: Bool
         /// For an unfinished run: the runs the plan (or the shard's plan) holds per balancing and
-        /// detector, keyed ``plannedKey(balancing:detector:)``; empty for a finished run.
-        public var plannedRuns: [String: Int] = [:]
+        /// detector; empty for a finished run.
+        public var plannedRuns: [RowKey: Int] = [:]
 
         /// Whether any cell of this dataset has finished (only an unfinished run has none).
         public var hasCells: Bool { !rows.isEmpty }
-
-        /// The key of ``plannedRuns``.
-        static func plannedKey(balancing: String, detector: String) -> String { balancing + "\u{1F}" + detector }
 
         /// The name for headings: the name, with " (simulated)" added for simulated data unless the
         /// name already says so.
@@ -189,7 +194,7 @@ public struct ExperimentSummary: Sendable, Equatable {
                 summary.labelledFraction = fraction
                 for unit in plan?.units(of: data.name) ?? [] where unit.labelledFraction == fraction {
                     for detector in unit.detectors {
-                        summary.plannedRuns[Dataset.plannedKey(balancing: unit.balancing.name, detector: detector.text), default: 0] += 1
+                        summary.plannedRuns[RowKey(balancing: unit.balancing.name, detector: detector.text), default: 0] += 1
                     }
                 }
                 return summary
