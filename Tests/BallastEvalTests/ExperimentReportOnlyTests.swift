@@ -170,4 +170,28 @@ struct ExperimentReportOnlyTests {
             try ExperimentMerge.merge(directories: directories)
         }
     }
+
+    @Test("Results read from an untrusted file with an absurd plan render, and merge refuses them, without building the plan")
+    func absurdPlan() throws {
+        var results = try ReportFixtures.results()
+        results.unfinished = UnfinishedRun(cellsDone: 1, cellsPlanned: 2)
+        results.spec.datasets[0].split = .kfold
+        results.spec.datasets[0].folds = .max  // never validated when decoded: ExperimentPlan would loop over it
+        #expect(ExperimentPlan.unitCount(of: results.spec) == nil)
+        #expect(results.markdownSummary().contains("Unfinished run"))
+        #expect(ExperimentReport(results: results).html().hasSuffix("</html>\n"))
+        var wide = try ReportFixtures.results()
+        wide.spec.seeds = (0..<UInt64(ExperimentPlan.readLimit + 1)).map { $0 }  // one unit too many with the baseline alone
+        #expect(ExperimentPlan.unitCount(of: wide.spec) == nil)
+        wide.spec.seeds = [1, 2]
+        #expect(ExperimentPlan.unitCount(of: wide.spec) == 2 * wide.spec.plannedBalancings.count)
+
+        results.shard = try ExperimentShard(index: 1, count: 1)
+        results.unfinished = nil
+        results.datasets[0].dataFingerprint = "f"
+        #expect(throws: ExperimentError.cannotMerge("a holds a specification of more than \(ExperimentPlan.readLimit) units, "
+                                                    + "which no run could have finished")) {
+            try ExperimentMerge.merge([(directory: "a", results: results)])
+        }
+    }
 }

@@ -74,6 +74,10 @@ public enum ExperimentMerge {
                 + "of \(n) \(missing.count > 1 ? "are" : "is") missing")
         }
 
+        guard ExperimentPlan.unitCount(of: first.spec) != nil else {
+            throw ExperimentError.cannotMerge("\(firstDirectory) holds a specification of more than \(ExperimentPlan.readLimit) units, "
+                + "which no run could have finished")
+        }
         let plan = ExperimentPlan(spec: first.spec)
         var datasets: [DatasetResults] = []
         for (index, template) in first.datasets.enumerated() {

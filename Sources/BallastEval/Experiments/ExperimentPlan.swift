@@ -106,6 +106,29 @@ public struct ExperimentPlan: Sendable, Equatable {
     /// Cells (unit × detector) in the plan.
     public var cellCount: Int { units.reduce(0) { $0 + $1.detectors.count } }
 
+    /// The most units a plan is built for from a specification that was read back rather than
+    /// checked (``ExperimentSpec/validate()`` is not run on a decoded `results.json`).
+    public static let readLimit = 1_000_000
+
+    /// How many units `spec`'s plan holds, or `nil` when that is more than `limit`: a
+    /// specification decoded from an untrusted `results.json` (any fold count, any list lengths)
+    /// must not make a reader build an unbounded plan. Counted without overflow.
+    public static func unitCount(of spec: ExperimentSpec, limit: Int = readLimit) -> Int? {
+        let factors = [spec.seeds.count, spec.plannedFractions.count, spec.plannedBalancings.count]
+        var total = 0
+        for dataset in spec.datasets {
+            var units = dataset.split == .kfold ? max(1, dataset.effectiveFolds) : 1
+            for factor in factors {
+                let (product, overflow) = units.multipliedReportingOverflow(by: factor)
+                guard !overflow, product <= limit else { return nil }
+                units = product
+            }
+            total += units
+            guard total <= limit else { return nil }
+        }
+        return total
+    }
+
     /// The units of one dataset.
     public func units(of dataset: String) -> [ExperimentUnit] { units.filter { $0.dataset == dataset } }
 }

@@ -187,7 +187,10 @@ public struct ExperimentSummary: Sendable, Equatable {
         seeds = results.spec.seeds
         unfinished = results.unfinished
         let fractions = results.spec.plannedFractions
-        let plan = results.unfinished.map { _ in ExperimentPlan(spec: results.spec, shard: results.shard) }
+        // The runs planned per row, for the "1/1 of 3" of an unfinished run's tables (not for a
+        // plan too large to be real: these results may come from an untrusted file).
+        let plan = results.unfinished != nil && ExperimentPlan.unitCount(of: results.spec) != nil
+            ? ExperimentPlan(spec: results.spec, shard: results.shard) : nil
         datasets = results.datasets.flatMap { data in
             data.labelledFractions(preferred: fractions).map { fraction in
                 var summary = Self.summarize(data.only(labelledFraction: fraction), spec: results.spec)
