@@ -61,6 +61,8 @@ struct ExperimentReportOnlyTests {
         let headers = Self.accuracyHeaders(markdown)
         #expect(!headers.isEmpty && headers.allSatisfy { Self.lastColumn($0) == "runs" }, "every metric table says over how many runs a row is")
         #expect(markdown.contains(" 1/1 of 2 "), "a row with one of its two seeds says so")
+        let timeHeaders = markdown.split(separator: "\n").filter { $0.hasPrefix("| balancing | detector | balance s") }
+        #expect(timeHeaders.count == 1 && timeHeaders.allSatisfy { Self.lastColumn($0) == "runs" }, "the times are means over the same runs")
         let html = try String(contentsOfFile: directory + "/" + Self.partial("report.html"), encoding: .utf8)
         #expect(html.contains("<p class=\"unfinished\"><strong>Unfinished run.</strong> 3 of 8 cells"))
         #expect(report.renderPlainSummary().contains("unfinished run: 3 of 8 cells"))
@@ -169,6 +171,31 @@ struct ExperimentReportOnlyTests {
                                                     + "run it again to finish it (it resumes from its journal)")) {
             try ExperimentMerge.merge(directories: directories)
         }
+    }
+
+    @Test("A labelled fraction the run has not reached is listed as not started, not left out")
+    func fractionNotReached() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Seed 1 × (10%, 30%) × (none, ros) × dt: the first cell is the 10% fraction's, and nothing
+        // of the 30% fraction, not even a balancing, is in the journal.
+        let fractions = ExperimentSpec(name: "fractions", datasets: [.simulator(rows: 800)], balancings: ["ros"],
+                                       detectors: ["dt"], seeds: [1], labelledFractions: [0.1, 0.3])
+        #expect(throws: ExperimentError.stopped(cellsDone: 1, cellsTotal: 4)) {
+            try ExperimentRunner(spec: fractions, outputDirectory: directory, maximumNewCells: 1).run()
+        }
+        let report = try ExperimentRunner(spec: fractions, outputDirectory: directory, reportOnly: true).run()
+        let summary = ExperimentSummary(results: report)
+        #expect(summary.datasets.map(\.labelledFraction) == [0.1, 0.3])
+        #expect(summary.datasets.map(\.hasCells) == [true, false])
+        let markdown = try String(contentsOfFile: directory + "/" + Self.partial("summary.md"), encoding: .utf8)
+        let notReached = try #require(markdown.components(separatedBy: "## Dataset ").last)
+        #expect(notReached.contains("30% of the training labels") && notReached.contains(ExperimentSummary.noCellsYet))
+        #expect(report.renderPlainSummary().contains(ExperimentSummary.noCellsYet))
+        #expect(ExperimentReport(results: report).html().contains(ExperimentSummary.noCellsYet))
+        // A finished run lists only the fractions it has (all of them), with no such line.
+        let finished = try ExperimentRunner(spec: fractions, outputDirectory: directory).run()
+        #expect(ExperimentSummary(results: finished).datasets.map(\.hasCells) == [true, true])
     }
 
     @Test("Results read from an untrusted file with an absurd plan render, and merge refuses them, without building the plan")

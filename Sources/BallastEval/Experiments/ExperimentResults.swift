@@ -131,13 +131,16 @@ public struct DatasetResults: Sendable, Equatable, Codable {
 }
 
 extension DatasetResults {
-    /// The labelled fractions the records hold, in `preferred` order then first-seen order
-    /// (`[nil]` for a run with every label).
-    /// - Parameter preferred: the spec's order (``ExperimentSpec/plannedFractions``).
-    public func labelledFractions(preferred: [Double?]) -> [Double?] {
+    /// The labelled fractions the records hold, and those of `planned`, in `preferred` order then
+    /// first-seen order (`[nil]` for a run with every label).
+    /// - Parameters:
+    ///   - preferred: the spec's order (``ExperimentSpec/plannedFractions``).
+    ///   - planned: fractions to list though no record has them yet (an unfinished run's plan), so
+    ///     a fraction not reached says so instead of vanishing; only those in `preferred` count.
+    public func labelledFractions(preferred: [Double?], planned: Set<Double?> = []) -> [Double?] {
         let present = balancings.map(\.labelledFraction) + cells.map(\.labelledFraction)
         var seen: Set<Double?> = []
-        let ordered = (preferred.filter { present.contains($0) } + present).filter { seen.insert($0).inserted }
+        let ordered = (preferred.filter { present.contains($0) || planned.contains($0) } + present).filter { seen.insert($0).inserted }
         return ordered.isEmpty ? [preferred.first ?? nil] : ordered
     }
 

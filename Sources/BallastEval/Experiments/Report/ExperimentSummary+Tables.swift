@@ -84,12 +84,13 @@ extension ExperimentSummary {
     func attackTable(_ d: Dataset, testSet: String, title: String) -> ReportTable {
         let rows = d.rows(testSet: testSet)
         let metrics = SummaryMetric.attackGroups
+        let showRuns = showsRuns(rows)
         var table = ReportTable(title: title, columns: [.init("balancing", .left), .init("detector", .left)]
-                                + metrics.map { .init($0.title(classNames: d.classNames)) })
+                                + metrics.map { .init($0.title(classNames: d.classNames)) } + (showRuns ? [.init("runs")] : []))
         let cells = metricCells(metrics, rows: rows, showStd: true)
         for (i, (row, metricCells)) in zip(rows, cells).enumerated() {
             if i > 0, rows[i - 1].balancing != row.balancing, d.detectors.count > 1 { table.appendSeparator() }
-            table.append([.init(row.balancing), .init(row.detector)] + metricCells)
+            table.append([.init(row.balancing), .init(row.detector)] + metricCells + (showRuns ? [runsCell(row, in: d)] : []))
         }
         table.notes = errorNotes(rows.flatMap(\.errors))
         table.notes.append("caught: predicted as its own category; detected: predicted as any attack (not normal); "
@@ -101,21 +102,23 @@ extension ExperimentSummary {
     /// peak memory.
     func timeTable(_ d: Dataset, title: String) -> ReportTable {
         let rows = d.testSets.first.map { d.rows(testSet: $0) } ?? []
+        let showRuns = showsRuns(rows)
         var table = ReportTable(title: title, columns: [
             .init("balancing", .left), .init("detector", .left), .init("balance s"), .init("fit s"), .init("predict s"),
             .init("train rows"), .init("peak memory MB"),
-        ])
+        ] + (showRuns ? [.init("runs")] : []))
         for (i, row) in rows.enumerated() {
             if i > 0, rows[i - 1].balancing != row.balancing, d.detectors.count > 1 { table.appendSeparator() }
             let memory = d.balancingSummaries.first { $0.method == row.balancing }?.peakMemoryBytes ?? 0
+            let runs = showRuns ? [runsCell(row, in: d)] : []
             if row.failed {
                 table.append([.init(row.balancing), .init(row.detector), Self.secondsCell(row.balanceSeconds),
-                              failedCell(row.errors), .init("–"), .init("–"), .init("–")])
+                              failedCell(row.errors), .init("–"), .init("–"), .init("–")] + runs)
             } else {
                 table.append([.init(row.balancing), .init(row.detector), Self.secondsCell(row.balanceSeconds),
                               Self.secondsCell(row.fitSeconds), Self.secondsCell(row.predictSeconds),
                               .init(row.trainRows.map { String(format: "%.0f", $0.mean) } ?? "–"),
-                              .init(memory > 0 ? String(format: "%.0f", Double(memory) / 1_048_576) : "–")])
+                              .init(memory > 0 ? String(format: "%.0f", Double(memory) / 1_048_576) : "–")] + runs)
             }
         }
         table.notes = errorNotes(rows.flatMap(\.errors))

@@ -192,10 +192,11 @@ public struct ExperimentSummary: Sendable, Equatable {
         let plan = results.unfinished != nil && ExperimentPlan.unitCount(of: results.spec) != nil
             ? ExperimentPlan(spec: results.spec, shard: results.shard) : nil
         datasets = results.datasets.flatMap { data in
-            data.labelledFractions(preferred: fractions).map { fraction in
+            let units = plan?.units(of: data.name) ?? []
+            return data.labelledFractions(preferred: fractions, planned: Set(units.map(\.labelledFraction))).map { fraction in
                 var summary = Self.summarize(data.only(labelledFraction: fraction), spec: results.spec)
                 summary.labelledFraction = fraction
-                for unit in plan?.units(of: data.name) ?? [] where unit.labelledFraction == fraction {
+                for unit in units where unit.labelledFraction == fraction {
                     for detector in unit.detectors {
                         summary.plannedRuns[RowKey(balancing: unit.balancing.name, detector: detector.text), default: 0] += 1
                     }
