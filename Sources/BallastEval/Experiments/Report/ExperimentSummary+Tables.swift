@@ -10,10 +10,10 @@ extension ExperimentSummary {
         let rows = d.balancings.compactMap { d.row(testSet: testSet, balancing: $0, detector: detector) }
         let showRuns = showsRuns(rows)
         var table = ReportTable(title: title, columns: [.init("balancing", .left)]
-            + metrics.map { .init($0.title(classNames: d.classNames)) } + (showRuns ? [.init("runs")] : []))
+            + metrics.map { .init($0.title(classNames: d.classNames)) } + Self.runsColumn(showRuns))
         let cells = metricCells(metrics, rows: rows, showStd: true)
         for (row, metricCells) in zip(rows, cells) {
-            table.append([.init(row.balancing)] + metricCells + (showRuns ? [runsCell(row, in: d)] : []))
+            table.append([.init(row.balancing)] + metricCells + runsCells(row, in: d, shown: showRuns))
         }
         table.notes = errorNotes(rows.flatMap(\.errors))
         return table
@@ -26,7 +26,7 @@ extension ExperimentSummary {
         let showRuns = showsRuns(rows)
         var table = ReportTable(title: title, columns: [.init("class", .left), .init("balancing", .left),
                                                         .init("precision %"), .init("recall %"), .init("F1 %")]
-                                + (showRuns ? [.init("runs")] : []))
+                                + Self.runsColumn(showRuns))
         let support = d.testCounts[testSet] ?? []
         for (c, name) in d.classNames.enumerated() {
             table.appendSeparator()
@@ -35,7 +35,7 @@ extension ExperimentSummary {
             let label = c < support.count ? "\(name) (\(support[c]) rows)" : name
             for (i, (row, metricCells)) in zip(rows, cells).enumerated() {
                 table.append([.init(i == 0 ? label : ""), .init(row.balancing)] + metricCells
-                             + (showRuns ? [runsCell(row, in: d)] : []))
+                             + runsCells(row, in: d, shown: showRuns))
             }
         }
         table.notes = errorNotes(rows.flatMap(\.errors))
@@ -86,11 +86,11 @@ extension ExperimentSummary {
         let metrics = SummaryMetric.attackGroups
         let showRuns = showsRuns(rows)
         var table = ReportTable(title: title, columns: [.init("balancing", .left), .init("detector", .left)]
-                                + metrics.map { .init($0.title(classNames: d.classNames)) } + (showRuns ? [.init("runs")] : []))
+                                + metrics.map { .init($0.title(classNames: d.classNames)) } + Self.runsColumn(showRuns))
         let cells = metricCells(metrics, rows: rows, showStd: true)
         for (i, (row, metricCells)) in zip(rows, cells).enumerated() {
             if i > 0, rows[i - 1].balancing != row.balancing, d.detectors.count > 1 { table.appendSeparator() }
-            table.append([.init(row.balancing), .init(row.detector)] + metricCells + (showRuns ? [runsCell(row, in: d)] : []))
+            table.append([.init(row.balancing), .init(row.detector)] + metricCells + runsCells(row, in: d, shown: showRuns))
         }
         table.notes = errorNotes(rows.flatMap(\.errors))
         table.notes.append("caught: predicted as its own category; detected: predicted as any attack (not normal); "
@@ -106,11 +106,11 @@ extension ExperimentSummary {
         var table = ReportTable(title: title, columns: [
             .init("balancing", .left), .init("detector", .left), .init("balance s"), .init("fit s"), .init("predict s"),
             .init("train rows"), .init("peak memory MB"),
-        ] + (showRuns ? [.init("runs")] : []))
+        ] + Self.runsColumn(showRuns))
         for (i, row) in rows.enumerated() {
             if i > 0, rows[i - 1].balancing != row.balancing, d.detectors.count > 1 { table.appendSeparator() }
             let memory = d.balancingSummaries.first { $0.method == row.balancing }?.peakMemoryBytes ?? 0
-            let runs = showRuns ? [runsCell(row, in: d)] : []
+            let runs = runsCells(row, in: d, shown: showRuns)
             if row.failed {
                 table.append([.init(row.balancing), .init(row.detector), Self.secondsCell(row.balanceSeconds),
                               failedCell(row.errors), .init("–"), .init("–"), .init("–")] + runs)
@@ -135,11 +135,11 @@ extension ExperimentSummary {
         let showRuns = showsRuns(rows)
         let titles = ["accuracy", "macro-F1", "weighted-F1"] + d.classNames
         var table = ReportTable(title: testSet, columns: [.init("balancing", .left), .init("detector", .left)]
-                                + titles.map { .init($0) } + (showRuns ? [.init("runs")] : []))
+                                + titles.map { .init($0) } + Self.runsColumn(showRuns))
         let cells = metricCells(metrics, rows: rows, showStd: showStd, compact: true)
         for (i, (row, metricCells)) in zip(rows, cells).enumerated() {
             if i > 0, rows[i - 1].balancing != row.balancing, d.detectors.count > 1 { table.appendSeparator() }
-            table.append([.init(row.balancing), .init(row.detector)] + metricCells + (showRuns ? [runsCell(row, in: d)] : []))
+            table.append([.init(row.balancing), .init(row.detector)] + metricCells + runsCells(row, in: d, shown: showRuns))
         }
         return table
     }
@@ -171,6 +171,12 @@ extension ExperimentSummary {
     func showsRuns(_ rows: [Row]) -> Bool {
         unfinished != nil || rows.contains { $0.succeeded < $0.runs }
     }
+
+    /// The runs column, in a table that has one (``showsRuns(_:)``), else nothing.
+    static func runsColumn(_ shown: Bool) -> [TextTable.Column] { shown ? [.init("runs")] : [] }
+
+    /// `row`'s ``runsCell(_:in:)``, in a table that has the runs column, else nothing.
+    func runsCells(_ row: Row, in d: Dataset, shown: Bool) -> [ReportTable.Cell] { shown ? [runsCell(row, in: d)] : [] }
 
     /// `2/3` runs succeeded, marked as a failure when some runs failed; in an unfinished run's
     /// report, `1/1 of 3` while runs of the row are still to come.
